@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { createServices, type Services } from './core/services.ts';
+import type { Store } from './core/ports.ts';
+import { registerBearerAuth } from './http/auth.ts';
+import type { HttpContext } from './http/context.ts';
+import { registerMetrics } from './http/metrics.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import { registerProblemHandlers } from './http/problems.ts';
+import { registerContactRoutes } from './http/routes/contacts.routes.ts';
+import { registerDirectoryRoutes } from './http/routes/directory.routes.ts';
+import { registerServiceRoutes } from './http/routes/service.routes.ts';
+import { FieldError, Problem } from './http/schemas/common.ts';
+import * as contactSchemas from './http/schemas/contact.schema.ts';
+import * as directorySchemas from './http/schemas/directory.schema.ts';
+import { registerValidators } from './http/validation.ts';
+
+export interface AppDependencies {
+  store: Store;
+  /** Overrides the logger (tests pass false). */
+  logger?: boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the HTTP app with every surface registered; it never listens (main.ts does). */
+export type App = FastifyInstance & { services: Services };
+
+export async function buildApp(config: Config, deps: AppDependencies): Promise<App> {
+  const app = Fastify({
+    logger: deps.logger === false ? false : { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    // A caller's request id is kept (so traces join up), anything else gets a fresh one.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { strict: false } },
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error') as never);
+
+  for (const schema of sharedSchemas()) app.addSchema(schema);
+  const { validateBody } = registerValidators(app);
+  registerProblemHandlers(app);
+  await registerOpenApi(app);
+  const metrics = registerMetrics(app);
+
+  const services = createServices(deps.store, { defaultRegion: config.defaultRegion });
+  registerBearerAuth(app, services.accounts);
+  const context: HttpContext = { app, services, validateBody };
+  registerServiceRoutes(context, { store: deps.store, metrics });
+  registerContactRoutes(context);
+  registerDirectoryRoutes(context);
+
+  return Object.assign(app, { services }) as unknown as App;
+}
+
+/** Every named schema: each becomes an OpenAPI component and a $ref target. */
+function sharedSchemas(): object[] {
+  const named: unknown[] = [FieldError, Problem, ...Object.values(contactSchemas), ...Object.values(directorySchemas)];
+  return named.filter((s): s is object => typeof s === 'object' && s !== null && typeof (s as { $id?: unknown }).$id === 'string');
+}

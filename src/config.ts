@@ -1,0 +1,62 @@
+/**
+ * The only reader of process.env. Configuration is read once, validated and frozen;
+ * everything else receives it as an argument.
+ */
+import { isSupportedCountry } from 'libphonenumber-js';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  readonly logLevel: LogLevel;
+  readonly defaultRegion: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the configuration; throws ConfigError with one clear line on a bad value. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  return Object.freeze({
+    // 8080 is the conventional unprivileged HTTP port; nothing else of ours listens there.
+    port: readPort(env.PORT ?? '8080'),
+    // Loopback by default: a fresh install must not expose the directory to the network.
+    host: readHost(env.HOST ?? '127.0.0.1'),
+    // Embedded SQLite so that `npm start` needs nothing else; postgres:// selects PostgreSQL.
+    databaseUrl: readDatabaseUrl(env.DATABASE_URL ?? 'sqlite:./data/contactd.db'),
+    logLevel: readLogLevel(env.LOG_LEVEL ?? 'info'),
+    // Most contact centers we serve first dial North American numbers nationally.
+    defaultRegion: readRegion(env.DEFAULT_REGION ?? 'US'),
+  });
+}
+
+function readPort(raw: string): number {
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+    throw new ConfigError(`PORT must be an integer from 1 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function readHost(raw: string): string {
+  if (raw.trim() === '' || /\s/.test(raw)) throw new ConfigError(`HOST must be a host name or address, got "${raw}"`);
+  return raw;
+}
+
+function readDatabaseUrl(raw: string): string {
+  if (/^sqlite:.+/.test(raw) || /^postgres(ql)?:\/\/.+/.test(raw)) return raw;
+  throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${raw}"`);
+}
+
+function readLogLevel(raw: string): LogLevel {
+  if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as LogLevel;
+  throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+}
+
+function readRegion(raw: string): string {
+  const region = raw.toUpperCase();
+  if (!/^[A-Z]{2}$/.test(region) || !isSupportedCountry(region)) throw new ConfigError(`DEFAULT_REGION must be an ISO 3166 alpha-2 country code, got "${raw}"`);
+  return region;
+}

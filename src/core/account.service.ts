@@ -1,0 +1,93 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { DEFAULT_BOOK_NAME } from './address-book.service.ts';
+import { newId, nowIso } from './clock.ts';
+import { DomainError } from './errors.ts';
+import type { Store } from './ports.ts';
+import { SCOPES, type Account, type ApiKey, type Principal, type Scope } from './types.ts';
+
+const KEY_PREFIX = 'cdk_';
+
+/** What each scope also grants: write implies read, admin implies everything. */
+const IMPLIED: Record<Scope, Scope[]> = {
+  'contacts:read': ['contacts:read'],
+  'contacts:write': ['contacts:write', 'contacts:read'],
+  admin: [...SCOPES],
+};
+
+/** Accounts (tenants) and their API keys. Keys are stored as SHA-256 hashes and shown once. */
+export class AccountService {
+  constructor(private readonly store: Store) {}
+
+  /** Creates an account with its default address book and an admin key holding every scope. */
+  async createAccount(name: string): Promise<{ account: Account; apiKey: string; keyId: string }> {
+    return this.store.transaction(async (tx) => {
+      const now = nowIso();
+      const account: Account = { id: newId(), name, created_at: now };
+      await tx.accounts.insert(account);
+      await tx.addressBooks.insert({
+        id: newId(),
+        account_id: account.id,
+        name: DEFAULT_BOOK_NAME,
+        description: 'Every account has one; platforms without address books use it.',
+        duplicate_policy: 'allow',
+        is_default: true,
+        created_at: now,
+        updated_at: now,
+      });
+      const { key, secret } = newKey(account.id, [...SCOPES]);
+      await tx.apiKeys.insert(key, hashSecret(secret));
+      return { account, apiKey: secret, keyId: key.id };
+    });
+  }
+
+  async listAccounts(): Promise<Account[]> {
+    return this.store.accounts.list();
+  }
+
+  async createKey(accountId: string, scopes: Scope[]): Promise<{ key: ApiKey; apiKey: string }> {
+    if (!(await this.store.accounts.find(accountId))) throw new DomainError('account_not_found', `no account with id ${accountId}`);
+    const { key, secret } = newKey(accountId, scopes);
+    await this.store.apiKeys.insert(key, hashSecret(secret));
+    return { key, apiKey: secret };
+  }
+
+  async listKeys(accountId: string): Promise<ApiKey[]> {
+    if (!(await this.store.accounts.find(accountId))) throw new DomainError('account_not_found', `no account with id ${accountId}`);
+    return this.store.apiKeys.list(accountId);
+  }
+
+  async revokeKey(keyId: string): Promise<ApiKey> {
+    const key = await this.store.apiKeys.find(keyId);
+    if (!key) throw new DomainError('api_key_not_found', `no API key with id ${keyId}`);
+    const revokedAt = key.revoked_at ?? nowIso();
+    if (!key.revoked_at) await this.store.apiKeys.revoke(keyId, revokedAt);
+    return { ...key, revoked_at: revokedAt };
+  }
+
+  /** The caller behind an API key, or null when the key is unknown or revoked. */
+  async authenticate(secret: string): Promise<Principal | null> {
+    if (!secret.startsWith(KEY_PREFIX) || secret.length > 200) return null;
+    const key = await this.store.apiKeys.findBySecretHash(hashSecret(secret));
+    if (!key || key.revoked_at !== null) return null;
+    return { accountId: key.account_id, keyId: key.id, scopes: [...new Set(key.scopes.flatMap((s) => IMPLIED[s]))] };
+  }
+}
+
+function newKey(accountId: string, scopes: Scope[]): { key: ApiKey; secret: string } {
+  const key: ApiKey = { id: newId(), account_id: accountId, scopes: [...new Set(scopes)], created_at: nowIso(), revoked_at: null };
+  return { key, secret: KEY_PREFIX + randomBytes(32).toString('base64url') };
+}
+
+// The secret has 256 random bits, so a fast hash is safe here and keeps every request cheap.
+function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export function parseScopes(text: string): Scope[] {
+  const scopes = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (scopes.length === 0 || unknown.length > 0) {
+    throw new DomainError('validation_failed', `scopes must be a comma-separated list of ${SCOPES.join(', ')}`, [{ path: 'scopes', message: `unknown scope ${unknown.join(', ')}` }]);
+  }
+  return scopes as Scope[];
+}

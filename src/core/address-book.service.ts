@@ -1,0 +1,92 @@
+import { newId, nowIso } from './clock.ts';
+import { decodeCursor } from './cursor.ts';
+import { DomainError } from './errors.ts';
+import type { Store } from './ports.ts';
+import type { AddressBook, DuplicatePolicy, Page, Principal } from './types.ts';
+
+export interface AddressBookInput {
+  name: string;
+  description?: string | null;
+  duplicate_policy?: DuplicatePolicy;
+}
+
+export const DEFAULT_BOOK_NAME = 'Default';
+
+/** Address books: named sets of contacts, each with its own duplicate policy. */
+export class AddressBookService {
+  constructor(private readonly store: Store) {}
+
+  async create(actor: Principal, input: AddressBookInput): Promise<AddressBook> {
+    return this.store.transaction((tx) => insertBook(tx, actor.accountId, input));
+  }
+
+  /** The account's address book of this name, created on first use (Apptoto, Kore.ai streams). */
+  async findOrCreateByName(actor: Principal, name: string): Promise<AddressBook> {
+    return this.store.transaction(async (tx) => {
+      await tx.lock(`book-name:${actor.accountId}:${name}`);
+      return (await tx.addressBooks.findByName(actor.accountId, name)) ?? insertBook(tx, actor.accountId, { name });
+    });
+  }
+
+  async get(actor: Principal, id: string): Promise<AddressBook> {
+    return findBookOrThrow(this.store, actor.accountId, id);
+  }
+
+  async list(actor: Principal, limit: number, cursor?: string): Promise<Page<AddressBook>> {
+    return this.store.addressBooks.list(actor.accountId, { limit, afterSeq: decodeCursor(cursor) });
+  }
+
+  async update(actor: Principal, id: string, patch: Partial<AddressBookInput>): Promise<AddressBook> {
+    return this.store.transaction(async (tx) => {
+      const book = await findBookOrThrow(tx, actor.accountId, id);
+      if (patch.name !== undefined && patch.name !== book.name) await assertNameFree(tx, actor.accountId, patch.name);
+      return tx.addressBooks.update({
+        ...book,
+        name: patch.name ?? book.name,
+        description: patch.description === undefined ? book.description : patch.description,
+        duplicate_policy: patch.duplicate_policy ?? book.duplicate_policy,
+        updated_at: nowIso(),
+      });
+    });
+  }
+
+  /** Refuses a book that still holds contacts unless `force`, which deletes them with it. */
+  async delete(actor: Principal, id: string, force: boolean): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await findBookOrThrow(tx, actor.accountId, id);
+      const count = await tx.contacts.countInBook(actor.accountId, id);
+      if (count > 0 && !force) {
+        throw new DomainError('address_book_not_empty', `address book ${id} holds ${count} contacts; delete them first or pass force=true`, [], { contact_count: count });
+      }
+      await tx.contacts.deleteInBook(actor.accountId, id);
+      await tx.addressBooks.delete(actor.accountId, id);
+    });
+  }
+}
+
+async function insertBook(tx: Store, accountId: string, input: AddressBookInput): Promise<AddressBook> {
+  await assertNameFree(tx, accountId, input.name);
+  const now = nowIso();
+  return tx.addressBooks.insert({
+    id: newId(),
+    account_id: accountId,
+    name: input.name,
+    description: input.description ?? null,
+    duplicate_policy: input.duplicate_policy ?? 'allow',
+    is_default: false,
+    created_at: now,
+    updated_at: now,
+  });
+}
+
+async function findBookOrThrow(store: Store, accountId: string, id: string): Promise<AddressBook> {
+  const book = await store.addressBooks.find(accountId, id);
+  if (!book) throw new DomainError('address_book_not_found', `no address book with id ${id}`);
+  return book;
+}
+
+async function assertNameFree(tx: Store, accountId: string, name: string): Promise<void> {
+  if (await tx.addressBooks.findByName(accountId, name)) {
+    throw new DomainError('duplicate_address_book', `an address book named "${name}" already exists`);
+  }
+}

@@ -1,0 +1,60 @@
+/** A field that failed validation, named by its path in the caller's input (e.g. `phone_numbers[0].number`). */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/**
+ * Every failure the core reports. The code is stable and snake_case; the HTTP layer and each
+ * dialect map it to their own status and body in one table each.
+ */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'account_not_found'
+  | 'api_key_not_found'
+  | 'address_book_not_found'
+  | 'address_book_not_empty'
+  | 'duplicate_address_book'
+  | 'custom_field_not_found'
+  | 'duplicate_custom_field'
+  | 'contact_not_found'
+  | 'duplicate_contact'
+  | 'ambiguous_duplicate'
+  | 'duplicate_external_id'
+  | 'version_mismatch'
+  | 'contact_not_active'
+  | 'group_not_found'
+  | 'duplicate_group';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly fieldErrors: FieldError[] = [],
+    /** Extra members a problem body carries, e.g. the id of the contact a duplicate collides with. */
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.name = 'DomainError';
+  }
+}
+
+/** A 400-class failure naming one field. */
+export function invalidField(path: string, message: string): DomainError {
+  return new DomainError('validation_failed', `${path}: ${message}`, [{ path, message }]);
+}
+
+/** Collects field errors so that one answer names every bad field, not only the first. */
+export class FieldErrors {
+  private readonly errors: FieldError[] = [];
+  add(path: string, message: string): void {
+    this.errors.push({ path, message });
+  }
+  throwIfAny(): void {
+    if (this.errors.length === 0) return;
+    const detail = this.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+    throw new DomainError('validation_failed', detail, this.errors);
+  }
+}

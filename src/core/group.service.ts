@@ -1,0 +1,101 @@
+import { indexEntriesOf } from './contact-index.ts';
+import { newId, nowIso } from './clock.ts';
+import { decodeCursor } from './cursor.ts';
+import { DomainError } from './errors.ts';
+import type { Store } from './ports.ts';
+import type { Contact, Group, Page, Principal } from './types.ts';
+
+export interface GroupInput {
+  name: string;
+  description?: string | null;
+  is_blocklist?: boolean;
+}
+
+/** Groups of contacts; a group marked `is_blocklist` is a block list. */
+export class GroupService {
+  constructor(private readonly store: Store) {}
+
+  async create(actor: Principal, input: GroupInput): Promise<Group> {
+    return this.store.transaction(async (tx) => {
+      await assertNameFree(tx, actor.accountId, input.name);
+      const now = nowIso();
+      return tx.groups.insert({
+        id: newId(),
+        account_id: actor.accountId,
+        name: input.name,
+        description: input.description ?? null,
+        is_blocklist: input.is_blocklist ?? false,
+        created_at: now,
+        updated_at: now,
+      });
+    });
+  }
+
+  async get(actor: Principal, id: string): Promise<Group> {
+    return findGroupOrThrow(this.store, actor.accountId, id);
+  }
+
+  async list(actor: Principal, limit: number, cursor?: string): Promise<Page<Group>> {
+    return this.store.groups.list(actor.accountId, { limit, afterSeq: decodeCursor(cursor) });
+  }
+
+  async update(actor: Principal, id: string, patch: Partial<GroupInput>): Promise<Group> {
+    return this.store.transaction(async (tx) => {
+      const group = await findGroupOrThrow(tx, actor.accountId, id);
+      if (patch.name !== undefined && patch.name !== group.name) await assertNameFree(tx, actor.accountId, patch.name);
+      return tx.groups.update({
+        ...group,
+        name: patch.name ?? group.name,
+        description: patch.description === undefined ? group.description : patch.description,
+        is_blocklist: patch.is_blocklist ?? group.is_blocklist,
+        updated_at: nowIso(),
+      });
+    });
+  }
+
+  /** Deletes the group and takes it off every member's `group_ids`. */
+  async delete(actor: Principal, id: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await findGroupOrThrow(tx, actor.accountId, id);
+      for (const contactId of await tx.groups.memberContactIds(actor.accountId, id)) {
+        await changeMembership(tx, actor.accountId, contactId, (ids) => ids.filter((g) => g !== id));
+      }
+      await tx.groups.delete(actor.accountId, id);
+    });
+  }
+
+  async addMember(actor: Principal, groupId: string, contactId: string): Promise<Contact> {
+    return this.store.transaction(async (tx) => {
+      await findGroupOrThrow(tx, actor.accountId, groupId);
+      return changeMembership(tx, actor.accountId, contactId, (ids) => (ids.includes(groupId) ? ids : [...ids, groupId]));
+    });
+  }
+
+  async removeMember(actor: Principal, groupId: string, contactId: string): Promise<Contact> {
+    return this.store.transaction(async (tx) => {
+      await findGroupOrThrow(tx, actor.accountId, groupId);
+      return changeMembership(tx, actor.accountId, contactId, (ids) => ids.filter((g) => g !== groupId));
+    });
+  }
+}
+
+async function changeMembership(tx: Store, accountId: string, contactId: string, change: (ids: string[]) => string[]): Promise<Contact> {
+  await tx.lock(`contact:${contactId}`);
+  const contact = await tx.contacts.find(accountId, contactId);
+  if (!contact) throw new DomainError('contact_not_found', `no contact with id ${contactId}`);
+  const groupIds = change(contact.group_ids);
+  if (groupIds.length === contact.group_ids.length && groupIds.every((g, i) => g === contact.group_ids[i])) return contact;
+  const next: Contact = { ...contact, group_ids: groupIds, version: contact.version + 1, updated_at: nowIso() };
+  await tx.contacts.update(next, indexEntriesOf(next), contact.version);
+  return next;
+}
+
+async function findGroupOrThrow(store: Store, accountId: string, id: string): Promise<Group> {
+  const group = await store.groups.find(accountId, id);
+  if (!group) throw new DomainError('group_not_found', `no group with id ${id}`);
+  return group;
+}
+
+async function assertNameFree(tx: Store, accountId: string, name: string): Promise<void> {
+  if (await tx.groups.findByName(accountId, name)) throw new DomainError('duplicate_group', `a group named "${name}" already exists`);
+}

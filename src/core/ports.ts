@@ -1,0 +1,130 @@
+import type {
+  Account,
+  AddressBook,
+  ApiKey,
+  Contact,
+  ContactStatus,
+  ContactType,
+  CustomField,
+  Group,
+  Page,
+  Scope,
+} from './types.ts';
+
+/**
+ * What the core needs from storage. One implementation (src/store) serves both engines;
+ * the core never sees SQL. Every repository call made inside `transaction` runs in it.
+ */
+export interface Store {
+  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
+  /**
+   * Serializes writers of one key until the surrounding transaction ends, across every API
+   * node sharing the database. Used where a rule spans rows (duplicate policies, upserts).
+   */
+  lock(key: string): Promise<void>;
+  isReachable(): Promise<boolean>;
+  accounts: AccountRepository;
+  apiKeys: ApiKeyRepository;
+  addressBooks: AddressBookRepository;
+  customFields: CustomFieldRepository;
+  contacts: ContactRepository;
+  groups: GroupRepository;
+}
+
+export interface AccountRepository {
+  insert(account: Account): Promise<void>;
+  find(id: string): Promise<Account | undefined>;
+  list(): Promise<Account[]>;
+}
+
+export interface ApiKeyRepository {
+  insert(key: ApiKey, secretHash: string): Promise<void>;
+  findBySecretHash(secretHash: string): Promise<ApiKey | undefined>;
+  list(accountId: string): Promise<ApiKey[]>;
+  find(id: string): Promise<ApiKey | undefined>;
+  revoke(id: string, at: string): Promise<void>;
+}
+
+export interface AddressBookRepository {
+  insert(book: Omit<AddressBook, 'seq'>): Promise<AddressBook>;
+  update(book: AddressBook): Promise<AddressBook>;
+  delete(accountId: string, id: string): Promise<void>;
+  find(accountId: string, id: string): Promise<AddressBook | undefined>;
+  findByName(accountId: string, name: string): Promise<AddressBook | undefined>;
+  findDefault(accountId: string): Promise<AddressBook | undefined>;
+  list(accountId: string, page: PageRequest): Promise<Page<AddressBook>>;
+}
+
+export interface CustomFieldRepository {
+  insert(field: Omit<CustomField, 'seq'>): Promise<CustomField>;
+  update(field: CustomField): Promise<CustomField>;
+  delete(accountId: string, key: string): Promise<void>;
+  findByKey(accountId: string, key: string): Promise<CustomField | undefined>;
+  listAll(accountId: string): Promise<CustomField[]>;
+}
+
+export interface GroupRepository {
+  insert(group: Omit<Group, 'seq'>): Promise<Group>;
+  update(group: Group): Promise<Group>;
+  delete(accountId: string, id: string): Promise<void>;
+  find(accountId: string, id: string): Promise<Group | undefined>;
+  findMany(accountId: string, ids: string[]): Promise<Group[]>;
+  findByName(accountId: string, name: string): Promise<Group | undefined>;
+  list(accountId: string, page: PageRequest): Promise<Page<Group>>;
+  /** Contacts whose group_ids include this group, so that their documents can be rewritten. */
+  memberContactIds(accountId: string, groupId: string): Promise<string[]>;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** The `seq` after which the page starts (decoded from the caller's opaque cursor). */
+  afterSeq?: number;
+}
+
+/** Index rows derived from a contact, written beside it in the same transaction. */
+export interface ContactIndexEntries {
+  addresses: { kind: AddressKind; value: string }[];
+  terms: string[];
+}
+
+export type AddressKind = 'phone' | 'email' | 'messaging';
+
+export interface ContactFilter {
+  addressBookId?: string;
+  type?: ContactType;
+  status?: ContactStatus;
+  phoneE164?: string;
+  email?: string;
+  externalId?: string;
+  groupId?: string;
+  /** Lower-case prefix matched against name words, emails and phone digits. */
+  termPrefix?: string;
+  updatedSince?: string;
+}
+
+export interface ContactRepository {
+  /** Inserts the contact with its index rows and group memberships; returns it with its `seq`. */
+  insert(contact: Omit<Contact, 'seq'>, index: ContactIndexEntries): Promise<Contact>;
+  /**
+   * Rewrites the contact, its index rows and memberships, if its stored version is still
+   * `expectedVersion`; returns false when another writer got there first.
+   */
+  update(contact: Contact, index: ContactIndexEntries, expectedVersion: number): Promise<boolean>;
+  delete(contact: Contact): Promise<void>;
+  find(accountId: string, id: string): Promise<Contact | undefined>;
+  findMany(accountId: string, ids: string[]): Promise<Contact[]>;
+  findByExternalId(accountId: string, externalId: string): Promise<Contact | undefined>;
+  /** Active contacts holding any of these addresses, optionally within one book. */
+  findByAddresses(
+    accountId: string,
+    addresses: { kind: AddressKind; value: string }[],
+    addressBookId?: string,
+  ): Promise<Contact[]>;
+  /** Active contacts holding this address, most recently updated first. */
+  lookup(accountId: string, kind: AddressKind, value: string, limit: number): Promise<Contact[]>;
+  list(accountId: string, filter: ContactFilter, page: PageRequest): Promise<Page<Contact>>;
+  countInBook(accountId: string, addressBookId: string): Promise<number>;
+  deleteInBook(accountId: string, addressBookId: string): Promise<void>;
+}
+
+export type { Scope };

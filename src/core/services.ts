@@ -1,0 +1,25 @@
+import { AccountService } from './account.service.ts';
+import { AddressBookService } from './address-book.service.ts';
+import { ContactService } from './contact.service.ts';
+import { CustomFieldService } from './custom-field.service.ts';
+import { GroupService } from './group.service.ts';
+import type { Store } from './ports.ts';
+
+/** Every service of the core over one store: what HTTP, the CLI and the dialects call. */
+export interface Services {
+  accounts: AccountService;
+  addressBooks: AddressBookService;
+  customFields: CustomFieldService;
+  contacts: ContactService;
+  groups: GroupService;
+}
+
+export function createServices(store: Store, options: { defaultRegion: string }): Services {
+  return {
+    accounts: new AccountService(store),
+    addressBooks: new AddressBookService(store),
+    customFields: new CustomFieldService(store),
+    contacts: new ContactService({ store, defaultRegion: options.defaultRegion }),
+    groups: new GroupService(store),
+  };
+}

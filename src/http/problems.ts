@@ -1,0 +1,98 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type ErrorCode, type FieldError } from '../core/errors.ts';
+import { fieldErrorsOf } from './validation.ts';
+
+/** The one table from domain error codes to HTTP statuses and titles. */
+const STATUS_OF: Record<ErrorCode, [number, string]> = {
+  validation_failed: [400, 'Invalid request'],
+  unauthorized: [401, 'Unauthorized'],
+  forbidden: [403, 'Forbidden'],
+  account_not_found: [404, 'Account not found'],
+  api_key_not_found: [404, 'API key not found'],
+  address_book_not_found: [404, 'Address book not found'],
+  address_book_not_empty: [409, 'Address book not empty'],
+  duplicate_address_book: [409, 'Address book name taken'],
+  custom_field_not_found: [404, 'Custom field not found'],
+  duplicate_custom_field: [409, 'Custom field key taken'],
+  contact_not_found: [404, 'Contact not found'],
+  duplicate_contact: [409, 'Duplicate contact'],
+  ambiguous_duplicate: [409, 'Several contacts match'],
+  duplicate_external_id: [409, 'External id taken'],
+  version_mismatch: [412, 'Version mismatch'],
+  contact_not_active: [409, 'Contact not active'],
+  group_not_found: [404, 'Group not found'],
+  duplicate_group: [409, 'Group name taken'],
+};
+
+/** Fastify's own 4xx errors (body parsing, media types) under stable codes of ours. */
+const FRAMEWORK_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+};
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  request_id: string;
+  errors?: FieldError[];
+  [extra: string]: unknown;
+}
+
+export function problemOf(error: unknown, requestId: string): ProblemBody {
+  if (error instanceof DomainError) {
+    const [status, title] = STATUS_OF[error.code];
+    return build(status, error.code, title, error.detail, requestId, error.fieldErrors, error.extra);
+  }
+  const e = error as FastifyError;
+  if (e.validation) {
+    const errors = fieldErrorsOf(e.validation, e.validationContext);
+    return build(400, 'validation_failed', 'Invalid request', errors.map((f) => `${f.path}: ${f.message}`).join('; '), requestId, errors);
+  }
+  if (e instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e.statusCode === 400 && /JSON/i.test(e.message))) {
+    return build(400, 'invalid_json', 'Malformed JSON', 'the body is not valid JSON', requestId);
+  }
+  const status = e.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return build(status, FRAMEWORK_CODES[e.code] ?? 'bad_request', titleOf(status), e.message, requestId);
+  }
+  return build(500, 'internal_error', 'Internal server error', 'something failed on our side; quote the request id when reporting it', requestId);
+}
+
+function build(status: number, code: string, title: string, detail: string, requestId: string, errors: FieldError[] = [], extra: Record<string, unknown> = {}): ProblemBody {
+  return {
+    type: `https://contactd.dev/problems/${code}`,
+    title,
+    status,
+    detail,
+    code,
+    ...(errors.length > 0 ? { errors } : {}),
+    ...extra,
+    request_id: requestId,
+  };
+}
+
+function titleOf(status: number): string {
+  return { 404: 'Not found', 405: 'Method not allowed', 413: 'Payload too large', 415: 'Unsupported media type' }[status] ?? 'Bad request';
+}
+
+export function sendProblem(reply: FastifyReply, problem: ProblemBody): FastifyReply {
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="contactd"');
+  return reply.status(problem.status).type('application/problem+json').send(problem);
+}
+
+/** Every error of the native API leaves as application/problem+json; 5xx are logged whole. */
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error, request: FastifyRequest, reply) => {
+    const problem = problemOf(error, request.id);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, build(404, 'route_not_found', 'Not found', `no route ${request.method} ${request.url.split('?')[0]}`, request.id)),
+  );
+}

@@ -1,0 +1,155 @@
+import type { FastifyReply } from 'fastify';
+import { DomainError, invalidField } from '../../core/errors.ts';
+import type { Contact, ContactInput } from '../../core/types.ts';
+import type { HttpContext } from '../context.ts';
+import { problemOf } from '../problems.ts';
+import { IdParams, errorResponses } from '../schemas/common.ts';
+import {
+  BatchRequest,
+  BatchResult,
+  ContactCreate,
+  ContactListQuery,
+  ContactPatch,
+  ExternalIdParams,
+  LookupQuery,
+  LookupResult,
+  MergeRequest,
+} from '../schemas/contact.schema.ts';
+import { Type } from 'typebox';
+
+const tags = ['Contacts'];
+const read = { scope: 'contacts:read' as const };
+const write = { scope: 'contacts:write' as const };
+const contactRef = Type.Ref('Contact');
+
+/** Native contact routes: CRUD, upsert by external id, merge, batch, list and lookup. */
+export function registerContactRoutes({ app, services, validateBody }: HttpContext): void {
+  const contacts = services.contacts;
+  const checkBatchItem = validateBody('ContactCreate');
+
+  app.post('/v1/contacts', {
+    config: write,
+    schema: {
+      tags, summary: 'Create a contact', description: 'In a `merge` book a contact sharing a phone or email is merged into the existing one (200).',
+      body: Type.Ref('ContactCreate'),
+      response: { 201: contactRef, 200: contactRef, ...errorResponses(409) },
+    },
+  }, async (request, reply) => {
+    const { contact, outcome } = await contacts.create(request.principal, request.body as ContactInput);
+    return sendContact(reply, contact, outcome === 'created' ? 201 : 200);
+  });
+
+  app.get('/v1/contacts', {
+    config: read,
+    schema: { tags, summary: 'List contacts', querystring: ContactListQuery, response: { 200: Type.Ref('ContactPage'), ...errorResponses() } },
+  }, async (request) => {
+    const { limit = 50, cursor, address_book_id, type, phone, email, external_id, group_id, q, updated_since } = request.query as Record<string, any>;
+    const page = await contacts.list(
+      request.principal,
+      { addressBookId: address_book_id, type, phone, email, externalId: external_id, groupId: group_id, q, updatedSince: updated_since && new Date(updated_since).toISOString() },
+      limit,
+      cursor,
+    );
+    return { data: page.items, next_cursor: page.nextCursor };
+  });
+
+  app.post('/v1/contacts/batch', {
+    config: write,
+    schema: {
+      tags, summary: 'Create up to 1000 contacts', description: 'Each item succeeds or fails on its own; `status` is the HTTP status it alone would have had.',
+      body: Type.Ref('BatchRequest'), response: { 200: Type.Ref('BatchResult'), ...errorResponses() },
+    },
+  }, async (request) => {
+    const results = [];
+    const items = (request.body as { contacts: unknown[] }).contacts;
+    for (const [index, item] of items.entries()) {
+      try {
+        const errors = checkBatchItem(item);
+        if (errors.length > 0) throw new DomainError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+        const { contact, outcome } = await contacts.create(request.principal, item as ContactInput);
+        results.push({ index, status: outcome === 'created' ? 201 : 200, contact });
+      } catch (error) {
+        const problem = problemOf(error, request.id);
+        if (problem.status >= 500) request.log.error({ err: error, index }, 'batch item failed');
+        results.push({ index, status: problem.status, error: problem });
+      }
+    }
+    return { results };
+  });
+
+  app.get('/v1/contacts/:id', {
+    config: read,
+    schema: { tags, summary: 'Get a contact', description: 'Merged contacts stay readable here.', params: IdParams, response: { 200: contactRef, ...errorResponses(404) } },
+  }, async (request, reply) => sendContact(reply, await contacts.get(request.principal, (request.params as { id: string }).id), 200));
+
+  app.patch('/v1/contacts/:id', {
+    config: write,
+    schema: {
+      tags, summary: 'Change a contact (JSON merge patch)', description: 'Send `If-Match` with the version (or ETag) you read to get 412 instead of overwriting a newer change.',
+      params: IdParams, body: Type.Ref('ContactPatch'),
+      headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 100 })) }),
+      response: { 200: contactRef, ...errorResponses(404, 409, 412) },
+    },
+  }, async (request, reply) => {
+    const contact = await contacts.patch(request.principal, (request.params as { id: string }).id, request.body as ContactInput, ifMatchOf(request.headers['if-match']));
+    return sendContact(reply, contact, 200);
+  });
+
+  app.delete('/v1/contacts/:id', {
+    config: write,
+    schema: {
+      tags, summary: 'Delete a contact', params: IdParams,
+      headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 100 })) }),
+      response: { 204: Type.Null({ description: 'Deleted.' }), ...errorResponses(404, 412) },
+    },
+  }, async (request, reply) => {
+    await contacts.delete(request.principal, (request.params as { id: string }).id, ifMatchOf(request.headers['if-match']));
+    return reply.status(204).send();
+  });
+
+  app.put('/v1/contacts/by-external-id/:external_id', {
+    config: write,
+    schema: {
+      tags, summary: 'Create or replace a contact by external id', description: '201 when created, 200 when replaced; racing callers leave one contact.',
+      params: ExternalIdParams, body: Type.Ref('ContactCreate'), response: { 201: contactRef, 200: contactRef, ...errorResponses(409) },
+    },
+  }, async (request, reply) => {
+    const externalId = (request.params as { external_id: string }).external_id;
+    const body = request.body as ContactInput;
+    if (body.external_id != null && body.external_id !== externalId) throw invalidField('external_id', 'must match the external id in the path');
+    const { contact, created } = await contacts.putByExternalId(request.principal, externalId, body);
+    return sendContact(reply, contact, created ? 201 : 200);
+  });
+
+  app.post('/v1/contacts/:id/merge', {
+    config: write,
+    schema: {
+      tags, summary: 'Merge contacts into this one', description: 'Each source keeps its record with `status: merged` and `merged_into`.',
+      params: IdParams, body: Type.Ref('MergeRequest'), response: { 200: contactRef, ...errorResponses(404, 409) },
+    },
+  }, async (request, reply) => {
+    const { source_ids } = request.body as { source_ids: string[] };
+    return sendContact(reply, await contacts.merge(request.principal, (request.params as { id: string }).id, source_ids), 200);
+  });
+
+  app.get('/v1/lookup', {
+    config: read,
+    schema: {
+      tags: ['Lookup'], summary: 'Find who is calling (screen pop)', description: 'By `phone` in any format or `email` (case-insensitive), across the account\'s books.',
+      querystring: LookupQuery, response: { 200: Type.Ref('LookupResult'), ...errorResponses() },
+    },
+  }, async (request) => ({ matches: await contacts.lookup(request.principal, request.query as { phone?: string; email?: string }) }));
+}
+
+function sendContact(reply: FastifyReply, contact: Contact, status: number): FastifyReply {
+  return reply.status(status).header('etag', `"${contact.version}"`).send(contact);
+}
+
+/** `If-Match: 3`, `"3"` or `W/"3"`; `*` matches any version. */
+function ifMatchOf(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!match) throw invalidField('If-Match', 'must be the contact\'s version or ETag');
+  return Number(match[1]);
+}
+

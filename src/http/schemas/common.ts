@@ -1,0 +1,53 @@
+import { Type, type TSchema } from 'typebox';
+
+/** Shared atoms of the native API's schemas; each becomes a named OpenAPI component. */
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const Id = Type.String({ format: 'uuid', description: 'A UUID made by contactd.', examples: ['0b6f3f9e-7d7a-4d55-9d5e-3c1b2f0a9c11'] });
+
+export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 date-time in UTC.', examples: ['2026-11-23T11:50:09.123Z'] });
+
+export const FieldError = Type.Object(
+  {
+    path: Type.String({ description: 'The field, as `phone_numbers[0].number`.' }),
+    message: Type.String({ description: 'What is wrong with it.' }),
+  },
+  { $id: 'FieldError', description: 'One invalid field.' },
+);
+
+export const Problem = Type.Object(
+  {
+    type: Type.String({ description: 'A URI naming the kind of problem.' }),
+    title: Type.String({ description: 'Short summary of the kind of problem.' }),
+    status: Type.Integer({ description: 'The HTTP status code.' }),
+    detail: Type.String({ description: 'What went wrong in this request.' }),
+    code: Type.String({ description: 'Stable snake_case error code.', examples: ['contact_not_found'] }),
+    request_id: Type.String({ description: 'The id of this request, also sent as `x-request-id`.' }),
+    errors: Type.Optional(Type.Array(Type.Ref('FieldError'), { description: 'Each invalid field, for validation problems.' })),
+  },
+  { $id: 'Problem', additionalProperties: true, description: 'An RFC 9457 problem details body (`application/problem+json`).' },
+);
+
+export const PageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Items per page (1 to 500).' })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The `next_cursor` of the previous page.' })),
+};
+
+/** `{"data": [...], "next_cursor": ...}` around an item schema. */
+export function PageOf(item: TSchema, id: string) {
+  return Type.Object(
+    {
+      data: Type.Array(item),
+      next_cursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
+    },
+    { $id: id, description: `A page of ${id.replace(/Page$/, '')} items.` },
+  );
+}
+
+export const IdParams = Type.Object({ id: Type.String({ description: 'The resource id.' }) });
+
+/** The error responses every authenticated route may give. */
+export function errorResponses(...statuses: number[]): Record<number, TSchema> {
+  return Object.fromEntries([400, 401, 403, ...statuses].map((s) => [s, Type.Ref('Problem')]));
+}

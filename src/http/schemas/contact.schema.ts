@@ -1,0 +1,173 @@
+import { Type, type Static } from 'typebox';
+import { CONTACT_STATUSES, CONTACT_TYPES } from '../../core/types.ts';
+import { Id, Nullable, PageOf, PageQuery, Timestamp } from './common.ts';
+
+const text = (description: string, maxLength = 200) => Type.String({ maxLength, description });
+
+export const ContactType = Type.Enum([...CONTACT_TYPES], {
+  $id: 'ContactType',
+  description: '`custom` for customers; `user` (an agent) and `queue` are directory entries only admin keys may write.',
+});
+
+export const PhoneNumberInput = Type.Object(
+  {
+    number: Type.String({ minLength: 1, maxLength: 64, description: 'In any common format; national numbers are read in the server\'s DEFAULT_REGION.', examples: ['+1 (651) 111-2222'] }),
+    type: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'mobile, work, home, main, fax, other, ... (default `other`).', examples: ['mobile'] })),
+    label: Type.Optional(Nullable(text('A free label.', 100))),
+    extension: Type.Optional(Nullable(Type.String({ maxLength: 20, description: 'Digits dialled after connecting.' }))),
+    is_primary: Type.Optional(Type.Boolean({ description: 'At most one per contact; the first number is primary when none is marked.' })),
+  },
+  { $id: 'PhoneNumberInput', additionalProperties: false },
+);
+
+export const PhoneNumber = Type.Object(
+  {
+    number: Type.String({ description: 'As given.' }),
+    e164: Type.String({ description: 'The number in E.164.', examples: ['+16511112222'] }),
+    type: Type.String(),
+    label: Nullable(Type.String()),
+    extension: Nullable(Type.String()),
+    is_primary: Type.Boolean(),
+  },
+  { $id: 'PhoneNumber' },
+);
+
+export const EmailInput = Type.Object(
+  {
+    address: Type.String({ minLength: 3, maxLength: 320, description: 'An email address.', examples: ['jane@example.com'] }),
+    type: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'work, home, other, ... (default `other`).' })),
+    is_primary: Type.Optional(Type.Boolean({ description: 'At most one per contact; the first is primary when none is marked.' })),
+  },
+  { $id: 'EmailInput', additionalProperties: false },
+);
+
+export const Email = Type.Object({ address: Type.String(), type: Type.String(), is_primary: Type.Boolean() }, { $id: 'Email' });
+
+export const Messaging = Type.Object(
+  {
+    channel: Type.String({ minLength: 1, maxLength: 40, description: 'whatsapp, wechat, facebook, line, kakaotalk, zalo, ...', examples: ['whatsapp'] }),
+    handle: Type.String({ minLength: 1, maxLength: 256, description: 'The id on that channel.' }),
+  },
+  { $id: 'Messaging', additionalProperties: false },
+);
+
+export const CustomFieldValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()], { $id: 'CustomFieldValue', description: 'Checked against the field\'s data_type.' });
+
+const contactFields = {
+  display_name: text('Shown on screen pops; defaults to first and last name.'),
+  first_name: text('Given name.', 100),
+  last_name: text('Family name.', 100),
+  salutation: text('Mr, Ms, Dr, ...', 40),
+  company: text('Organization.'),
+  role: text('Job title or role.', 100),
+  location: text('Free-form location.'),
+  timezone: Type.String({ maxLength: 64, description: 'IANA time zone name.', examples: ['America/Chicago'] }),
+  account_number: text('The customer\'s account number in your systems.', 100),
+  external_id: text('Your id for this contact; unique per account.', 200),
+  country: Type.String({ maxLength: 2, description: 'ISO 3166 alpha-2 country.', examples: ['US'] }),
+  user_name: text('User name of a `user` entry.', 100),
+  employee_id: text('Employee id of a `user` entry.', 100),
+};
+
+const writableLists = {
+  type: Type.Ref('ContactType'),
+  phone_numbers: Type.Array(Type.Ref('PhoneNumberInput'), { maxItems: 50 }),
+  emails: Type.Array(Type.Ref('EmailInput'), { maxItems: 50 }),
+  messaging: Type.Array(Type.Ref('Messaging'), { maxItems: 50 }),
+  custom_fields: Type.Record(Type.String(), Type.Ref('CustomFieldValue'), { description: 'Values by custom field key.' }),
+  group_ids: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100, description: 'Groups the contact belongs to.' }),
+};
+
+const optionalNullable = <T extends Record<string, any>>(fields: T) =>
+  Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Type.Optional(Nullable(v))])) as { [K in keyof T]: any };
+
+export const ContactCreate = Type.Object(
+  {
+    address_book_id: Type.Optional(Type.String({ maxLength: 64, description: 'Defaults to the account\'s default address book.' })),
+    ...optionalNullable(contactFields),
+    ...Object.fromEntries(Object.entries(writableLists).map(([k, v]) => [k, Type.Optional(v)])),
+  },
+  { $id: 'ContactCreate', additionalProperties: false, examples: [{ first_name: 'Jane', last_name: 'Doe', phone_numbers: [{ number: '+1 651 111 2222', type: 'mobile' }], emails: [{ address: 'jane@example.com', type: 'work' }] }] },
+);
+
+export const ContactPatch = Type.Object(
+  {
+    address_book_id: Type.Optional(Type.String({ maxLength: 64 })),
+    ...optionalNullable(contactFields),
+    ...optionalNullable({ ...writableLists, custom_fields: Type.Record(Type.String(), Nullable(Type.Ref('CustomFieldValue'))) }),
+  },
+  { $id: 'ContactPatch', additionalProperties: false, description: 'A JSON merge patch: absent keeps, null clears, arrays replace whole.' },
+);
+
+export const Contact = Type.Object(
+  {
+    id: Id,
+    account_id: Type.String(),
+    address_book_id: Type.String(),
+    type: Type.Ref('ContactType'),
+    status: Type.Enum([...CONTACT_STATUSES], { description: '`merged` records stay readable; lists and lookups skip them.' }),
+    merged_into: Nullable(Type.String({ description: 'The surviving contact of a merge.' })),
+    ...Object.fromEntries(Object.entries(contactFields).map(([k, v]) => [k, Nullable(v)])),
+    phone_numbers: Type.Array(Type.Ref('PhoneNumber')),
+    emails: Type.Array(Type.Ref('Email')),
+    messaging: Type.Array(Type.Ref('Messaging')),
+    custom_fields: Type.Record(Type.String(), Type.Ref('CustomFieldValue')),
+    group_ids: Type.Array(Type.String()),
+    version: Type.Integer({ description: 'Grows by one on every change; send it as If-Match.' }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { $id: 'Contact' },
+);
+
+export const ContactPage = PageOf(Type.Ref('Contact'), 'ContactPage');
+
+export const ContactListQuery = Type.Object({
+  address_book_id: Type.Optional(Type.String({ maxLength: 64 })),
+  type: Type.Optional(Type.Ref('ContactType')),
+  phone: Type.Optional(Type.String({ maxLength: 64, description: 'Any format; matched on E.164.' })),
+  email: Type.Optional(Type.String({ maxLength: 320, description: 'Case-insensitive.' })),
+  external_id: Type.Optional(Type.String({ maxLength: 200 })),
+  group_id: Type.Optional(Type.String({ maxLength: 64 })),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Prefix of a name word, company, email or phone digits.' })),
+  updated_since: Type.Optional(Type.String({ format: 'date-time', description: 'Only contacts changed at or after this time.' })),
+  ...PageQuery,
+});
+
+export const LookupQuery = Type.Object({
+  phone: Type.Optional(Type.String({ maxLength: 64, description: 'Any format.', examples: ['651-111-2222'] })),
+  email: Type.Optional(Type.String({ maxLength: 320 })),
+});
+
+export const LookupResult = Type.Object(
+  { matches: Type.Array(Type.Ref('Contact'), { description: 'Most recently updated first.' }) },
+  { $id: 'LookupResult' },
+);
+
+export const MergeRequest = Type.Object(
+  { source_ids: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100, description: 'Contacts folded into this one.' }) },
+  { $id: 'MergeRequest', additionalProperties: false },
+);
+
+export const BatchRequest = Type.Object(
+  { contacts: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 1000, description: 'Up to 1000 ContactCreate bodies; each is checked on its own.' }) },
+  { $id: 'BatchRequest', additionalProperties: false },
+);
+
+export const BatchResult = Type.Object(
+  {
+    results: Type.Array(
+      Type.Object({
+        index: Type.Integer(),
+        status: Type.Integer({ description: 'The HTTP status this item alone would have had.' }),
+        contact: Type.Optional(Type.Ref('Contact')),
+        error: Type.Optional(Type.Ref('Problem')),
+      }),
+    ),
+  },
+  { $id: 'BatchResult' },
+);
+
+export const ExternalIdParams = Type.Object({ external_id: Type.String({ minLength: 1, maxLength: 200 }) });
+
+export type ContactCreateBody = Static<typeof ContactCreate>;

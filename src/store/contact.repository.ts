@@ -1,0 +1,207 @@
+import type { Kysely } from 'kysely';
+import { encodeCursor } from '../core/cursor.ts';
+import type { AddressKind, ContactFilter, ContactIndexEntries, ContactRepository, PageRequest } from '../core/ports.ts';
+import type { Contact, Page } from '../core/types.ts';
+import { mapUniqueViolation } from './errors.ts';
+import type { ContactRow, Database } from './tables.ts';
+
+/** Contacts as one row each (lists held as JSON), plus index rows for lookup, search and groups. */
+export class KyselyContactRepository implements ContactRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(contact: Omit<Contact, 'seq'>, index: ContactIndexEntries): Promise<Contact> {
+    const { seq } = await mapUniqueViolation(
+      () => this.db.insertInto('contacts').values(toRow(contact)).returning('seq').executeTakeFirstOrThrow(),
+      'duplicate_external_id',
+      `a contact with external_id "${contact.external_id}" already exists`,
+    );
+    const saved = { ...contact, seq };
+    await this.writeIndex(saved, index);
+    return saved;
+  }
+
+  async update(contact: Contact, index: ContactIndexEntries, expectedVersion: number): Promise<boolean> {
+    const result = await mapUniqueViolation(
+      () => this.db.updateTable('contacts').set(toRow(contact)).where('seq', '=', contact.seq).where('version', '=', expectedVersion).executeTakeFirst(),
+      'duplicate_external_id',
+      `a contact with external_id "${contact.external_id}" already exists`,
+    );
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await this.db.deleteFrom('contact_addresses').where('contact_seq', '=', contact.seq).execute();
+    await this.db.deleteFrom('contact_terms').where('contact_seq', '=', contact.seq).execute();
+    await this.db.deleteFrom('group_members').where('contact_seq', '=', contact.seq).execute();
+    await this.writeIndex(contact, index);
+    return true;
+  }
+
+  async delete(contact: Contact): Promise<void> {
+    await this.db.deleteFrom('contacts').where('seq', '=', contact.seq).execute();
+  }
+
+  async find(accountId: string, id: string): Promise<Contact | undefined> {
+    const row = await this.db.selectFrom('contacts').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async findMany(accountId: string, ids: string[]): Promise<Contact[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('contacts').selectAll().where('id', 'in', ids).where('account_id', '=', accountId).execute();
+    return rows.map(fromRow);
+  }
+
+  async findByExternalId(accountId: string, externalId: string): Promise<Contact | undefined> {
+    const row = await this.db.selectFrom('contacts').selectAll().where('account_id', '=', accountId).where('external_id', '=', externalId).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async findByAddresses(accountId: string, addresses: { kind: AddressKind; value: string }[], addressBookId?: string): Promise<Contact[]> {
+    if (addresses.length === 0) return [];
+    let query = this.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('seq', 'in', (eb) => {
+        let inner = eb
+          .selectFrom('contact_addresses')
+          .select('contact_seq')
+          .where('account_id', '=', accountId)
+          .where((w) => w.or(addresses.map((a) => w.and([w('kind', '=', a.kind), w('value', '=', a.value)]))));
+        if (addressBookId !== undefined) inner = inner.where('address_book_id', '=', addressBookId);
+        return inner;
+      });
+    if (addressBookId !== undefined) query = query.where('address_book_id', '=', addressBookId);
+    const rows = await query.orderBy('seq').execute();
+    return rows.map(fromRow);
+  }
+
+  async lookup(accountId: string, kind: AddressKind, value: string, limit: number): Promise<Contact[]> {
+    const rows = await this.db
+      .selectFrom('contact_addresses as a')
+      .innerJoin('contacts as c', 'c.seq', 'a.contact_seq')
+      .selectAll('c')
+      .where('a.account_id', '=', accountId)
+      .where('a.kind', '=', kind)
+      .where('a.value', '=', value)
+      .orderBy('c.updated_at', 'desc')
+      .orderBy('c.seq', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  async list(accountId: string, filter: ContactFilter, page: PageRequest): Promise<Page<Contact>> {
+    let query = this.db.selectFrom('contacts').selectAll().where('account_id', '=', accountId);
+    if (filter.addressBookId !== undefined) query = query.where('address_book_id', '=', filter.addressBookId);
+    if (filter.type !== undefined) query = query.where('type', '=', filter.type);
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
+    if (filter.updatedSince !== undefined) query = query.where('updated_at', '>=', filter.updatedSince);
+    for (const [kind, value] of [['phone', filter.phoneE164], ['email', filter.email?.toLowerCase()]] as const) {
+      if (value === undefined) continue;
+      query = query.where('seq', 'in', (eb) =>
+        eb.selectFrom('contact_addresses').select('contact_seq').where('account_id', '=', accountId).where('kind', '=', kind).where('value', '=', value),
+      );
+    }
+    if (filter.groupId !== undefined) {
+      const groupId = filter.groupId;
+      query = query.where('seq', 'in', (eb) => eb.selectFrom('group_members').select('contact_seq').where('group_id', '=', groupId));
+    }
+    if (filter.termPrefix !== undefined && filter.termPrefix !== '') {
+      const prefix = filter.termPrefix;
+      query = query.where('seq', 'in', (eb) =>
+        eb
+          .selectFrom('contact_terms')
+          .select('contact_seq')
+          .where('account_id', '=', accountId)
+          .where('term', '>=', prefix)
+          .where('term', '<', `${prefix}\uffff`),
+      );
+    }
+    if (page.afterSeq !== undefined) query = query.where('seq', '>', page.afterSeq);
+    const rows = await query.orderBy('seq').limit(page.limit + 1).execute();
+    return pageOf(rows.map(fromRow), page.limit);
+  }
+
+  async countInBook(accountId: string, addressBookId: string): Promise<number> {
+    const { count } = await this.db
+      .selectFrom('contacts')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('account_id', '=', accountId)
+      .where('address_book_id', '=', addressBookId)
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+
+  async deleteInBook(accountId: string, addressBookId: string): Promise<void> {
+    await this.db.deleteFrom('contacts').where('account_id', '=', accountId).where('address_book_id', '=', addressBookId).execute();
+  }
+
+  private async writeIndex(contact: Contact, index: ContactIndexEntries): Promise<void> {
+    const base = { account_id: contact.account_id, contact_seq: contact.seq };
+    if (index.addresses.length > 0) {
+      await this.db.insertInto('contact_addresses').values(index.addresses.map((a) => ({ ...base, address_book_id: contact.address_book_id, kind: a.kind, value: a.value }))).execute();
+    }
+    if (index.terms.length > 0) {
+      await this.db.insertInto('contact_terms').values(index.terms.map((term) => ({ ...base, term }))).execute();
+    }
+    if (contact.group_ids.length > 0) {
+      await this.db
+        .insertInto('group_members')
+        .values(contact.group_ids.map((group_id) => ({ ...base, group_id, created_at: contact.updated_at })))
+        .execute();
+    }
+  }
+}
+
+/** A page of `limit` items from `limit + 1` rows: the extra row only says that more exist. */
+export function pageOf<T extends { seq: number }>(items: T[], limit: number): Page<T> {
+  const more = items.length > limit;
+  const page = more ? items.slice(0, limit) : items;
+  return { items: page, nextCursor: more ? encodeCursor(page[page.length - 1]!.seq) : null };
+}
+
+function toRow(c: Omit<Contact, 'seq'>) {
+  return {
+    id: c.id,
+    account_id: c.account_id,
+    address_book_id: c.address_book_id,
+    type: c.type,
+    status: c.status,
+    merged_into: c.merged_into,
+    display_name: c.display_name,
+    first_name: c.first_name,
+    last_name: c.last_name,
+    salutation: c.salutation,
+    company: c.company,
+    role: c.role,
+    location: c.location,
+    timezone: c.timezone,
+    account_number: c.account_number,
+    external_id: c.external_id,
+    country: c.country,
+    user_name: c.user_name,
+    employee_id: c.employee_id,
+    phone_numbers: JSON.stringify(c.phone_numbers),
+    emails: JSON.stringify(c.emails),
+    messaging: JSON.stringify(c.messaging),
+    custom_fields: JSON.stringify(c.custom_fields),
+    group_ids: JSON.stringify(c.group_ids),
+    version: c.version,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+  };
+}
+
+function fromRow(row: ContactRow): Contact {
+  return {
+    ...row,
+    seq: Number(row.seq),
+    type: row.type as Contact['type'],
+    status: row.status as Contact['status'],
+    phone_numbers: JSON.parse(row.phone_numbers),
+    emails: JSON.parse(row.emails),
+    messaging: JSON.parse(row.messaging),
+    custom_fields: JSON.parse(row.custom_fields),
+    group_ids: JSON.parse(row.group_ids),
+  };
+}

@@ -1,0 +1,186 @@
+import type { Kysely } from 'kysely';
+import type { AccountRepository, AddressBookRepository, ApiKeyRepository, CustomFieldRepository, GroupRepository, PageRequest } from '../core/ports.ts';
+import type { Account, AddressBook, ApiKey, CustomField, Group, Page, Scope } from '../core/types.ts';
+import { pageOf } from './contact.repository.ts';
+import { mapUniqueViolation } from './errors.ts';
+import type { AddressBookRow, ApiKeyRow, CustomFieldRow, Database, GroupRow } from './tables.ts';
+
+/** Accounts, keys, address books, custom fields and groups: small tables with plain mappings. */
+
+export class KyselyAccountRepository implements AccountRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+  async insert(account: Account): Promise<void> {
+    await this.db.insertInto('accounts').values(account).execute();
+  }
+  async find(id: string): Promise<Account | undefined> {
+    return this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  async list(): Promise<Account[]> {
+    return this.db.selectFrom('accounts').selectAll().orderBy('created_at').execute();
+  }
+}
+
+export class KyselyApiKeyRepository implements ApiKeyRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+  async insert(key: ApiKey, secretHash: string): Promise<void> {
+    await this.db.insertInto('api_keys').values({ ...key, scopes: key.scopes.join(','), secret_hash: secretHash }).execute();
+  }
+  async findBySecretHash(secretHash: string): Promise<ApiKey | undefined> {
+    const row = await this.db.selectFrom('api_keys').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
+    return row && keyFromRow(row);
+  }
+  async find(id: string): Promise<ApiKey | undefined> {
+    const row = await this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && keyFromRow(row);
+  }
+  async list(accountId: string): Promise<ApiKey[]> {
+    const rows = await this.db.selectFrom('api_keys').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute();
+    return rows.map(keyFromRow);
+  }
+  async revoke(id: string, at: string): Promise<void> {
+    await this.db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).execute();
+  }
+}
+
+function keyFromRow({ secret_hash: _hash, ...row }: ApiKeyRow): ApiKey {
+  return { ...row, scopes: row.scopes.split(',') as Scope[] };
+}
+
+export class KyselyAddressBookRepository implements AddressBookRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+  async insert(book: Omit<AddressBook, 'seq'>): Promise<AddressBook> {
+    const { seq } = await mapUniqueViolation(
+      () => this.db.insertInto('address_books').values({ ...book, is_default: book.is_default ? 1 : 0 }).returning('seq').executeTakeFirstOrThrow(),
+      'duplicate_address_book',
+      `an address book named "${book.name}" already exists`,
+    );
+    return { ...book, seq: Number(seq) };
+  }
+  async update(book: AddressBook): Promise<AddressBook> {
+    const { seq: _seq, ...values } = book;
+    await mapUniqueViolation(
+      () => this.db.updateTable('address_books').set({ ...values, is_default: book.is_default ? 1 : 0 }).where('id', '=', book.id).execute(),
+      'duplicate_address_book',
+      `an address book named "${book.name}" already exists`,
+    );
+    return book;
+  }
+  async delete(accountId: string, id: string): Promise<void> {
+    await this.db.deleteFrom('address_books').where('account_id', '=', accountId).where('id', '=', id).execute();
+  }
+  async find(accountId: string, id: string): Promise<AddressBook | undefined> {
+    const row = await this.db.selectFrom('address_books').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    return row && bookFromRow(row);
+  }
+  async findByName(accountId: string, name: string): Promise<AddressBook | undefined> {
+    const row = await this.db.selectFrom('address_books').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+    return row && bookFromRow(row);
+  }
+  async findDefault(accountId: string): Promise<AddressBook | undefined> {
+    const row = await this.db.selectFrom('address_books').selectAll().where('account_id', '=', accountId).where('is_default', '=', 1).executeTakeFirst();
+    return row && bookFromRow(row);
+  }
+  async list(accountId: string, page: PageRequest): Promise<Page<AddressBook>> {
+    let query = this.db.selectFrom('address_books').selectAll().where('account_id', '=', accountId);
+    if (page.afterSeq !== undefined) query = query.where('seq', '>', page.afterSeq);
+    const rows = await query.orderBy('seq').limit(page.limit + 1).execute();
+    return pageOf(rows.map(bookFromRow), page.limit);
+  }
+}
+
+function bookFromRow(row: AddressBookRow): AddressBook {
+  return { ...row, seq: Number(row.seq), is_default: row.is_default === 1, duplicate_policy: row.duplicate_policy as AddressBook['duplicate_policy'] };
+}
+
+export class KyselyCustomFieldRepository implements CustomFieldRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+  async insert(field: Omit<CustomField, 'seq'>): Promise<CustomField> {
+    const { seq } = await mapUniqueViolation(
+      () => this.db.insertInto('custom_fields').values(fieldToRow(field)).returning('seq').executeTakeFirstOrThrow(),
+      'duplicate_custom_field',
+      `a custom field with key "${field.key}" already exists`,
+    );
+    return { ...field, seq: Number(seq) };
+  }
+  async update(field: CustomField): Promise<CustomField> {
+    await this.db.updateTable('custom_fields').set(fieldToRow(field)).where('id', '=', field.id).execute();
+    return field;
+  }
+  async delete(accountId: string, key: string): Promise<void> {
+    await this.db.deleteFrom('custom_fields').where('account_id', '=', accountId).where('key', '=', key).execute();
+  }
+  async findByKey(accountId: string, key: string): Promise<CustomField | undefined> {
+    const row = await this.db.selectFrom('custom_fields').selectAll().where('account_id', '=', accountId).where('key', '=', key).executeTakeFirst();
+    return row && fieldFromRow(row);
+  }
+  async listAll(accountId: string): Promise<CustomField[]> {
+    const rows = await this.db.selectFrom('custom_fields').selectAll().where('account_id', '=', accountId).orderBy('seq').execute();
+    return rows.map(fieldFromRow);
+  }
+}
+
+function fieldToRow({ group, options, ...field }: Omit<CustomField, 'seq'>) {
+  const { seq: _seq, ...rest } = field as CustomField;
+  return { ...rest, group_name: group, options: options === null ? null : JSON.stringify(options) };
+}
+
+function fieldFromRow({ group_name, options, ...row }: CustomFieldRow): CustomField {
+  return { ...row, seq: Number(row.seq), data_type: row.data_type as CustomField['data_type'], group: group_name, options: options === null ? null : JSON.parse(options) };
+}
+
+export class KyselyGroupRepository implements GroupRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+  async insert(group: Omit<Group, 'seq'>): Promise<Group> {
+    const { seq } = await mapUniqueViolation(
+      () => this.db.insertInto('groups').values({ ...group, is_blocklist: group.is_blocklist ? 1 : 0 }).returning('seq').executeTakeFirstOrThrow(),
+      'duplicate_group',
+      `a group named "${group.name}" already exists`,
+    );
+    return { ...group, seq: Number(seq) };
+  }
+  async update(group: Group): Promise<Group> {
+    const { seq: _seq, ...values } = group;
+    await mapUniqueViolation(
+      () => this.db.updateTable('groups').set({ ...values, is_blocklist: group.is_blocklist ? 1 : 0 }).where('id', '=', group.id).execute(),
+      'duplicate_group',
+      `a group named "${group.name}" already exists`,
+    );
+    return group;
+  }
+  async delete(accountId: string, id: string): Promise<void> {
+    await this.db.deleteFrom('groups').where('account_id', '=', accountId).where('id', '=', id).execute();
+  }
+  async find(accountId: string, id: string): Promise<Group | undefined> {
+    const row = await this.db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    return row && groupFromRow(row);
+  }
+  async findByName(accountId: string, name: string): Promise<Group | undefined> {
+    const row = await this.db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+    return row && groupFromRow(row);
+  }
+  async findMany(accountId: string, ids: string[]): Promise<Group[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
+    return rows.map(groupFromRow);
+  }
+  async list(accountId: string, page: PageRequest): Promise<Page<Group>> {
+    let query = this.db.selectFrom('groups').selectAll().where('account_id', '=', accountId);
+    if (page.afterSeq !== undefined) query = query.where('seq', '>', page.afterSeq);
+    const rows = await query.orderBy('seq').limit(page.limit + 1).execute();
+    return pageOf(rows.map(groupFromRow), page.limit);
+  }
+  async memberContactIds(accountId: string, groupId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('group_members as m')
+      .innerJoin('contacts as c', 'c.seq', 'm.contact_seq')
+      .select('c.id')
+      .where('m.account_id', '=', accountId)
+      .where('m.group_id', '=', groupId)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+}
+
+function groupFromRow(row: GroupRow): Group {
+  return { ...row, seq: Number(row.seq), is_blocklist: row.is_blocklist === 1 };
+}

@@ -1,0 +1,25 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { DatabaseHandle } from './engine.ts';
+import * as initial from './migrations/001-initial.ts';
+
+/** Migrations are listed here in order; each receives the engine for the rare column it must spell twice. */
+const MIGRATIONS: Record<string, { up(db: Kysely<any>, engine: DatabaseHandle['engine']): Promise<void> }> = {
+  '001-initial': initial,
+};
+
+class ListedMigrations implements MigrationProvider {
+  constructor(private readonly engine: DatabaseHandle['engine']) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      Object.entries(MIGRATIONS).map(([name, m]) => [name, { up: (db: Kysely<any>) => m.up(db, this.engine) }]),
+    );
+  }
+}
+
+/** Brings the schema up to date; safe to run from several nodes at once (Kysely takes a lock). */
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  const migrator = new Migrator({ db: handle.db, provider: new ListedMigrations(handle.engine) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

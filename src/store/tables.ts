@@ -1,0 +1,130 @@
+import type { Generated, Selectable } from 'kysely';
+
+/**
+ * The tables as Kysely sees them. Booleans are integers (0/1) and JSON is text on both engines,
+ * so one migration set and one set of queries serve SQLite and PostgreSQL alike.
+ * `seq` is the database's integer key: it orders lists and gives the integer ids that
+ * 8x8 and Apptoto show; `id` is the UUID every API uses.
+ */
+export interface Database {
+  accounts: AccountTable;
+  api_keys: ApiKeyTable;
+  address_books: AddressBookTable;
+  custom_fields: CustomFieldTable;
+  contacts: ContactTable;
+  contact_addresses: ContactAddressTable;
+  contact_terms: ContactTermTable;
+  groups: GroupTable;
+  group_members: GroupMemberTable;
+}
+
+export interface AccountTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  account_id: string;
+  secret_hash: string;
+  scopes: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface AddressBookTable {
+  seq: Generated<number>;
+  id: string;
+  account_id: string;
+  name: string;
+  description: string | null;
+  duplicate_policy: string;
+  is_default: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CustomFieldTable {
+  seq: Generated<number>;
+  id: string;
+  account_id: string;
+  key: string;
+  label: string | null;
+  data_type: string;
+  group_name: string | null;
+  options: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactTable {
+  seq: Generated<number>;
+  id: string;
+  account_id: string;
+  address_book_id: string;
+  type: string;
+  status: string;
+  merged_into: string | null;
+  display_name: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  salutation: string | null;
+  company: string | null;
+  role: string | null;
+  location: string | null;
+  timezone: string | null;
+  account_number: string | null;
+  external_id: string | null;
+  country: string | null;
+  user_name: string | null;
+  employee_id: string | null;
+  phone_numbers: string;
+  emails: string;
+  messaging: string;
+  custom_fields: string;
+  group_ids: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Lookup index: one row per phone (E.164), email (lower case) or messaging handle of a live contact. */
+export interface ContactAddressTable {
+  account_id: string;
+  address_book_id: string;
+  contact_seq: number;
+  kind: string;
+  value: string;
+}
+
+/** Search index: lower-case name words, emails and phone digits of a live contact, for prefix search. */
+export interface ContactTermTable {
+  account_id: string;
+  contact_seq: number;
+  term: string;
+}
+
+export interface GroupTable {
+  seq: Generated<number>;
+  id: string;
+  account_id: string;
+  name: string;
+  description: string | null;
+  is_blocklist: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupMemberTable {
+  group_id: string;
+  contact_seq: number;
+  account_id: string;
+  created_at: string;
+}
+
+export type ContactRow = Selectable<ContactTable>;
+export type AddressBookRow = Selectable<AddressBookTable>;
+export type CustomFieldRow = Selectable<CustomFieldTable>;
+export type GroupRow = Selectable<GroupTable>;
+export type ApiKeyRow = Selectable<ApiKeyTable>;
