@@ -1,0 +1,101 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, readConfig } from '../config.ts';
+import { parseScopes } from '../core/account.service.ts';
+import { createServices } from '../core/services.ts';
+import { DomainError } from '../core/errors.ts';
+import { serve } from '../main.ts';
+import { openStore } from '../runtime.ts';
+import { openDatabase } from '../store/engine.ts';
+import { migrateToLatest } from '../store/migrate.ts';
+
+/**
+ * The contactd command. Each subcommand prints one JSON object on stdout; errors go to
+ * stderr as one line with a non-zero exit.
+ */
+const program = new Command('contactd')
+  .description('Self-hostable contact directory for contact centers')
+  .showHelpAfterError()
+  .exitOverride();
+
+program.command('serve').description('start the HTTP server').action(async () => serve(readConfig()));
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date')
+  .action(async () => {
+    const handle = openDatabase(readConfig().databaseUrl);
+    try {
+      print({ applied: await migrateToLatest(handle) });
+    } finally {
+      await handle.close();
+    }
+  });
+
+const account = program.command('account').description('manage accounts (tenants)');
+account
+  .command('create')
+  .description('create an account with its default address book and an admin API key')
+  .requiredOption('--name <name>', 'the account name')
+  .action(async ({ name }: { name: string }) =>
+    withServices(async (s) => {
+      const created = await s.accounts.createAccount(name);
+      print({ account_id: created.account.id, name: created.account.name, key_id: created.keyId, api_key: created.apiKey });
+    }),
+  );
+account
+  .command('list')
+  .description('list accounts')
+  .action(async () => withServices(async (s) => print({ accounts: await s.accounts.listAccounts() })));
+
+const key = program.command('key').description('manage API keys');
+key
+  .command('create')
+  .description('create an API key; it is shown once')
+  .requiredOption('--account <id>', 'the account id')
+  .requiredOption('--scopes <scopes>', 'comma-separated: contacts:read, contacts:write, admin')
+  .action(async ({ account: accountId, scopes }: { account: string; scopes: string }) =>
+    withServices(async (s) => {
+      const created = await s.accounts.createKey(accountId, parseScopes(scopes));
+      print({ key_id: created.key.id, account_id: accountId, scopes: created.key.scopes, api_key: created.apiKey });
+    }),
+  );
+key
+  .command('list')
+  .description('list the API keys of an account (never their secrets)')
+  .requiredOption('--account <id>', 'the account id')
+  .action(async ({ account: accountId }: { account: string }) =>
+    withServices(async (s) => print({ keys: (await s.accounts.listKeys(accountId)).map(({ id, ...k }) => ({ key_id: id, ...k })) })),
+  );
+key
+  .command('revoke')
+  .description('revoke an API key at once')
+  .argument('<key_id>', 'the key id')
+  .action(async (keyId: string) =>
+    withServices(async (s) => {
+      const revoked = await s.accounts.revokeKey(keyId);
+      print({ key_id: revoked.id, revoked_at: revoked.revoked_at });
+    }),
+  );
+
+async function withServices(work: (services: ReturnType<typeof createServices>) => Promise<void>): Promise<void> {
+  const config = readConfig();
+  const { store, handle } = await openStore(config);
+  try {
+    await work(createServices(store, config));
+  } finally {
+    await handle.close();
+  }
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  const message = error instanceof ConfigError || error instanceof DomainError ? error.message : String((error as Error)?.stack ?? error);
+  process.stderr.write(`contactd: ${message}\n`);
+  process.exit(error instanceof DomainError ? 2 : 1);
+}
