@@ -3,7 +3,7 @@ import { DomainError, invalidField } from '../../core/errors.ts';
 import type { Contact, ContactInput } from '../../core/types.ts';
 import type { HttpContext } from '../context.ts';
 import { problemOf } from '../problems.ts';
-import { IdParams, errorResponses } from '../schemas/common.ts';
+import { IdParams, answer, errorResponses } from '../schemas/common.ts';
 import {
   BatchRequest,
   BatchResult,
@@ -32,7 +32,7 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
     schema: {
       tags, summary: 'Create a contact', description: 'In a `merge` book a contact sharing a phone or email is merged into the existing one (200).',
       body: Type.Ref('ContactCreate'),
-      response: { 201: contactRef, 200: contactRef, ...errorResponses(409) },
+      response: { 201: answer(contactRef, 'The new contact.'), 200: answer(contactRef, 'Merged into the existing contact that shares an address (merge books).'), ...errorResponses(409) },
     },
   }, async (request, reply) => {
     const { contact, outcome } = await contacts.create(request.principal, request.body as ContactInput);
@@ -41,7 +41,7 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
 
   app.get('/v1/contacts', {
     config: read,
-    schema: { tags, summary: 'List contacts', querystring: ContactListQuery, response: { 200: Type.Ref('ContactPage'), ...errorResponses() } },
+    schema: { tags, summary: 'List contacts', querystring: ContactListQuery, response: { 200: answer(Type.Ref('ContactPage'), 'A page of contacts.'), ...errorResponses() } },
   }, async (request) => {
     const { limit = 50, cursor, address_book_id, type, phone, email, external_id, group_id, q, updated_since } = request.query as Record<string, any>;
     const page = await contacts.list(
@@ -57,7 +57,7 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
     config: write,
     schema: {
       tags, summary: 'Create up to 1000 contacts', description: 'Each item succeeds or fails on its own; `status` is the HTTP status it alone would have had.',
-      body: Type.Ref('BatchRequest'), response: { 200: Type.Ref('BatchResult'), ...errorResponses() },
+      body: Type.Ref('BatchRequest'), response: { 200: answer(Type.Ref('BatchResult'), 'One result per item, in order.'), ...errorResponses() },
     },
   }, async (request) => {
     const results = [];
@@ -79,7 +79,7 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
 
   app.get('/v1/contacts/:id', {
     config: read,
-    schema: { tags, summary: 'Get a contact', description: 'Merged contacts stay readable here.', params: IdParams, response: { 200: contactRef, ...errorResponses(404) } },
+    schema: { tags, summary: 'Get a contact', description: 'Merged contacts stay readable here.', params: IdParams, response: { 200: answer(contactRef, 'The contact; its version is also the ETag.'), ...errorResponses(404) } },
   }, async (request, reply) => sendContact(reply, await contacts.get(request.principal, (request.params as { id: string }).id), 200));
 
   app.patch('/v1/contacts/:id', {
@@ -88,7 +88,7 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
       tags, summary: 'Change a contact (JSON merge patch)', description: 'Send `If-Match` with the version (or ETag) you read to get 412 instead of overwriting a newer change.',
       params: IdParams, body: Type.Ref('ContactPatch'),
       headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 100 })) }),
-      response: { 200: contactRef, ...errorResponses(404, 409, 412) },
+      response: { 200: answer(contactRef, 'The changed contact.'), ...errorResponses(404, 409, 412) },
     },
   }, async (request, reply) => {
     const contact = await contacts.patch(request.principal, (request.params as { id: string }).id, request.body as ContactInput, ifMatchOf(request.headers['if-match']));
@@ -111,7 +111,7 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
     config: write,
     schema: {
       tags, summary: 'Create or replace a contact by external id', description: '201 when created, 200 when replaced; racing callers leave one contact.',
-      params: ExternalIdParams, body: Type.Ref('ContactCreate'), response: { 201: contactRef, 200: contactRef, ...errorResponses(409) },
+      params: ExternalIdParams, body: Type.Ref('ContactCreate'), response: { 201: answer(contactRef, 'Created.'), 200: answer(contactRef, 'Replaced.'), ...errorResponses(409) },
     },
   }, async (request, reply) => {
     const externalId = (request.params as { external_id: string }).external_id;
@@ -125,7 +125,7 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
     config: write,
     schema: {
       tags, summary: 'Merge contacts into this one', description: 'Each source keeps its record with `status: merged` and `merged_into`.',
-      params: IdParams, body: Type.Ref('MergeRequest'), response: { 200: contactRef, ...errorResponses(404, 409) },
+      params: IdParams, body: Type.Ref('MergeRequest'), response: { 200: answer(contactRef, 'The surviving contact.'), ...errorResponses(404, 409) },
     },
   }, async (request, reply) => {
     const { source_ids } = request.body as { source_ids: string[] };
@@ -136,7 +136,7 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
     config: read,
     schema: {
       tags: ['Lookup'], summary: 'Find who is calling (screen pop)', description: 'By `phone` in any format or `email` (case-insensitive), across the account\'s books.',
-      querystring: LookupQuery, response: { 200: Type.Ref('LookupResult'), ...errorResponses() },
+      querystring: LookupQuery, response: { 200: answer(Type.Ref('LookupResult'), 'The matching contacts.'), ...errorResponses() },
     },
   }, async (request) => ({ matches: await contacts.lookup(request.principal, request.query as { phone?: string; email?: string }) }));
 }

@@ -3,7 +3,7 @@ import type { HttpContext } from '../context.ts';
 import type { AddressBookInput } from '../../core/address-book.service.ts';
 import type { CustomFieldInput } from '../../core/custom-field.service.ts';
 import type { GroupInput } from '../../core/group.service.ts';
-import { IdParams, PageQuery, errorResponses } from '../schemas/common.ts';
+import { IdParams, PageQuery, answer, errorResponses } from '../schemas/common.ts';
 import { DeleteBookQuery, MemberParams } from '../schemas/directory.schema.ts';
 
 const read = { scope: 'contacts:read' as const };
@@ -18,17 +18,17 @@ export function registerDirectoryRoutes({ app, services }: HttpContext): void {
   let tags = ['Address books'];
   const book = Type.Ref('AddressBook');
 
-  app.post('/v1/address-books', { config: write, schema: { tags, summary: 'Create an address book', body: Type.Ref('AddressBookCreate'), response: { 201: book, ...errorResponses(409) } } },
+  app.post('/v1/address-books', { config: write, schema: { tags, summary: 'Create an address book', body: Type.Ref('AddressBookCreate'), response: { 201: answer(book, 'Created.'), ...errorResponses(409) } } },
     async (request, reply) => reply.status(201).send(await books.create(request.principal, request.body as AddressBookInput)));
-  app.get('/v1/address-books', { config: read, schema: { tags, summary: 'List address books', querystring: pageQuery, response: { 200: Type.Ref('AddressBookPage'), ...errorResponses() } } },
+  app.get('/v1/address-books', { config: read, schema: { tags, summary: 'List address books', querystring: pageQuery, response: { 200: answer(Type.Ref('AddressBookPage'), 'A page.'), ...errorResponses() } } },
     async (request) => {
       const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
       const page = await books.list(request.principal, limit, cursor);
       return { data: page.items, next_cursor: page.nextCursor };
     });
-  app.get('/v1/address-books/:id', { config: read, schema: { tags, summary: 'Get an address book', params: IdParams, response: { 200: book, ...errorResponses(404) } } },
+  app.get('/v1/address-books/:id', { config: read, schema: { tags, summary: 'Get an address book', params: IdParams, response: { 200: answer(book, 'Found.'), ...errorResponses(404) } } },
     async (request) => books.get(request.principal, (request.params as Id).id));
-  app.patch('/v1/address-books/:id', { config: write, schema: { tags, summary: 'Change an address book', params: IdParams, body: Type.Ref('AddressBookPatch'), response: { 200: book, ...errorResponses(404, 409) } } },
+  app.patch('/v1/address-books/:id', { config: write, schema: { tags, summary: 'Change an address book', params: IdParams, body: Type.Ref('AddressBookPatch'), response: { 200: answer(book, 'The changed address book.'), ...errorResponses(404, 409) } } },
     async (request) => books.update(request.principal, (request.params as Id).id, request.body as Partial<AddressBookInput>));
   app.delete('/v1/address-books/:id', {
     config: write,
@@ -41,11 +41,11 @@ export function registerDirectoryRoutes({ app, services }: HttpContext): void {
   tags = ['Custom fields'];
   const fields = services.customFields;
   const field = Type.Ref('CustomField');
-  app.post('/v1/custom-fields', { config: write, schema: { tags, summary: 'Define a custom field', body: Type.Ref('CustomFieldCreate'), response: { 201: field, ...errorResponses(409) } } },
+  app.post('/v1/custom-fields', { config: write, schema: { tags, summary: 'Define a custom field', body: Type.Ref('CustomFieldCreate'), response: { 201: answer(field, 'Created.'), ...errorResponses(409) } } },
     async (request, reply) => reply.status(201).send(await fields.create(request.principal, request.body as CustomFieldInput)));
-  app.get('/v1/custom-fields', { config: read, schema: { tags, summary: 'List custom fields', response: { 200: Type.Ref('CustomFieldList'), ...errorResponses() } } },
+  app.get('/v1/custom-fields', { config: read, schema: { tags, summary: 'List custom fields', response: { 200: answer(Type.Ref('CustomFieldList'), 'A page.'), ...errorResponses() } } },
     async (request) => ({ data: await fields.list(request.principal), next_cursor: null }));
-  app.get('/v1/custom-fields/:key', { config: read, schema: { tags, summary: 'Get a custom field', params: Type.Object({ key: Type.String() }), response: { 200: field, ...errorResponses(404) } } },
+  app.get('/v1/custom-fields/:key', { config: read, schema: { tags, summary: 'Get a custom field', params: Type.Object({ key: Type.String() }), response: { 200: answer(field, 'Found.'), ...errorResponses(404) } } },
     async (request) => fields.get(request.principal, (request.params as { key: string }).key));
   app.delete('/v1/custom-fields/:key', {
     config: write,
@@ -58,17 +58,17 @@ export function registerDirectoryRoutes({ app, services }: HttpContext): void {
   tags = ['Groups'];
   const groups = services.groups;
   const group = Type.Ref('Group');
-  app.post('/v1/groups', { config: write, schema: { tags, summary: 'Create a group', body: Type.Ref('GroupCreate'), response: { 201: group, ...errorResponses(409) } } },
+  app.post('/v1/groups', { config: write, schema: { tags, summary: 'Create a group', body: Type.Ref('GroupCreate'), response: { 201: answer(group, 'Created.'), ...errorResponses(409) } } },
     async (request, reply) => reply.status(201).send(await groups.create(request.principal, request.body as GroupInput)));
-  app.get('/v1/groups', { config: read, schema: { tags, summary: 'List groups', querystring: pageQuery, response: { 200: Type.Ref('GroupPage'), ...errorResponses() } } },
+  app.get('/v1/groups', { config: read, schema: { tags, summary: 'List groups', querystring: pageQuery, response: { 200: answer(Type.Ref('GroupPage'), 'A page.'), ...errorResponses() } } },
     async (request) => {
       const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
       const page = await groups.list(request.principal, limit, cursor);
       return { data: page.items, next_cursor: page.nextCursor };
     });
-  app.get('/v1/groups/:id', { config: read, schema: { tags, summary: 'Get a group', params: IdParams, response: { 200: group, ...errorResponses(404) } } },
+  app.get('/v1/groups/:id', { config: read, schema: { tags, summary: 'Get a group', params: IdParams, response: { 200: answer(group, 'Found.'), ...errorResponses(404) } } },
     async (request) => groups.get(request.principal, (request.params as Id).id));
-  app.patch('/v1/groups/:id', { config: write, schema: { tags, summary: 'Change a group', params: IdParams, body: Type.Ref('GroupPatch'), response: { 200: group, ...errorResponses(404, 409) } } },
+  app.patch('/v1/groups/:id', { config: write, schema: { tags, summary: 'Change a group', params: IdParams, body: Type.Ref('GroupPatch'), response: { 200: answer(group, 'The changed group.'), ...errorResponses(404, 409) } } },
     async (request) => groups.update(request.principal, (request.params as Id).id, request.body as Partial<GroupInput>));
   app.delete('/v1/groups/:id', { config: write, schema: { tags, summary: 'Delete a group', description: 'Members stay; they leave the group.', params: IdParams, response: { ...deleted, ...errorResponses(404) } } },
     async (request, reply) => {

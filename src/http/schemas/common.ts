@@ -47,7 +47,23 @@ export function PageOf(item: TSchema, id: string) {
 
 export const IdParams = Type.Object({ id: Type.String({ description: 'The resource id.' }) });
 
-/** The error responses every authenticated route may give. */
-export function errorResponses(...statuses: number[]): Record<number, TSchema> {
-  return Object.fromEntries([400, 401, 403, ...statuses].map((s) => [s, Type.Ref('Problem')]));
+const ERROR_MEANINGS: Record<number, string> = {
+  400: 'Invalid request: `errors` names each bad field.',
+  401: 'No API key, or an unknown or revoked one.',
+  403: 'The API key lacks the scope this route needs.',
+  404: 'No such resource in this account.',
+  409: 'Conflicts with existing data (a duplicate, a taken name or external id).',
+  412: 'If-Match names a version that is no longer current.',
+};
+
+/** The error responses every authenticated route may give, as application/problem+json. */
+export function errorResponses(...statuses: number[]): Record<number, object> {
+  return Object.fromEntries(
+    [400, 401, 403, ...statuses].map((s) => [s, { description: ERROR_MEANINGS[s], content: { 'application/problem+json': { schema: Type.Ref('Problem') } } }]),
+  );
+}
+
+/** A success response with the description OpenAPI shows for it. */
+export function answer(schema: TSchema, description: string): TSchema {
+  return { ...schema, description } as TSchema;
 }
