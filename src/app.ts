@@ -41,7 +41,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error') as never);
+  registerJsonParsers(app);
 
   for (const schema of sharedSchemas()) app.addSchema(schema);
   const { validateBody } = registerValidators(app);
@@ -57,6 +57,20 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerDirectoryRoutes(context);
 
   return Object.assign(app, { services }) as unknown as App;
+}
+
+/**
+ * JSON and JSON merge patch bodies, parsed safely (no __proto__ poisoning). An empty body is no
+ * body: many clients send a JSON content type on DELETE; a route that needs a body says so.
+ */
+function registerJsonParsers(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  // Only JSON is spoken: anything else, text/plain included, is a 415.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    return (parseJson as (req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => void)(request, body, done);
+  });
 }
 
 /** Every named schema: each becomes an OpenAPI component and a $ref target. */

@@ -30,7 +30,7 @@ export interface ContactServiceDeps {
 const MAX_LOOKUP_MATCHES = 50;
 
 /** List filters as callers give them: `phone` in any format, `q` as typed. */
-export type ContactQuery = Omit<ContactFilter, 'phoneE164' | 'termPrefix' | 'status'> & { phone?: string; q?: string };
+export type ContactQuery = Omit<ContactFilter, 'phoneE164' | 'termPrefix'> & { phone?: string; q?: string };
 
 /** A search box's text as an index prefix: a phone-like query searches digits. */
 export function searchPrefixOf(q: string): string {
@@ -139,8 +139,8 @@ export class ContactService {
 
   /** Live contacts matching every given filter, in creation order; `phone` may be in any format. */
   async list(actor: Principal, query: ContactQuery, limit: number, cursor?: string): Promise<Page<Contact>> {
-    const { phone, q, ...rest } = query;
-    const filter: ContactFilter = { status: 'active', ...rest };
+    const { phone, q, status = 'active', ...rest } = query;
+    const filter: ContactFilter = { status, ...rest };
     if (phone !== undefined) filter.phoneE164 = this.phoneOrThrow(phone, 'phone');
     if (q !== undefined) filter.termPrefix = searchPrefixOf(q);
     return this.deps.store.contacts.list(actor.accountId, filter, { limit, afterSeq: decodeCursor(cursor) });

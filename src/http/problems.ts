@@ -58,7 +58,7 @@ export function problemOf(error: unknown, requestId: string): ProblemBody {
   }
   const status = e.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    return build(status, FRAMEWORK_CODES[e.code] ?? 'bad_request', titleOf(status), e.message, requestId);
+    return build(status, FRAMEWORK_CODES[e.code] ?? 'bad_request', titleOf(status), detailOf(status, e.message), requestId);
   }
   return build(500, 'internal_error', 'Internal server error', 'something failed on our side; quote the request id when reporting it', requestId);
 }
@@ -74,6 +74,12 @@ function build(status: number, code: string, title: string, detail: string, requ
     ...extra,
     request_id: requestId,
   };
+}
+
+function detailOf(status: number, message: string): string {
+  if (status === 413) return 'the body is larger than 1 MiB';
+  if (status === 415) return 'send application/json (or application/merge-patch+json for PATCH)';
+  return message;
 }
 
 function titleOf(status: number): string {

@@ -43,10 +43,10 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
     config: read,
     schema: { tags, summary: 'List contacts', querystring: ContactListQuery, response: { 200: answer(Type.Ref('ContactPage'), 'A page of contacts.'), ...errorResponses() } },
   }, async (request) => {
-    const { limit = 50, cursor, address_book_id, type, phone, email, external_id, group_id, q, updated_since } = request.query as Record<string, any>;
+    const { limit = 50, cursor, address_book_id, type, status, phone, email, external_id, group_id, q, updated_since } = request.query as Record<string, any>;
     const page = await contacts.list(
       request.principal,
-      { addressBookId: address_book_id, type, phone, email, externalId: external_id, groupId: group_id, q, updatedSince: updated_since && new Date(updated_since).toISOString() },
+      { addressBookId: address_book_id, type, status, phone, email, externalId: external_id, groupId: group_id, q, updatedSince: updated_since && new Date(updated_since).toISOString() },
       limit,
       cursor,
     );

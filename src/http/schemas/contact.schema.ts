@@ -125,6 +125,7 @@ export const ContactPage = PageOf(Type.Ref('Contact'), 'ContactPage');
 export const ContactListQuery = Type.Object({
   address_book_id: Type.Optional(Type.String({ maxLength: 64 })),
   type: Type.Optional(Type.Ref('ContactType')),
+  status: Type.Optional(Type.Enum([...CONTACT_STATUSES], { description: 'Default `active`. Phone, email and `q` filters find live contacts only.' })),
   phone: Type.Optional(Type.String({ maxLength: 64, description: 'Any format; matched on E.164.' })),
   email: Type.Optional(Type.String({ maxLength: 320, description: 'Case-insensitive.' })),
   external_id: Type.Optional(Type.String({ maxLength: 200 })),
