@@ -7,7 +7,7 @@ import { registerBearerAuth } from './http/auth.ts';
 import type { HttpContext } from './http/context.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
-import { registerProblemHandlers } from './http/problems.ts';
+import { problemOf, registerProblemHandlers, sendProblem } from './http/problems.ts';
 import { registerContactRoutes } from './http/routes/contacts.routes.ts';
 import { registerDirectoryRoutes } from './http/routes/directory.routes.ts';
 import { registerServiceRoutes } from './http/routes/service.routes.ts';
@@ -31,6 +31,10 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const app = Fastify({
     logger: deps.logger === false ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
+    // External ids of up to 200 characters travel in paths; leave room for URL encoding.
+    maxParamLength: 1000,
+    // Router-level failures (e.g. an over-long path segment) are problems too.
+    frameworkErrors: (error, request, reply) => void sendProblem(reply, problemOf(error, request.id)),
     // A caller's request id is kept (so traces join up), anything else gets a fresh one.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];

@@ -47,23 +47,7 @@ export class ContactService {
     return this.deps.store.transaction(async (tx) => {
       const book = await resolveBook(tx, actor.accountId, input.address_book_id);
       const state = await this.buildState(tx, actor, { ...input, address_book_id: book.id });
-      const rule = options.duplicateRule ?? { policy: book.duplicate_policy, scope: 'book' };
-      if (rule.policy !== 'allow') {
-        const existing = await findDuplicates(tx, actor.accountId, state, rule, book);
-        if (existing.length > 0 && rule.policy === 'reject') throw duplicateError(existing[0]!);
-        if (existing.length > 1) {
-          throw new DomainError('ambiguous_duplicate', `${existing.length} contacts share these addresses; merge them first`, [], {
-            existing_contact_ids: existing.map((c) => c.id),
-          });
-        }
-        if (existing.length === 1) {
-          const target = existing[0]!;
-          await tx.lock(`contact:${target.id}`);
-          const merged = mergeStates(stateOf(target), state);
-          return { contact: await saveChanged(tx, target, merged), outcome: 'merged' as const };
-        }
-      }
-      return { contact: await insertContact(tx, actor.accountId, state), outcome: 'created' as const };
+      return createWithRule(tx, actor.accountId, state, options.duplicateRule ?? { policy: book.duplicate_policy, scope: 'book' }, book);
     });
   }
 
@@ -105,9 +89,13 @@ export class ContactService {
       const existing = await tx.contacts.findByExternalId(actor.accountId, externalId);
       const book = await resolveBook(tx, actor.accountId, input.address_book_id ?? existing?.address_book_id);
       const state = await this.buildState(tx, actor, { ...input, address_book_id: book.id, external_id: externalId });
-      if (!existing) return { contact: await insertContact(tx, actor.accountId, state), created: true };
+      if (!existing) {
+        const { contact, outcome } = await createWithRule(tx, actor.accountId, state, { policy: book.duplicate_policy, scope: 'book' }, book);
+        return { contact, created: outcome === 'created' };
+      }
       const current = await lockForChange(tx, existing, book.id);
       assertMayWriteType(actor, current.type);
+      if (current.status === 'merged') throw new DomainError('contact_not_active', `contact ${current.id} was merged into ${current.merged_into}; change that one`);
       await this.rejectDuplicatesOnChange(tx, actor, current, state);
       return { contact: await saveChanged(tx, current, state), created: false };
     });
@@ -178,6 +166,32 @@ export class ContactService {
     const others = (await findDuplicates(tx, actor.accountId, state, { policy: book.duplicate_policy, scope: 'book' }, book)).filter((c) => c.id !== current.id);
     if (others.length > 0) throw duplicateError(others[0]!);
   }
+}
+
+/**
+ * Inserts a new contact under a duplicate rule: in a `reject` scope a shared phone or email is a
+ * 409; in a `merge` scope the new data folds into the one contact holding it (several: 409).
+ */
+async function createWithRule(tx: Store, accountId: string, state: ContactState, rule: DuplicateRule, book: AddressBook): Promise<{ contact: Contact; outcome: CreateOutcome }> {
+  if (rule.policy !== 'allow') {
+    const existing = await findDuplicates(tx, accountId, state, rule, book);
+    if (existing.length > 0 && rule.policy === 'reject') throw duplicateError(existing[0]!);
+    if (existing.length > 1) {
+      throw new DomainError('ambiguous_duplicate', `${existing.length} contacts share these addresses; merge them first`, [], {
+        existing_contact_ids: existing.map((c) => c.id),
+      });
+    }
+    if (existing.length === 1) {
+      await tx.lock(`contact:${existing[0]!.id}`);
+      const target = await findOrThrow(tx, accountId, existing[0]!.id);
+      // The new data's external id joins the target when it has none; it cannot hold two.
+      if (state.external_id !== null && target.external_id !== null && state.external_id !== target.external_id) throw duplicateError(target);
+      const merged = mergeStates(stateOf(target), state);
+      merged.external_id = target.external_id ?? state.external_id;
+      return { contact: await saveChanged(tx, target, merged), outcome: 'merged' };
+    }
+  }
+  return { contact: await insertContact(tx, accountId, state), outcome: 'created' };
 }
 
 async function resolveBook(tx: Store, accountId: string, bookId: string | undefined): Promise<AddressBook> {

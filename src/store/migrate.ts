@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { DatabaseHandle } from './engine.ts';
 import * as initial from './migrations/001-initial.ts';
 
@@ -18,7 +18,9 @@ class ListedMigrations implements MigrationProvider {
 
 /** Brings the schema up to date; safe to run from several nodes at once (Kysely takes a lock). */
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
-  const migrator = new Migrator({ db: handle.db, provider: new ListedMigrations(handle.engine) });
+  // Kysely looks for its bookkeeping tables in any schema unless told which: name ours.
+  const schema = handle.engine === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(handle.db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({ db: handle.db, provider: new ListedMigrations(handle.engine), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
