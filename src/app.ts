@@ -6,6 +6,7 @@ import type { Store } from './core/ports.ts';
 import { registerBearerAuth } from './http/auth.ts';
 import type { HttpContext } from './http/context.ts';
 import { registerMetrics } from './http/metrics.ts';
+import { registerNulGuard } from './http/nul-guard.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { problemOf, registerProblemHandlers, sendProblem } from './http/problems.ts';
 import { registerContactRoutes } from './http/routes/contacts.routes.ts';
@@ -32,9 +33,9 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
     logger: deps.logger === false ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     // External ids of up to 200 characters travel in paths; leave room for URL encoding.
-    maxParamLength: 1000,
-    // Router-level failures (e.g. an over-long path segment) are problems too.
-    frameworkErrors: (error, request, reply) => void sendProblem(reply, problemOf(error, request.id)),
+    routerOptions: { maxParamLength: 1000 },
+    // Router-level failures (bad percent-encoding, an over-long segment) are problems too.
+    frameworkErrors: (error, request, reply) => void sendProblem(reply.header('x-request-id', request.id), problemOf(error, request.id)),
     // A caller's request id is kept (so traces join up), anything else gets a fresh one.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -50,6 +51,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   for (const schema of sharedSchemas()) app.addSchema(schema);
   const { validateBody } = registerValidators(app);
   registerProblemHandlers(app);
+  registerNulGuard(app);
   await registerOpenApi(app);
   const metrics = registerMetrics(app);
 

@@ -4,6 +4,7 @@ import { decodeCursor } from './cursor.ts';
 import { DomainError, invalidField } from './errors.ts';
 import { newId, nowIso } from './clock.ts';
 import { mergeStates } from './merge.ts';
+import { assertMayWriteType } from './permissions.ts';
 import { toE164 } from './phones.ts';
 import type { ContactFilter, Store } from './ports.ts';
 import type { AddressBook, Contact, ContactInput, DuplicatePolicy, Page, Principal } from './types.ts';
@@ -246,13 +247,6 @@ function laterThan(previous: string): string {
 function assertVersion(contact: Contact, ifMatch: number | undefined): void {
   if (ifMatch !== undefined && ifMatch !== contact.version) {
     throw new DomainError('version_mismatch', `contact ${contact.id} is at version ${contact.version}, not ${ifMatch}`, [], { current_version: contact.version });
-  }
-}
-
-/** Directory entries (agents and queues) belong to administrators. */
-function assertMayWriteType(actor: Principal, type: string): void {
-  if (type !== 'custom' && !actor.scopes.includes('admin')) {
-    throw new DomainError('forbidden', `only an admin key may create or change ${type} entries`);
   }
 }
 

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'validation_failed'
   | 'unauthorized'
   | 'forbidden'
+  | 'not_found'
   | 'account_not_found'
   | 'api_key_not_found'
   | 'address_book_not_found'

@@ -1,5 +1,6 @@
 import { indexEntriesOf } from './contact-index.ts';
 import { newId, nowIso } from './clock.ts';
+import { assertMayWriteType } from './permissions.ts';
 import { decodeCursor } from './cursor.ts';
 import { DomainError } from './errors.ts';
 import type { Store } from './ports.ts';
@@ -58,7 +59,7 @@ export class GroupService {
     await this.store.transaction(async (tx) => {
       await findGroupOrThrow(tx, actor.accountId, id);
       for (const contactId of await tx.groups.memberContactIds(actor.accountId, id)) {
-        await changeMembership(tx, actor.accountId, contactId, (ids) => ids.filter((g) => g !== id));
+        await changeMembership(tx, actor, contactId, (ids) => ids.filter((g) => g !== id), { anyType: true });
       }
       await tx.groups.delete(actor.accountId, id);
     });
@@ -67,22 +68,24 @@ export class GroupService {
   async addMember(actor: Principal, groupId: string, contactId: string): Promise<Contact> {
     return this.store.transaction(async (tx) => {
       await findGroupOrThrow(tx, actor.accountId, groupId);
-      return changeMembership(tx, actor.accountId, contactId, (ids) => (ids.includes(groupId) ? ids : [...ids, groupId]));
+      return changeMembership(tx, actor, contactId, (ids) => (ids.includes(groupId) ? ids : [...ids, groupId]));
     });
   }
 
   async removeMember(actor: Principal, groupId: string, contactId: string): Promise<Contact> {
     return this.store.transaction(async (tx) => {
       await findGroupOrThrow(tx, actor.accountId, groupId);
-      return changeMembership(tx, actor.accountId, contactId, (ids) => ids.filter((g) => g !== groupId));
+      return changeMembership(tx, actor, contactId, (ids) => ids.filter((g) => g !== groupId));
     });
   }
 }
 
-async function changeMembership(tx: Store, accountId: string, contactId: string, change: (ids: string[]) => string[]): Promise<Contact> {
+/** Rewrites a contact's group_ids; `anyType` lets a group's deletion reach agents and queues too. */
+async function changeMembership(tx: Store, actor: Principal, contactId: string, change: (ids: string[]) => string[], options: { anyType?: boolean } = {}): Promise<Contact> {
   await tx.lock(`contact:${contactId}`);
-  const contact = await tx.contacts.find(accountId, contactId);
+  const contact = await tx.contacts.find(actor.accountId, contactId);
   if (!contact) throw new DomainError('contact_not_found', `no contact with id ${contactId}`);
+  if (!options.anyType) assertMayWriteType(actor, contact.type);
   const groupIds = change(contact.group_ids);
   if (groupIds.length === contact.group_ids.length && groupIds.every((g, i) => g === contact.group_ids[i])) return contact;
   const next: Contact = { ...contact, group_ids: groupIds, version: contact.version + 1, updated_at: nowIso() };

@@ -7,6 +7,7 @@ const STATUS_OF: Record<ErrorCode, [number, string]> = {
   validation_failed: [400, 'Invalid request'],
   unauthorized: [401, 'Unauthorized'],
   forbidden: [403, 'Forbidden'],
+  not_found: [404, 'Not found'],
   account_not_found: [404, 'Account not found'],
   api_key_not_found: [404, 'API key not found'],
   address_book_not_found: [404, 'Address book not found'],
