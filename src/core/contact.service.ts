@@ -107,6 +107,8 @@ export class ContactService {
     if (sourceIds.includes(targetId)) throw invalidField('source_ids', 'must not include the surviving contact');
     const uniqueSources = [...new Set(sourceIds)];
     return this.deps.store.transaction(async (tx) => {
+      // Book rule first, then contacts: the lock order every change follows.
+      await tx.lock(`duplicates:${(await findOrThrow(tx, actor.accountId, targetId)).address_book_id}`);
       for (const id of [targetId, ...uniqueSources].sort()) await tx.lock(`contact:${id}`);
       const target = await findOrThrow(tx, actor.accountId, targetId);
       if (target.status !== 'active') throw new DomainError('contact_not_active', `contact ${targetId} is ${target.status}`);
@@ -122,6 +124,8 @@ export class ContactService {
         const retired: Contact = { ...source, status: 'merged', merged_into: target.id, version: source.version + 1, updated_at: now };
         await tx.contacts.update(retired, indexEntriesOf(retired), source.version);
       }
+      // Sources from other books may bring addresses a third contact of a `reject` book holds.
+      await this.rejectDuplicatesOnChange(tx, actor, target, state);
       return saveChanged(tx, target, state);
     });
   }

@@ -72,7 +72,21 @@ for (const engine of engines) {
     }
 
     describe('POST /v1/contacts/{id}/merge', () => {
-      test('answers 200 with the surviving contact holding the union of everything', async () => {
+      test('a merge that would bring a number held by a third contact into a reject book is a 409, and changes nothing', async () => {
+      const strict = await newBook('reject');
+      const other = await newBook('allow');
+      const shared = uniquePhone();
+      const target = await createOk({ address_book_id: strict, display_name: 'Target', phone_numbers: [{ number: uniquePhone() }] });
+      const third = await createOk({ address_book_id: strict, display_name: 'Third', phone_numbers: [{ number: shared }] });
+      const source = await createOk({ address_book_id: other, display_name: 'Source', phone_numbers: [{ number: shared }] });
+      const res = await api.call('POST', `/v1/contacts/${target.id}/merge`, { source_ids: [source.id] });
+      assertProblem(res, 409, 'duplicate_contact');
+      assert.equal(res.body.existing_contact_id, third.id);
+      assert.equal((await api.call('GET', `/v1/contacts/${source.id}`)).body.status, 'active', 'the source is untouched');
+      assert.equal((await api.call('GET', `/v1/contacts/${target.id}`)).body.version, 1, 'the target is untouched');
+    });
+
+    test('answers 200 with the surviving contact holding the union of everything', async () => {
         const book = await newBook();
         const [p1, p2, p3] = [uniquePhone(), uniquePhone(), uniquePhone()];
         const [e1, e2] = [`t.${token()}@example.com`, `s.${token()}@example.com`];
