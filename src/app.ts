@@ -80,7 +80,7 @@ function registerJsonParsers(app: FastifyInstance): void {
 }
 
 /** Every named schema: each becomes an OpenAPI component and a $ref target. */
-function sharedSchemas(): object[] {
+export function sharedSchemas(): object[] {
   const named: unknown[] = [FieldError, Problem, ...Object.values(contactSchemas), ...Object.values(directorySchemas)];
   return named.filter((s): s is object => typeof s === 'object' && s !== null && typeof (s as { $id?: unknown }).$id === 'string');
 }

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
+import { FastSqliteDialect } from './sqlite-driver.ts';
 import type { Database } from './tables.ts';
 
 export type EngineName = 'sqlite' | 'postgres';
@@ -34,7 +35,7 @@ function openSqlite(path: string): Kysely<Database> {
   database.pragma('busy_timeout = 5000');
   database.pragma('cache_size = -65536');
   database.pragma('temp_store = MEMORY');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new FastSqliteDialect(database) });
 }
 
 function openPostgres(url: string, searchPath?: string): Kysely<Database> {

@@ -1,0 +1,54 @@
+// Load generator process: runs autocannon against one URL and prints its summary as JSON.
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { nationalNumber } from './data.ts';
+
+export interface LoadInput {
+  url: string;
+  key?: string;
+  connections: number;
+  seconds: number;
+  /** GET these paths in turn, or POST unique contacts to `createPath`. */
+  paths?: string[];
+  createPath?: string;
+  createOffset?: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  created: number;
+}
+
+const input = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadInput;
+const headers: Record<string, string> = { 'content-type': 'application/json', ...(input.key ? { authorization: `Bearer ${input.key}` } : {}) };
+let next = 0;
+
+const request = input.createPath
+  ? {
+      method: 'POST' as const,
+      path: input.createPath,
+      setupRequest: (req: any) => {
+        const n = next++;
+        const body = { first_name: 'Load', last_name: `Test${n}`, phone_numbers: [{ number: `+1${nationalNumber(n, false, input.createOffset ?? 0)}`, type: 'mobile' }], emails: [{ address: `load.${n}@example.com` }] };
+        return { ...req, body: JSON.stringify(body) };
+      },
+    }
+  : { method: 'GET' as const, setupRequest: (req: any) => ({ ...req, path: input.paths![next++ % input.paths!.length] }) };
+
+const result = await autocannon({ url: input.url, connections: input.connections, duration: input.seconds, headers, requests: [request] });
+const created = (result as any).statusCodeStats?.['201']?.count ?? 0;
+const summary: LoadResult = {
+  requests: result.requests.total,
+  rps: result.requests.average,
+  p50: result.latency.p50,
+  p99: result.latency.p99,
+  non2xx: result.non2xx,
+  errors: result.errors + result.timeouts,
+  created,
+};
+console.log(JSON.stringify(summary));

@@ -1,0 +1,139 @@
+// npm run bench [-- --quick]: every scenario on SQLite, and on PostgreSQL when BENCH_DATABASE_URL
+// is set; each contactd figure beside a ceiling measured in the same run, as a ratio.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { createServices } from '../src/core/services.ts';
+import { openStore } from '../src/runtime.ts';
+import { mixedFormat, seededRandom } from './lib/data.ts';
+import { startServer, runWorker, type RunningServer } from './lib/processes.ts';
+import type { BulkResult } from './lib/bulk-worker.ts';
+import type { LoadResult } from './lib/load-worker.ts';
+import { createBenchDatabase, type BenchDatabase } from './lib/databases.ts';
+import { printTable, median, spread, type Row } from './lib/report.ts';
+
+const quick = process.argv.includes('--quick');
+const plan = quick
+  ? { contacts: 10_000, rounds: 1, seconds: 2, pages: 100, connections: 16 }
+  : { contacts: 1_000_000, rounds: 3, seconds: 10, pages: 1000, connections: 16 };
+
+const rows: Row[] = [];
+const engines: ('sqlite' | 'postgres')[] = ['sqlite', ...(process.env.BENCH_DATABASE_URL ? (['postgres'] as const) : [])];
+if (!process.env.BENCH_DATABASE_URL) console.log('postgres: skipped (set BENCH_DATABASE_URL=postgres://... to run it)');
+console.log(`plan: ${JSON.stringify(plan)}${quick ? ' (quick smoke run)' : ''}`);
+
+for (const engine of engines) {
+  await benchEngine(engine);
+}
+
+const results = { date: new Date().toISOString(), quick, plan, machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version }, rows };
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+const file = new URL(`./results/${results.date.replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`, import.meta.url);
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+printTable(rows);
+console.log(`\nresults: ${file.pathname}`);
+
+async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
+  console.log(`\n== ${engine}`);
+  const db = await createBenchDatabase(engine);
+  const { key, bookId } = await prepareAccount(db.url);
+  const server = await startServer(['bin/contactd.js', 'serve'], { DATABASE_URL: db.url, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' });
+  let ceiling: RunningServer | undefined;
+  try {
+    // 3. Bulk load, which is also the data every later scenario reads.
+    const bulk = await runWorker<BulkResult>('bench/lib/bulk-worker.ts', { url: server.url, key, addressBookId: bookId, count: plan.contacts, batchSize: 1000, concurrency: 2 });
+    if (bulk.failed > 0) throw new Error(`${bulk.failed} batch items failed`);
+    const rss = server.peakRssMb();
+    console.log(`bulk: ${Math.round(bulk.contactsPerSecond)} contacts/s, peak RSS ${Math.round(rss)} MB`);
+
+    const sample = await (await fetch(`${server.url}/v1/lookup?phone=${encodeURIComponent(mixedFormat(0, 3))}`, { headers: { authorization: `Bearer ${key}` } })).json();
+    ceiling = await startServer(['--import', 'tsx', 'bench/ceiling-server.ts'], { CEILING_SAMPLE_CONTACT: JSON.stringify((sample as { matches: unknown[] }).matches[0]) });
+
+    const random = seededRandom(42);
+    const lookupPaths = Array.from({ length: 5000 }, (_, n) => `/v1/lookup?phone=${encodeURIComponent(mixedFormat(Math.floor(random() * plan.contacts), n))}`);
+    const load = (url: string, extra: object) => runWorker<LoadResult>('bench/lib/load-worker.ts', { url, key, connections: plan.connections, seconds: plan.seconds, ...extra });
+    const lookups: { ours: LoadResult; ceiling: LoadResult }[] = [];
+    const creates: { ours: LoadResult; ceiling: LoadResult }[] = [];
+    for (let round = 0; round < plan.rounds; round++) {
+      // Interleaved, so that the machine's drift touches both sides of each ratio alike.
+      lookups.push({ ceiling: await load(ceiling.url, { paths: lookupPaths }), ours: await load(server.url, { paths: lookupPaths }) });
+      const createOffset = 100_000_000 + round * 10_000_000;
+      creates.push({
+        ceiling: await load(ceiling.url, { createPath: '/v1/contacts', createOffset, connections: 50 }),
+        ours: await load(server.url, { createPath: '/v1/contacts', createOffset, connections: 50 }),
+      });
+      console.log(`round ${round + 1}: lookup ${Math.round(lookups[round]!.ours.rps)} vs ${Math.round(lookups[round]!.ceiling.rps)} req/s; create ${Math.round(creates[round]!.ours.rps)} vs ${Math.round(creates[round]!.ceiling.rps)} req/s`);
+    }
+    const lost = await countLostWrites(db.url, plan.contacts + creates.reduce((n, c) => n + c.ours.created, 0));
+
+    const search = await load(server.url, { paths: ['smi', 'joh', 'garc', 'mar', 'lee', '2000001', 'acme'].map((q) => `/v1/contacts?q=${q}&limit=50`) });
+    const paging = await walkPages(server.url, key, plan.pages);
+
+    rows.push(
+      ratioRow(engine, 'lookup req/s', lookups.map((l) => l.ours.rps), lookups.map((l) => l.ceiling.rps), '>= 70 %'),
+      valueRow(engine, 'lookup p50 / p99 ms', `${median(lookups.map((l) => l.ours.p50))} / ${median(lookups.map((l) => l.ours.p99))}`, `${median(lookups.map((l) => l.ceiling.p50))} / ${median(lookups.map((l) => l.ceiling.p99))}`, 'p99 < 10 ms'),
+      ratioRow(engine, 'create req/s (50 conn)', creates.map((c) => c.ours.rps), creates.map((c) => c.ceiling.rps), '>= 40 %'),
+      valueRow(engine, 'create p99 ms; 5xx+errors; lost', `${median(creates.map((c) => c.ours.p99))}; ${creates.reduce((n, c) => n + c.ours.non2xx + c.ours.errors, 0)}; ${lost}`, `${median(creates.map((c) => c.ceiling.p99))}`, 'no 5xx, none lost'),
+      valueRow(engine, `bulk load contacts/s (${plan.contacts})`, Math.round(bulk.contactsPerSecond), 'below', '>= 40 %'),
+      valueRow(engine, 'bulk load peak RSS MB', Math.round(rss), '', '< 400 MB'),
+      valueRow(engine, 'search q= req/s; p99 ms', `${Math.round(search.rps)}; ${search.p99}`, '', ''),
+      valueRow(engine, `paging ms: page 1 / page ${paging.lastPage}`, `${paging.first.toFixed(2)} / ${paging.last.toFixed(2)}`, '', 'same cost'),
+      valueRow(engine, 'dialect overhead', 'skipped: the dialects are not built yet', '', ''),
+    );
+  } finally {
+    await ceiling?.stop();
+    await server.stop();
+    await db.drop();
+  }
+
+  const raw = await createBenchDatabase(engine);
+  try {
+    const rawResult = await runWorker<{ contactsPerSecond: number }>('bench/lib/raw-worker.ts', { databaseUrl: raw.url, count: plan.contacts, chunk: 10_000 }, 0);
+    const bulkRow = rows.find((r) => r.engine === engine && r.scenario.startsWith('bulk load contacts/s'))!;
+    bulkRow.ceiling = Math.round(rawResult.contactsPerSecond);
+    bulkRow.ratio = Number(bulkRow.ours) / rawResult.contactsPerSecond;
+    console.log(`raw ceiling: ${Math.round(rawResult.contactsPerSecond)} contacts/s`);
+  } finally {
+    await raw.drop();
+  }
+}
+
+async function prepareAccount(databaseUrl: string): Promise<{ key: string; bookId: string }> {
+  const { store, handle } = await openStore({ databaseUrl });
+  const { account, apiKey } = await createServices(store, { defaultRegion: 'US' }).accounts.createAccount('bench');
+  const bookId = (await store.addressBooks.findDefault(account.id))!.id;
+  await handle.close();
+  return { key: apiKey, bookId };
+}
+
+async function countLostWrites(databaseUrl: string, expected: number): Promise<number> {
+  const { handle } = await openStore({ databaseUrl });
+  const { count } = await handle.db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  await handle.close();
+  return expected - Number(count);
+}
+
+/** Follows next_cursor from page 1 to `pages`, timing each page; compares the first and last ten. */
+async function walkPages(url: string, key: string, pages: number) {
+  const times: number[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < pages; page++) {
+    const began = performance.now();
+    const res = await fetch(`${url}/v1/contacts?limit=50${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${key}` } });
+    const body = (await res.json()) as { next_cursor: string | null };
+    times.push(performance.now() - began);
+    cursor = body.next_cursor;
+    if (!cursor) break;
+  }
+  return { first: median(times.slice(0, 10)), last: median(times.slice(-10)), lastPage: times.length };
+}
+
+function ratioRow(engine: string, scenario: string, ours: number[], ceiling: number[], target: string): Row {
+  const ratios = ours.map((o, i) => o / ceiling[i]!);
+  return { engine, scenario, ours: Math.round(median(ours)), ceiling: Math.round(median(ceiling)), ratio: median(ratios), spread: spread(ratios), target };
+}
+
+function valueRow(engine: string, scenario: string, ours: string | number, ceiling: string | number, target: string): Row {
+  return { engine, scenario, ours, ceiling, target };
+}
+
+export type { BenchDatabase };
