@@ -17,6 +17,8 @@ import type {
  */
 export interface Store {
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
+  /** Inside a transaction: runs `work`, undoing only its writes if it throws (then rethrows). */
+  savepoint<T>(work: () => Promise<T>): Promise<T>;
   /**
    * Serializes writers of one key until the surrounding transaction ends, across every API
    * node sharing the database. Used where a rule spans rows (duplicate policies, upserts).

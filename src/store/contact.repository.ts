@@ -1,17 +1,22 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { encodeCursor } from '../core/cursor.ts';
 import type { AddressKind, ContactFilter, ContactIndexEntries, ContactRepository, PageRequest } from '../core/ports.ts';
-import type { Contact, Page } from '../core/types.ts';
+import { CONTACT_TEXT_FIELDS, type Contact, type ContactText, type Page } from '../core/types.ts';
 import { mapUniqueViolation } from './errors.ts';
 import type { ContactRow, Database } from './tables.ts';
 
 /** Contacts as one row each (lists held as JSON), plus index rows for lookup, search and groups. */
 export class KyselyContactRepository implements ContactRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** The insert every create runs, compiled once: only its parameters change. */
+  private readonly insertSql: string;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.insertSql = db.insertInto('contacts').values(toRow(SAMPLE_CONTACT)).returning('seq').compile().sql;
+  }
 
   async insert(contact: Omit<Contact, 'seq'>, index: ContactIndexEntries): Promise<Contact> {
     const { seq } = await mapUniqueViolation(
-      () => this.db.insertInto('contacts').values(toRow(contact)).returning('seq').executeTakeFirstOrThrow(),
+      async () => (await this.db.executeQuery<{ seq: number }>(CompiledQuery.raw(this.insertSql, Object.values(toRow(contact))))).rows[0]!,
       'duplicate_external_id',
       `a contact with external_id "${contact.external_id}" already exists`,
     );
@@ -160,6 +165,13 @@ export function pageOf<T extends { seq: number }>(items: T[], limit: number): Pa
   return { items: page, nextCursor: more ? encodeCursor(page[page.length - 1]!.seq) : null };
 }
 
+const SAMPLE_CONTACT: Omit<Contact, 'seq'> = {
+  ...(Object.fromEntries(CONTACT_TEXT_FIELDS.map((f) => [f, null])) as ContactText),
+  id: '', account_id: '', address_book_id: '', type: 'custom', status: 'active', merged_into: null,
+  phone_numbers: [], emails: [], messaging: [], custom_fields: {}, group_ids: [], version: 1, created_at: '', updated_at: '',
+};
+
+/** The contacts row of a contact; its key order is the insert's parameter order. */
 function toRow(c: Omit<Contact, 'seq'>) {
   return {
     id: c.id,

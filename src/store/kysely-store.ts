@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Store } from '../core/ports.ts';
 import { KyselyContactRepository } from './contact.repository.ts';
 import {
@@ -10,6 +10,10 @@ import {
 } from './directory.repositories.ts';
 import { isDatabaseReachable, type EngineName } from './engine.ts';
 import type { Database } from './tables.ts';
+
+const SAVEPOINT = CompiledQuery.raw('savepoint item');
+const RELEASE = CompiledQuery.raw('release savepoint item');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint item');
 
 /** The core's Store over Kysely, on either engine; inside `transaction` every repository uses the transaction. */
 export class KyselyStore implements Store {
@@ -36,6 +40,21 @@ export class KyselyStore implements Store {
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     if (this.inTransaction) return work(this);
     return this.db.transaction().execute((trx) => work(new KyselyStore(trx, this.engine, true)));
+  }
+
+  async savepoint<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.inTransaction) throw new Error('savepoint() needs a transaction');
+    // Savepoints here are never nested, so one name serves; the SQL is fixed, so skip compiling it.
+    await this.db.executeQuery(SAVEPOINT);
+    try {
+      const result = await work();
+      await this.db.executeQuery(RELEASE);
+      return result;
+    } catch (error) {
+      await this.db.executeQuery(ROLLBACK_TO);
+      await this.db.executeQuery(RELEASE);
+      throw error;
+    }
   }
 
   async lock(key: string): Promise<void> {

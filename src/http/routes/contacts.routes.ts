@@ -60,20 +60,15 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
       body: Type.Ref('BatchRequest'), response: { 200: answer(Type.Ref('BatchResult'), 'One result per item, in order.'), ...errorResponses() },
     },
   }, async (request) => {
-    const results = [];
-    const items = (request.body as { contacts: unknown[] }).contacts;
-    for (const [index, item] of items.entries()) {
-      try {
-        const errors = checkBatchItem(item);
-        if (errors.length > 0) throw new DomainError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
-        const { contact, outcome } = await contacts.create(request.principal, item as ContactInput);
-        results.push({ index, status: outcome === 'created' ? 201 : 200, contact });
-      } catch (error) {
-        const problem = problemOf(error, request.id);
-        if (problem.status >= 500) request.log.error({ err: error, index }, 'batch item failed');
-        results.push({ index, status: problem.status, error: problem });
-      }
-    }
+    const items = (request.body as { contacts: unknown[] }).contacts.map((item) => {
+      const errors = checkBatchItem(item);
+      return errors.length === 0 ? (item as ContactInput) : new DomainError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+    });
+    const results = (await contacts.createMany(request.principal, items)).map((outcome, index) => {
+      if ('contact' in outcome) return { index, status: outcome.outcome === 'created' ? 201 : 200, contact: outcome.contact };
+      const problem = problemOf(outcome.error, request.id);
+      return { index, status: problem.status, error: problem };
+    });
     return { results };
   });
 

@@ -1,0 +1,147 @@
+import { buildContactState, stateOf, type ContactState } from './contact-state.ts';
+import { addressKeysOf, indexEntriesOf } from './contact-index.ts';
+import { DomainError, invalidField } from './errors.ts';
+import { newId, nowIso } from './clock.ts';
+import { mergeStates } from './merge.ts';
+import type { Store } from './ports.ts';
+import type { AddressBook, Contact, ContactInput, CustomField, DuplicatePolicy, Principal } from './types.ts';
+
+/** How a create treats an existing contact sharing a phone or email. */
+export interface DuplicateRule {
+  policy: DuplicatePolicy;
+  /** `book`: only contacts of the same address book count; `account`: any of the account's. */
+  scope: 'book' | 'account';
+}
+
+export type CreateOutcome = 'created' | 'merged';
+
+/**
+ * One transaction's view for writing contacts: the store, the caller, and the account data every
+ * write checks against (custom fields, books, groups), read once per scope. A batch shares one
+ * scope across its items, so a thousand contacts cost one read of each.
+ */
+export class WriteScope {
+  private customFields?: Map<string, CustomField>;
+  private readonly books = new Map<string, AddressBook | undefined>();
+  private readonly groupIds = new Set<string>();
+
+  constructor(
+    readonly tx: Store,
+    readonly actor: Principal,
+    private readonly region: string,
+  ) {}
+
+  get accountId(): string {
+    return this.actor.accountId;
+  }
+
+  /** The named address book of the account, or its default one; 400 naming the field otherwise. */
+  async book(bookId: string | undefined): Promise<AddressBook> {
+    const key = bookId ?? '';
+    if (!this.books.has(key)) {
+      const book = bookId === undefined ? await this.tx.addressBooks.findDefault(this.accountId) : await this.tx.addressBooks.find(this.accountId, bookId);
+      this.books.set(key, book);
+    }
+    const book = this.books.get(key);
+    if (!book) throw invalidField('address_book_id', `no address book with id ${bookId}`);
+    return book;
+  }
+
+  /** Validates a complete input against the account's custom fields and groups. */
+  async buildState(input: ContactInput & { address_book_id: string }): Promise<ContactState> {
+    this.customFields ??= new Map((await this.tx.customFields.listAll(this.accountId)).map((f) => [f.key, f]));
+    const state = buildContactState(input, { region: this.region, customFields: this.customFields });
+    const unchecked = state.group_ids.filter((g) => !this.groupIds.has(g));
+    if (unchecked.length > 0) {
+      const groups = await this.tx.groups.findMany(this.accountId, unchecked);
+      for (const g of groups) this.groupIds.add(g.id);
+      const unknown = unchecked.filter((g) => !this.groupIds.has(g));
+      if (unknown.length > 0) throw invalidField('group_ids', `no group with id ${unknown.join(', ')}`);
+    }
+    return state;
+  }
+}
+
+/**
+ * Inserts a new contact under a duplicate rule: in a `reject` scope a shared phone or email is a
+ * 409; in a `merge` scope the new data folds into the one contact holding it (several: 409).
+ */
+export async function createWithRule(scope: WriteScope, state: ContactState, rule: DuplicateRule, book: AddressBook): Promise<{ contact: Contact; outcome: CreateOutcome }> {
+  const { tx, accountId } = scope;
+  if (rule.policy !== 'allow') {
+    const existing = await findDuplicates(tx, accountId, state, rule, book);
+    if (existing.length > 0 && rule.policy === 'reject') throw duplicateError(existing[0]!);
+    if (existing.length > 1) {
+      throw new DomainError('ambiguous_duplicate', `${existing.length} contacts share these addresses; merge them first`, [], {
+        existing_contact_ids: existing.map((c) => c.id),
+      });
+    }
+    if (existing.length === 1) {
+      await tx.lock(`contact:${existing[0]!.id}`);
+      const target = await findOrThrow(tx, accountId, existing[0]!.id);
+      // The new data's external id joins the target when it has none; it cannot hold two.
+      if (state.external_id !== null && target.external_id !== null && state.external_id !== target.external_id) throw duplicateError(target);
+      const merged = mergeStates(stateOf(target), state);
+      merged.external_id = target.external_id ?? state.external_id;
+      return { contact: await saveChanged(tx, target, merged), outcome: 'merged' };
+    }
+  }
+  return { contact: await insertContact(tx, accountId, state), outcome: 'created' };
+}
+
+/** A change that adds an address already held by another contact of a `reject` or `merge` book is refused. */
+export async function rejectDuplicatesOnChange(scope: WriteScope, current: Contact, state: ContactState): Promise<void> {
+  const book = await scope.book(state.address_book_id);
+  if (book.duplicate_policy === 'allow') return;
+  const others = (await findDuplicates(scope.tx, scope.accountId, state, { policy: book.duplicate_policy, scope: 'book' }, book)).filter((c) => c.id !== current.id);
+  if (others.length > 0) throw duplicateError(others[0]!);
+}
+
+export async function findOrThrow(store: Store, accountId: string, id: string): Promise<Contact> {
+  const contact = await store.contacts.find(accountId, id);
+  if (!contact) throw new DomainError('contact_not_found', `no contact with id ${id}`);
+  return contact;
+}
+
+/**
+ * Takes the locks a change needs and reads the contact again under them. Duplicate-rule locks
+ * of the books involved come first, in a fixed order, then the contact's own: creates (which
+ * take a book's lock, then maybe a contact's) and changes never wait on each other in a cycle.
+ */
+export async function lockForChange(tx: Store, seen: Contact, newBookId: string = seen.address_book_id): Promise<Contact> {
+  for (const bookId of [...new Set([seen.address_book_id, newBookId])].sort()) await tx.lock(`duplicates:${bookId}`);
+  await tx.lock(`contact:${seen.id}`);
+  return findOrThrow(tx, seen.account_id, seen.id);
+}
+
+async function findDuplicates(tx: Store, accountId: string, state: ContactState, rule: DuplicateRule, book: AddressBook): Promise<Contact[]> {
+  const keys = addressKeysOf(state);
+  if (keys.length === 0) return [];
+  await tx.lock(rule.scope === 'book' ? `duplicates:${book.id}` : `duplicates:account:${accountId}`);
+  return tx.contacts.findByAddresses(accountId, keys, rule.scope === 'book' ? book.id : undefined);
+}
+
+async function insertContact(tx: Store, accountId: string, state: ContactState): Promise<Contact> {
+  const now = nowIso();
+  const contact = { ...state, id: newId(), account_id: accountId, status: 'active' as const, merged_into: null, version: 1, created_at: now, updated_at: now };
+  return tx.contacts.insert(contact, indexEntriesOf(contact));
+}
+
+export async function saveChanged(tx: Store, current: Contact, state: ContactState): Promise<Contact> {
+  const next: Contact = { ...current, ...state, version: current.version + 1, updated_at: laterThan(current.updated_at) };
+  const saved = await tx.contacts.update(next, indexEntriesOf(next), current.version);
+  if (!saved) throw new DomainError('version_mismatch', `contact ${current.id} was changed by another request; read it again`);
+  return next;
+}
+
+/** Now, or a millisecond after `previous`, so that "most recently updated" is a strict order. */
+function laterThan(previous: string): string {
+  const now = nowIso();
+  return now > previous ? now : new Date(Date.parse(previous) + 1).toISOString();
+}
+
+export function duplicateError(existing: Contact): DomainError {
+  return new DomainError('duplicate_contact', `contact ${existing.id} already holds one of these phone numbers or emails`, [], {
+    existing_contact_id: existing.id,
+  });
+}
