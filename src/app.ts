@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import { createServices, type Services } from './core/services.ts';
 import type { Store } from './core/ports.ts';
@@ -32,6 +32,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const app = Fastify({
     logger: deps.logger === false ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
+    logController: new AccessLog({ requestIdLogLabel: 'request_id' }),
     // External ids of up to 200 characters travel in paths; leave room for URL encoding.
     routerOptions: { maxParamLength: 1000 },
     // Router-level failures (bad percent-encoding, an over-long segment) are problems too.
@@ -46,6 +47,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+
   registerJsonParsers(app);
 
   for (const schema of sharedSchemas()) app.addSchema(schema);
@@ -63,6 +65,16 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerDirectoryRoutes(context);
 
   return Object.assign(app, { services }) as unknown as App;
+}
+
+/** One access line per request, when it completes, instead of Fastify's two: logging was a tenth of a lookup. */
+class AccessLog extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request completed');
+  }
 }
 
 /**

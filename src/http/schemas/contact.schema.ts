@@ -51,7 +51,7 @@ export const Messaging = Type.Object(
   { $id: 'Messaging', additionalProperties: false },
 );
 
-export const CustomFieldValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()], { $id: 'CustomFieldValue', description: 'Checked against the field\'s data_type.' });
+export const CustomFieldValue = Type.Unsafe<string | number | boolean>({ $id: 'CustomFieldValue', type: ['string', 'number', 'boolean'], description: 'Checked against the field\'s data_type.' });
 
 const contactFields = {
   display_name: text('Shown on screen pops; defaults to first and last name.'),
