@@ -1,22 +1,27 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { encodeCursor } from '../core/cursor.ts';
 import type { AddressKind, ContactFilter, ContactIndexEntries, ContactRepository, PageRequest } from '../core/ports.ts';
 import { CONTACT_TEXT_FIELDS, type Contact, type ContactText, type Page } from '../core/types.ts';
 import { mapUniqueViolation } from './errors.ts';
+import { precompile } from './precompiled.ts';
 import type { ContactRow, Database } from './tables.ts';
 
 /** Contacts as one row each (lists held as JSON), plus index rows for lookup, search and groups. */
 export class KyselyContactRepository implements ContactRepository {
-  /** The insert every create runs, compiled once: only its parameters change. */
-  private readonly insertSql: string;
+  private readonly insertContact;
+  private readonly selectHolders;
 
   constructor(private readonly db: Kysely<Database>) {
-    this.insertSql = db.insertInto('contacts').values(toRow(SAMPLE_CONTACT)).returning('seq').compile().sql;
+    // Parameters follow toRow's key order.
+    this.insertContact = precompile<unknown[], { seq: number }>(() => db.insertInto('contacts').values(toRow(SAMPLE_CONTACT)).returning('seq'));
+    this.selectHolders = precompile<[string, string, string], { contact_seq: number }>(() =>
+      db.selectFrom('contact_addresses').select('contact_seq').where('account_id', '=', '').where('kind', '=', '').where('value', '=', ''),
+    );
   }
 
   async insert(contact: Omit<Contact, 'seq'>, index: ContactIndexEntries): Promise<Contact> {
     const { seq } = await mapUniqueViolation(
-      async () => (await this.db.executeQuery<{ seq: number }>(CompiledQuery.raw(this.insertSql, Object.values(toRow(contact))))).rows[0]!,
+      async () => (await this.insertContact(this.db, ...Object.values(toRow(contact))))[0]!,
       'duplicate_external_id',
       `a contact with external_id "${contact.external_id}" already exists`,
     );
@@ -82,13 +87,7 @@ export class KyselyContactRepository implements ContactRepository {
   async lookup(accountId: string, kind: AddressKind, value: string, limit: number): Promise<Contact[]> {
     // Two indexed reads, and the few matches sorted here: on SQLite the join and the ORDER BY's
     // temporary B-tree each cost more than the reads themselves (35 µs against 12 µs a lookup).
-    const holders = await this.db
-      .selectFrom('contact_addresses')
-      .select('contact_seq')
-      .where('account_id', '=', accountId)
-      .where('kind', '=', kind)
-      .where('value', '=', value)
-      .execute();
+    const holders = await this.selectHolders(this.db, accountId, kind, value);
     if (holders.length === 0) return [];
     let query = this.db.selectFrom('contacts').selectAll().where('seq', 'in', holders.map((h) => h.contact_seq));
     // A number shared by very many contacts (a switchboard) is left to the database to sort and cut.

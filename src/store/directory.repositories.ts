@@ -3,6 +3,7 @@ import type { AccountRepository, AddressBookRepository, ApiKeyRepository, Custom
 import type { Account, AddressBook, ApiKey, CustomField, Group, Page, Scope } from '../core/types.ts';
 import { pageOf } from './contact.repository.ts';
 import { mapUniqueViolation } from './errors.ts';
+import { precompile } from './precompiled.ts';
 import type { AddressBookRow, ApiKeyRow, CustomFieldRow, Database, GroupRow } from './tables.ts';
 
 /** Accounts, keys, address books, custom fields and groups: small tables with plain mappings. */
@@ -21,12 +22,15 @@ export class KyselyAccountRepository implements AccountRepository {
 }
 
 export class KyselyApiKeyRepository implements ApiKeyRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly selectBySecretHash;
+  constructor(private readonly db: Kysely<Database>) {
+    this.selectBySecretHash = precompile<[string], ApiKeyRow>(() => db.selectFrom('api_keys').selectAll().where('secret_hash', '=', ''));
+  }
   async insert(key: ApiKey, secretHash: string): Promise<void> {
     await this.db.insertInto('api_keys').values({ ...key, scopes: key.scopes.join(','), secret_hash: secretHash }).execute();
   }
   async findBySecretHash(secretHash: string): Promise<ApiKey | undefined> {
-    const row = await this.db.selectFrom('api_keys').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
+    const [row] = await this.selectBySecretHash(this.db, secretHash);
     return row && keyFromRow(row);
   }
   async find(id: string): Promise<ApiKey | undefined> {
