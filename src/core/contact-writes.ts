@@ -121,9 +121,14 @@ async function findDuplicates(tx: Store, accountId: string, state: ContactState,
   return tx.contacts.findByAddresses(accountId, keys, rule.scope === 'book' ? book.id : undefined);
 }
 
-async function insertContact(tx: Store, accountId: string, state: ContactState): Promise<Contact> {
+/** A new live contact of this state, not yet stored. */
+export function newContact(accountId: string, state: ContactState): Omit<Contact, 'seq'> {
   const now = nowIso();
-  const contact = { ...state, id: newId(), account_id: accountId, status: 'active' as const, merged_into: null, version: 1, created_at: now, updated_at: now };
+  return { ...state, id: newId(), account_id: accountId, status: 'active', merged_into: null, version: 1, created_at: now, updated_at: now };
+}
+
+async function insertContact(tx: Store, accountId: string, state: ContactState): Promise<Contact> {
+  const contact = newContact(accountId, state);
   return tx.contacts.insert(contact, indexEntriesOf(contact));
 }
 

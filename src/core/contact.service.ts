@@ -5,6 +5,7 @@ import {
   createWithRule,
   findOrThrow,
   lockForChange,
+  newContact,
   rejectDuplicatesOnChange,
   saveChanged,
   type CreateOutcome,
@@ -56,27 +57,40 @@ export class ContactService {
   }
 
   /**
-   * Creates many contacts; each item succeeds or fails on its own (a savepoint each), while the
-   * items share transactions and the reads of account data. Items given as errors (refused by
-   * the caller's own checks) are passed through in place.
+   * Creates many contacts; each item succeeds or fails on its own, while the items share
+   * transactions and the reads of account data. Items that no rule can refuse once validated
+   * (an `allow` book, no external id) are inserted together; the others each get a savepoint.
+   * Items given as errors (refused by the caller's own checks) are passed through in place.
    */
   async createMany(actor: Principal, items: (ContactInput | DomainError)[], options: CreateOptions = {}): Promise<BatchOutcome[]> {
-    const outcomes: BatchOutcome[] = [];
+    const outcomes: BatchOutcome[] = new Array(items.length);
     for (let start = 0; start < items.length; start += BATCH_CHUNK) {
       await this.deps.store.transaction(async (tx) => {
         const scope = this.scope(tx, actor);
-        for (const item of items.slice(start, start + BATCH_CHUNK)) {
-          if (item instanceof DomainError) {
-            outcomes.push({ error: item });
-            continue;
-          }
+        const plain: { slot: number; contact: Omit<Contact, 'seq'> }[] = [];
+        // Inserting the plain items before each ruled one keeps the batch's order in the book.
+        const insertPlain = async () => {
+          const saved = await tx.contacts.insertMany(plain.map((p) => p.contact), plain.map((p) => indexEntriesOf(p.contact)));
+          saved.forEach((contact, i) => (outcomes[plain[i]!.slot] = { contact, outcome: 'created' }));
+          plain.length = 0;
+        };
+        for (let slot = start; slot < Math.min(start + BATCH_CHUNK, items.length); slot++) {
+          const item = items[slot]!;
           try {
-            outcomes.push(await tx.savepoint(() => this.createIn(scope, item, options)));
+            if (item instanceof DomainError) throw item;
+            const { state, book, rule } = await this.prepareCreate(scope, item, options);
+            if (rule.policy === 'allow' && state.external_id === null) {
+              plain.push({ slot, contact: newContact(actor.accountId, state) });
+              continue;
+            }
+            await insertPlain();
+            outcomes[slot] = await tx.savepoint(() => createWithRule(scope, state, rule, book));
           } catch (error) {
             if (!(error instanceof DomainError)) throw error;
-            outcomes.push({ error });
+            outcomes[slot] = { error };
           }
         }
+        await insertPlain();
       });
     }
     return outcomes;
@@ -184,10 +198,17 @@ export class ContactService {
   }
 
   private async createIn(scope: WriteScope, input: ContactInput, options: CreateOptions): Promise<{ contact: Contact; outcome: CreateOutcome }> {
+    const { state, book, rule } = await this.prepareCreate(scope, input, options);
+    return createWithRule(scope, state, rule, book);
+  }
+
+  /** Everything a create checks before it writes: who may, which book, which rule, valid data. */
+  private async prepareCreate(scope: WriteScope, input: ContactInput, options: CreateOptions) {
     assertMayWriteType(scope.actor, input.type ?? 'custom');
     const book = await scope.book(input.address_book_id);
     const state = await scope.buildState({ ...input, address_book_id: book.id });
-    return createWithRule(scope, state, options.duplicateRule ?? { policy: book.duplicate_policy, scope: 'book' }, book);
+    const rule: DuplicateRule = options.duplicateRule ?? { policy: book.duplicate_policy, scope: 'book' };
+    return { state, book, rule };
   }
 
   private phoneOrThrow(raw: string, path: string): string {

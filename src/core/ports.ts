@@ -107,6 +107,8 @@ export interface ContactFilter {
 export interface ContactRepository {
   /** Inserts the contact with its index rows and group memberships; returns it with its `seq`. */
   insert(contact: Omit<Contact, 'seq'>, index: ContactIndexEntries): Promise<Contact>;
+  /** Inserts many contacts at once (no rule is checked here); returns them in the same order. */
+  insertMany(contacts: Omit<Contact, 'seq'>[], indexes: ContactIndexEntries[]): Promise<Contact[]>;
   /**
    * Rewrites the contact, its index rows and memberships, if its stored version is still
    * `expectedVersion`; returns false when another writer got there first.

@@ -143,21 +143,43 @@ export class KyselyContactRepository implements ContactRepository {
     await this.db.deleteFrom('contacts').where('account_id', '=', accountId).where('address_book_id', '=', addressBookId).execute();
   }
 
-  private async writeIndex(contact: Contact, index: ContactIndexEntries): Promise<void> {
-    const base = { account_id: contact.account_id, contact_seq: contact.seq };
-    if (index.addresses.length > 0) {
-      await this.db.insertInto('contact_addresses').values(index.addresses.map((a) => ({ ...base, address_book_id: contact.address_book_id, kind: a.kind, value: a.value }))).execute();
+  async insertMany(contacts: Omit<Contact, 'seq'>[], indexes: ContactIndexEntries[]): Promise<Contact[]> {
+    if (contacts.length === 0) return [];
+    const seqById = new Map<string, number>();
+    for (const rows of chunks(contacts.map(toRow), rowsPerStatement(28))) {
+      for (const { id, seq } of await this.db.insertInto('contacts').values(rows).returning(['id', 'seq']).execute()) seqById.set(id, Number(seq));
     }
-    if (index.terms.length > 0) {
-      await this.db.insertInto('contact_terms').values(index.terms.map((term) => ({ ...base, term }))).execute();
-    }
-    if (contact.group_ids.length > 0) {
-      await this.db
-        .insertInto('group_members')
-        .values(contact.group_ids.map((group_id) => ({ ...base, group_id, created_at: contact.updated_at })))
-        .execute();
-    }
+    const saved = contacts.map((c) => ({ ...c, seq: seqById.get(c.id)! }));
+    await this.writeIndexRows(saved, indexes);
+    return saved;
   }
+
+  private async writeIndex(contact: Contact, index: ContactIndexEntries): Promise<void> {
+    await this.writeIndexRows([contact], [index]);
+  }
+
+  /** The index rows of many contacts in as few statements as the engines' parameter limits allow. */
+  private async writeIndexRows(contacts: Contact[], indexes: ContactIndexEntries[]): Promise<void> {
+    const addresses = contacts.flatMap((c, i) =>
+      indexes[i]!.addresses.map((a) => ({ account_id: c.account_id, address_book_id: c.address_book_id, contact_seq: c.seq, kind: a.kind, value: a.value })),
+    );
+    const terms = contacts.flatMap((c, i) => indexes[i]!.terms.map((term) => ({ account_id: c.account_id, contact_seq: c.seq, term })));
+    const members = contacts.flatMap((c) => c.group_ids.map((group_id) => ({ account_id: c.account_id, contact_seq: c.seq, group_id, created_at: c.updated_at })));
+    for (const rows of chunks(addresses, rowsPerStatement(5))) await this.db.insertInto('contact_addresses').values(rows).execute();
+    for (const rows of chunks(terms, rowsPerStatement(3))) await this.db.insertInto('contact_terms').values(rows).execute();
+    for (const rows of chunks(members, rowsPerStatement(4))) await this.db.insertInto('group_members').values(rows).execute();
+  }
+}
+
+/** SQLite binds at most 32766 parameters a statement, PostgreSQL 65535: stay under both. */
+function rowsPerStatement(columns: number): number {
+  return Math.floor(30_000 / columns);
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
 }
 
 const SORT_IN_MEMORY_UP_TO = 200;

@@ -72,7 +72,26 @@ for (const engine of engines) {
     }
 
     describe('POST /v1/contacts/{id}/merge', () => {
-      test('a merge that would bring a number held by a third contact into a reject book is a 409, and changes nothing', async () => {
+      test('a batch keeps its order: results by index, and the book lists the created contacts in batch order', async () => {
+      const book = await newBook('allow');
+      const names = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
+      const items: Record<string, unknown>[] = names.map((name, i) => ({
+        address_book_id: book,
+        display_name: name,
+        phone_numbers: [{ number: uniquePhone() }],
+        // Items with an external id take the ruled path; the others are inserted together.
+        ...(i % 3 === 1 ? { external_id: `order-${token()}` } : {}),
+      }));
+      items.splice(3, 0, { address_book_id: book, display_name: 'bad', phone_numbers: [{ number: 'nope' }] });
+      const res = await api.call('POST', '/v1/contacts/batch', { contacts: items });
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body.results.map((r: { index: number }) => r.index), items.map((_, i) => i));
+      assert.deepEqual(res.body.results.map((r: { status: number }) => r.status), [201, 201, 201, 400, 201, 201, 201]);
+      const listed = await api.call('GET', `/v1/contacts?address_book_id=${book}&limit=50`);
+      assert.deepEqual(listed.body.data.map((c: { display_name: string }) => c.display_name), names);
+    });
+
+    test('a merge that would bring a number held by a third contact into a reject book is a 409, and changes nothing', async () => {
       const strict = await newBook('reject');
       const other = await newBook('allow');
       const shared = uniquePhone();
