@@ -41,7 +41,7 @@ const request = input.createPath
   : { method: 'GET' as const, setupRequest: (req: any) => ({ ...req, path: input.paths![next++ % input.paths!.length] }) };
 
 const result = await autocannon({ url: input.url, connections: input.connections, duration: input.seconds, headers, requests: [request] });
-const created = (result as any).statusCodeStats?.['201']?.count ?? 0;
+const created = input.createPath ? result['2xx'] : 0;
 const summary: LoadResult = {
   requests: result.requests.total,
   rps: result.requests.average,

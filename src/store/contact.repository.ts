@@ -3,6 +3,7 @@ import { encodeCursor } from '../core/cursor.ts';
 import type { AddressKind, ContactFilter, ContactIndexEntries, ContactRepository, PageRequest } from '../core/ports.ts';
 import { CONTACT_TEXT_FIELDS, type Contact, type ContactText, type Page } from '../core/types.ts';
 import { mapUniqueViolation } from './errors.ts';
+import type { EngineName } from './engine.ts';
 import { precompile } from './precompiled.ts';
 import type { ContactRow, Database } from './tables.ts';
 
@@ -11,11 +12,28 @@ export class KyselyContactRepository implements ContactRepository {
   private readonly insertContact;
   private readonly selectHolders;
 
-  constructor(private readonly db: Kysely<Database>) {
+  private readonly selectLookupJoined;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: EngineName,
+  ) {
     // Parameters follow toRow's key order.
     this.insertContact = precompile<unknown[], { seq: number }>(() => db.insertInto('contacts').values(toRow(SAMPLE_CONTACT)).returning('seq'));
     this.selectHolders = precompile<[string, string, string], { contact_seq: number }>(() =>
       db.selectFrom('contact_addresses').select('contact_seq').where('account_id', '=', '').where('kind', '=', '').where('value', '=', ''),
+    );
+    this.selectLookupJoined = precompile<[string, string, string, number], ContactRow>(() =>
+      db
+        .selectFrom('contact_addresses as a')
+        .innerJoin('contacts as c', 'c.seq', 'a.contact_seq')
+        .selectAll('c')
+        .where('a.account_id', '=', '')
+        .where('a.kind', '=', '')
+        .where('a.value', '=', '')
+        .orderBy('c.updated_at', 'desc')
+        .orderBy('c.seq', 'desc')
+        .limit(0),
     );
   }
 
@@ -85,8 +103,10 @@ export class KyselyContactRepository implements ContactRepository {
   }
 
   async lookup(accountId: string, kind: AddressKind, value: string, limit: number): Promise<Contact[]> {
-    // Two indexed reads, and the few matches sorted here: on SQLite the join and the ORDER BY's
-    // temporary B-tree each cost more than the reads themselves (35 µs against 12 µs a lookup).
+    // PostgreSQL: one round trip. SQLite: two indexed reads, and the few matches sorted here,
+    // since there the join and the ORDER BY's temporary B-tree each cost more than the reads
+    // themselves (35 µs against 12 µs a lookup).
+    if (this.engine === 'postgres') return (await this.selectLookupJoined(this.db, accountId, kind, value, limit)).map(fromRow);
     const holders = await this.selectHolders(this.db, accountId, kind, value);
     if (holders.length === 0) return [];
     let query = this.db.selectFrom('contacts').selectAll().where('seq', 'in', holders.map((h) => h.contact_seq));

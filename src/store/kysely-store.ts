@@ -33,7 +33,7 @@ export class KyselyStore implements Store {
     this.apiKeys = new KyselyApiKeyRepository(db);
     this.addressBooks = new KyselyAddressBookRepository(db);
     this.customFields = new KyselyCustomFieldRepository(db);
-    this.contacts = new KyselyContactRepository(db);
+    this.contacts = new KyselyContactRepository(db, engine);
     this.groups = new KyselyGroupRepository(db);
   }
 
