@@ -9,37 +9,14 @@ import type { ContactRow, Database } from './tables.ts';
 
 /** Contacts as one row each (lists held as JSON), plus index rows for lookup, search and groups. */
 export class KyselyContactRepository implements ContactRepository {
-  private readonly insertContact;
-  private readonly selectHolders;
-
-  private readonly selectLookupJoined;
-
   constructor(
     private readonly db: Kysely<Database>,
     private readonly engine: EngineName,
-  ) {
-    // Parameters follow toRow's key order.
-    this.insertContact = precompile<unknown[], { seq: number }>(() => db.insertInto('contacts').values(toRow(SAMPLE_CONTACT)).returning('seq'));
-    this.selectHolders = precompile<[string, string, string], { contact_seq: number }>(() =>
-      db.selectFrom('contact_addresses').select('contact_seq').where('account_id', '=', '').where('kind', '=', '').where('value', '=', ''),
-    );
-    this.selectLookupJoined = precompile<[string, string, string, number], ContactRow>(() =>
-      db
-        .selectFrom('contact_addresses as a')
-        .innerJoin('contacts as c', 'c.seq', 'a.contact_seq')
-        .selectAll('c')
-        .where('a.account_id', '=', '')
-        .where('a.kind', '=', '')
-        .where('a.value', '=', '')
-        .orderBy('c.updated_at', 'desc')
-        .orderBy('c.seq', 'desc')
-        .limit(0),
-    );
-  }
+  ) {}
 
   async insert(contact: Omit<Contact, 'seq'>, index: ContactIndexEntries): Promise<Contact> {
     const { seq } = await mapUniqueViolation(
-      async () => (await this.insertContact(this.db, ...Object.values(toRow(contact))))[0]!,
+      async () => (await insertContact(this.db, ...Object.values(toRow(contact))))[0]!,
       'duplicate_external_id',
       `a contact with external_id "${contact.external_id}" already exists`,
     );
@@ -106,8 +83,8 @@ export class KyselyContactRepository implements ContactRepository {
     // PostgreSQL: one round trip. SQLite: two indexed reads, and the few matches sorted here,
     // since there the join and the ORDER BY's temporary B-tree each cost more than the reads
     // themselves (35 µs against 12 µs a lookup).
-    if (this.engine === 'postgres') return (await this.selectLookupJoined(this.db, accountId, kind, value, limit)).map(fromRow);
-    const holders = await this.selectHolders(this.db, accountId, kind, value);
+    if (this.engine === 'postgres') return (await selectLookupJoined(this.db, accountId, kind, value, limit)).map(fromRow);
+    const holders = await selectHolders(this.db, accountId, kind, value);
     if (holders.length === 0) return [];
     let query = this.db.selectFrom('contacts').selectAll().where('seq', 'in', holders.map((h) => h.contact_seq));
     // A number shared by very many contacts (a switchboard) is left to the database to sort and cut.
@@ -201,6 +178,26 @@ function chunks<T>(items: T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
   return result;
 }
+
+// Parameters follow toRow's key order.
+const insertContact = precompile<unknown[], { seq: number }>('contacts.insert', (db) => db.insertInto('contacts').values(toRow(SAMPLE_CONTACT)).returning('seq'));
+
+const selectHolders = precompile<[string, string, string], { contact_seq: number }>('contacts.holders', (db) =>
+  db.selectFrom('contact_addresses').select('contact_seq').where('account_id', '=', '').where('kind', '=', '').where('value', '=', ''),
+);
+
+const selectLookupJoined = precompile<[string, string, string, number], ContactRow>('contacts.lookup', (db) =>
+  db
+    .selectFrom('contact_addresses as a')
+    .innerJoin('contacts as c', 'c.seq', 'a.contact_seq')
+    .selectAll('c')
+    .where('a.account_id', '=', '')
+    .where('a.kind', '=', '')
+    .where('a.value', '=', '')
+    .orderBy('c.updated_at', 'desc')
+    .orderBy('c.seq', 'desc')
+    .limit(0),
+);
 
 const SORT_IN_MEMORY_UP_TO = 200;
 

@@ -22,15 +22,12 @@ export class KyselyAccountRepository implements AccountRepository {
 }
 
 export class KyselyApiKeyRepository implements ApiKeyRepository {
-  private readonly selectBySecretHash;
-  constructor(private readonly db: Kysely<Database>) {
-    this.selectBySecretHash = precompile<[string], ApiKeyRow>(() => db.selectFrom('api_keys').selectAll().where('secret_hash', '=', ''));
-  }
+  constructor(private readonly db: Kysely<Database>) {}
   async insert(key: ApiKey, secretHash: string): Promise<void> {
     await this.db.insertInto('api_keys').values({ ...key, scopes: key.scopes.join(','), secret_hash: secretHash }).execute();
   }
   async findBySecretHash(secretHash: string): Promise<ApiKey | undefined> {
-    const [row] = await this.selectBySecretHash(this.db, secretHash);
+    const [row] = await selectKeyBySecretHash(this.db, secretHash);
     return row && keyFromRow(row);
   }
   async find(id: string): Promise<ApiKey | undefined> {
@@ -45,6 +42,8 @@ export class KyselyApiKeyRepository implements ApiKeyRepository {
     await this.db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).execute();
   }
 }
+
+const selectKeyBySecretHash = precompile<[string], ApiKeyRow>('api_keys.by_hash', (db) => db.selectFrom('api_keys').selectAll().where('secret_hash', '=', ''));
 
 function keyFromRow({ secret_hash: _hash, ...row }: ApiKeyRow): ApiKey {
   return { ...row, scopes: row.scopes.split(',') as Scope[] };
