@@ -109,7 +109,9 @@ async function countLostWrites(databaseUrl: string, expected: number): Promise<n
   const { handle } = await openStore({ databaseUrl });
   const { count } = await handle.db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
   await handle.close();
-  return expected - Number(count);
+  // Requests still in flight when a run's time is up are stored but never counted as answered:
+  // more rows than 2xx answers is expected; fewer would be a lost write.
+  return Math.max(0, expected - Number(count));
 }
 
 /** Follows next_cursor from page 1 to `pages`, timing each page; compares the first and last ten. */

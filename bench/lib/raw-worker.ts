@@ -11,6 +11,7 @@ import { indexEntriesOf } from '../../src/core/contact-index.ts';
 import { buildContactState } from '../../src/core/contact-state.ts';
 import { createServices } from '../../src/core/services.ts';
 import { openStore } from '../../src/runtime.ts';
+import { applySqlitePragmas } from '../../src/store/engine.ts';
 import { benchContact } from './data.ts';
 
 export interface RawInput {
@@ -62,8 +63,8 @@ function prepareChunk(start: number, end: number) {
 let timedMs = 0;
 if (input.databaseUrl.startsWith('sqlite:')) {
   const db = new SqliteDatabase(input.databaseUrl.slice('sqlite:'.length));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  // The same settings contactd runs with (src/store/engine.ts), so that only our code differs.
+  applySqlitePragmas(db);
   const insertContact = db.prepare(`insert into contacts (${COLUMNS.join(', ')}) values (${COLUMNS.map((c) => `@${c}`).join(', ')})`);
   const insertAddress = db.prepare('insert into contact_addresses (account_id, address_book_id, contact_seq, kind, value) values (?, ?, ?, ?, ?)');
   const insertTerm = db.prepare('insert into contact_terms (account_id, contact_seq, term) values (?, ?, ?)');

@@ -42,6 +42,11 @@ export class DomainError extends Error {
   }
 }
 
+/** A 400 failure naming every invalid field. */
+export function validationError(errors: FieldError[]): DomainError {
+  return new DomainError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+}
+
 /** A 400-class failure naming one field. */
 export function invalidField(path: string, message: string): DomainError {
   return new DomainError('validation_failed', `${path}: ${message}`, [{ path, message }]);
@@ -54,8 +59,6 @@ export class FieldErrors {
     this.errors.push({ path, message });
   }
   throwIfAny(): void {
-    if (this.errors.length === 0) return;
-    const detail = this.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-    throw new DomainError('validation_failed', detail, this.errors);
+    if (this.errors.length > 0) throw validationError(this.errors);
   }
 }

@@ -8,6 +8,11 @@ test('national, international and bare-digit numbers reach the same E.164', () =
   }
 });
 
+test('every shape of a North American number agrees with the full parse', () => {
+  for (const raw of ['(212) 555-0100', '212.555.0100', '1 212 555 0100', '12125550100', '2125550100']) assert.equal(toE164(raw, 'US'), '+12125550100', raw);
+  assert.equal(toE164('(416) 555-0100', 'CA'), '+14165550100');
+});
+
 test('national numbers are read in the given region', () => {
   assert.equal(toE164('020 7946 0958', 'GB'), '+442079460958');
   assert.equal(toE164('98765 43210', 'IN'), '+919876543210');

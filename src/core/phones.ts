@@ -1,4 +1,4 @@
-import { PhoneNumber, parsePhoneNumberFromString, type CountryCode, type E164Number } from 'libphonenumber-js/core';
+import { PhoneNumber, getCountries, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode, type E164Number } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/min/metadata';
 
 const PLAIN_INTERNATIONAL = /^\+[1-9]\d{6,14}$/;
@@ -13,7 +13,7 @@ const PLAIN_INTERNATIONAL = /^\+[1-9]\d{6,14}$/;
 export function toE164(raw: string, region: string): string | null {
   const text = raw.trim();
   if (text === '' || text.length > 64 || /[a-z]/i.test(text.replace(/^tel:/i, ''))) return null;
-  const fast = plainInternational(text);
+  const fast = plainInternational(text) ?? plainNorthAmerican(text, region);
   if (fast !== undefined) return fast;
   const parsed = parsePhoneNumberFromString(text, region as CountryCode, metadata);
   if (parsed?.isPossible()) return parsed.number;
@@ -36,6 +36,21 @@ function plainInternational(text: string): string | null | undefined {
   if (!PLAIN_INTERNATIONAL.test(candidate)) return undefined;
   return splitE164(candidate)?.isPossible() ? candidate : undefined;
 }
+
+/**
+ * `(651) 111-2222`, `651-111-2222` or `16511112222` read in a North American region: there a
+ * national number is ten digits after an optional 1, with no other rewriting, so the full parse
+ * can be skipped. Other regions have national prefixes with rules of their own: they take the full parse.
+ */
+function plainNorthAmerican(text: string, region: string): string | undefined {
+  if (!NANP_REGIONS.has(region as CountryCode)) return undefined;
+  const digits = text.replace(/[\s().-]/g, '');
+  if (!/^1?[2-9]\d{9}$/.test(digits)) return undefined;
+  const e164 = `+1${digits.slice(-10)}`;
+  return splitE164(e164)?.isPossible() ? e164 : undefined;
+}
+
+const NANP_REGIONS = new Set(getCountries(metadata).filter((country) => getCountryCallingCode(country, metadata) === '1'));
 
 /** The number split into calling code and national number, or undefined for an unknown calling code. */
 function splitE164(e164: string): PhoneNumber | undefined {

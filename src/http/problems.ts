@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorCode, type FieldError } from '../core/errors.ts';
+import { DomainError, validationError, type ErrorCode, type FieldError } from '../core/errors.ts';
 import { fieldErrorsOf } from './validation.ts';
 
 /** The one table from domain error codes to HTTP statuses and titles. */
@@ -45,14 +45,11 @@ export interface ProblemBody {
 }
 
 export function problemOf(error: unknown, requestId: string): ProblemBody {
+  const e = error as FastifyError;
+  if (e?.validation) return problemOf(validationError(fieldErrorsOf(e.validation, e.validationContext)), requestId);
   if (error instanceof DomainError) {
     const [status, title] = STATUS_OF[error.code];
     return build(status, error.code, title, error.detail, requestId, error.fieldErrors, error.extra);
-  }
-  const e = error as FastifyError;
-  if (e.validation) {
-    const errors = fieldErrorsOf(e.validation, e.validationContext);
-    return build(400, 'validation_failed', 'Invalid request', errors.map((f) => `${f.path}: ${f.message}`).join('; '), requestId, errors);
   }
   if (e instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e.statusCode === 400 && /JSON/i.test(e.message))) {
     return build(400, 'invalid_json', 'Malformed JSON', 'the body is not valid JSON', requestId);

@@ -111,19 +111,29 @@ export class KyselyContactRepository implements ContactRepository {
       query = query.where('seq', 'in', (eb) => eb.selectFrom('group_members').select('contact_seq').where('group_id', '=', groupId));
     }
     if (filter.termPrefix !== undefined && filter.termPrefix !== '') {
-      const prefix = filter.termPrefix;
-      query = query.where('seq', 'in', (eb) =>
-        eb
-          .selectFrom('contact_terms')
-          .select('contact_seq')
-          .where('account_id', '=', accountId)
-          .where('term', '>=', prefix)
-          .where('term', '<', `${prefix}\uffff`),
-      );
+      const [from, to] = [filter.termPrefix, `${filter.termPrefix}\uffff`];
+      // A rare prefix: collect its few contacts from the term index. A common one ("a", a company
+      // every tenth contact shares): walk the contacts in page order and keep those that match,
+      // which finds a page long before the term index would have been read to its end.
+      const common = (await this.countTermMatches(accountId, from, to, COMMON_PREFIX_MATCHES)) >= COMMON_PREFIX_MATCHES;
+      query = common
+        ? query.where(({ exists, selectFrom }) =>
+            exists(selectFrom('contact_terms as t').select('t.contact_seq').whereRef('t.contact_seq', '=', 'contacts.seq').where('t.term', '>=', from).where('t.term', '<', to)),
+          )
+        : query.where('seq', 'in', (eb) => eb.selectFrom('contact_terms').select('contact_seq').where('account_id', '=', accountId).where('term', '>=', from).where('term', '<', to));
     }
     if (page.afterSeq !== undefined) query = query.where('seq', '>', page.afterSeq);
     const rows = await query.orderBy('seq').limit(page.limit + 1).execute();
     return pageOf(rows.map(fromRow), page.limit);
+  }
+
+  /** How many index terms fall in [from, to), counting no further than `atMost`. */
+  private async countTermMatches(accountId: string, from: string, to: string, atMost: number): Promise<number> {
+    const { count } = await this.db
+      .selectFrom((eb) => eb.selectFrom('contact_terms').select('contact_seq').where('account_id', '=', accountId).where('term', '>=', from).where('term', '<', to).limit(atMost).as('m'))
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(count);
   }
 
   async countInBook(accountId: string, addressBookId: string): Promise<number> {
@@ -200,6 +210,8 @@ const selectLookupJoined = precompile<[string, string, string, number], ContactR
 );
 
 const SORT_IN_MEMORY_UP_TO = 200;
+/** Where collecting a prefix's matches starts to cost more than walking pages (about √(150·N) at N = 1 M). */
+const COMMON_PREFIX_MATCHES = 10_000;
 
 function byMostRecentlyUpdated(a: Contact, b: Contact): number {
   return a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : b.seq - a.seq;

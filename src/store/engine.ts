@@ -27,6 +27,12 @@ export function openDatabase(url: string, options: { searchPath?: string } = {})
 function openSqlite(path: string): Kysely<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new SqliteDatabase(path);
+  applySqlitePragmas(database);
+  return new Kysely<Database>({ dialect: new FastSqliteDialect(database) });
+}
+
+/** The SQLite settings contactd runs with (the benchmark's raw ceiling uses them too). */
+export function applySqlitePragmas(database: SqliteDatabase.Database): void {
   // WAL lets readers work beside the writer; NORMAL sync keeps every commit across a
   // process kill (the OS holds the log), paying an fsync only at checkpoints.
   database.pragma('journal_mode = WAL');
@@ -38,7 +44,6 @@ function openSqlite(path: string): Kysely<Database> {
   // Checkpoint every ~40 MB of log rather than every 4 MB: hot index pages are copied back once
   // per checkpoint, so fewer checkpoints mean less writing per contact.
   database.pragma('wal_autocheckpoint = 10000');
-  return new Kysely<Database>({ dialect: new FastSqliteDialect(database) });
 }
 
 function openPostgres(url: string, searchPath?: string): Kysely<Database> {

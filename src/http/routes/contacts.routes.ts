@@ -1,20 +1,10 @@
 import type { FastifyReply } from 'fastify';
-import { DomainError, invalidField } from '../../core/errors.ts';
+import { invalidField, validationError } from '../../core/errors.ts';
 import type { Contact, ContactInput } from '../../core/types.ts';
 import type { HttpContext } from '../context.ts';
 import { problemOf } from '../problems.ts';
 import { IdParams, answer, errorResponses } from '../schemas/common.ts';
-import {
-  BatchRequest,
-  BatchResult,
-  ContactCreate,
-  ContactListQuery,
-  ContactPatch,
-  ExternalIdParams,
-  LookupQuery,
-  LookupResult,
-  MergeRequest,
-} from '../schemas/contact.schema.ts';
+import { ContactListQuery, ExternalIdParams, LookupQuery } from '../schemas/contact.schema.ts';
 import { Type } from 'typebox';
 
 const tags = ['Contacts'];
@@ -62,7 +52,7 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
   }, async (request) => {
     const items = (request.body as { contacts: unknown[] }).contacts.map((item) => {
       const errors = checkBatchItem(item);
-      return errors.length === 0 ? (item as ContactInput) : new DomainError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+      return errors.length === 0 ? (item as ContactInput) : validationError(errors);
     });
     const results = (await contacts.createMany(request.principal, items)).map((outcome, index) => {
       if ('contact' in outcome) return { index, status: outcome.outcome === 'created' ? 201 : 200, contact: outcome.contact };
