@@ -17,7 +17,10 @@ const plan = quick
   : { contacts: 1_000_000, rounds: 3, seconds: 10, pages: 1000, connections: 16 };
 
 const rows: Row[] = [];
-const engines: ('sqlite' | 'postgres')[] = ['sqlite', ...(process.env.BENCH_DATABASE_URL ? (['postgres'] as const) : [])];
+// BENCH_ENGINES=postgres (or sqlite) runs one engine only.
+const engines = (['sqlite', ...(process.env.BENCH_DATABASE_URL ? (['postgres'] as const) : [])] as ('sqlite' | 'postgres')[]).filter(
+  (engine) => !process.env.BENCH_ENGINES || process.env.BENCH_ENGINES.split(',').includes(engine),
+);
 if (!process.env.BENCH_DATABASE_URL) console.log('postgres: skipped (set BENCH_DATABASE_URL=postgres://... to run it)');
 console.log(`plan: ${JSON.stringify(plan)}${quick ? ' (quick smoke run)' : ''}`);
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { encodeCursor } from '../core/cursor.ts';
 import type { AddressKind, ContactFilter, ContactIndexEntries, ContactRepository, PageRequest } from '../core/ports.ts';
-import { CONTACT_TEXT_FIELDS, type Contact, type ContactText, type Page } from '../core/types.ts';
+import type { Contact, Page } from '../core/types.ts';
+import { SAMPLE_CONTACT, chunks, fromRow, pageOf, rowsPerStatement, toRow } from './contact.rows.ts';
 import { mapUniqueViolation } from './errors.ts';
 import type { EngineName } from './engine.ts';
 import { precompile } from './precompiled.ts';
@@ -12,6 +12,8 @@ export class KyselyContactRepository implements ContactRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly engine: EngineName,
+    /** Told how many contacts were written, so that the engine's planner statistics keep up. */
+    private readonly noteWritten: (rows: number) => void = () => {},
   ) {}
 
   async insert(contact: Omit<Contact, 'seq'>, index: ContactIndexEntries): Promise<Contact> {
@@ -22,6 +24,7 @@ export class KyselyContactRepository implements ContactRepository {
     );
     const saved = { ...contact, seq };
     await this.writeIndex(saved, index);
+    this.noteWritten(1);
     return saved;
   }
 
@@ -158,6 +161,7 @@ export class KyselyContactRepository implements ContactRepository {
     }
     const saved = contacts.map((c) => ({ ...c, seq: seqById.get(c.id)! }));
     await this.writeIndexRows(saved, indexes);
+    this.noteWritten(saved.length);
     return saved;
   }
 
@@ -176,17 +180,6 @@ export class KyselyContactRepository implements ContactRepository {
     for (const rows of chunks(terms, rowsPerStatement(3))) await this.db.insertInto('contact_terms').values(rows).execute();
     for (const rows of chunks(members, rowsPerStatement(4))) await this.db.insertInto('group_members').values(rows).execute();
   }
-}
-
-/** SQLite binds at most 32766 parameters a statement, PostgreSQL 65535: stay under both. */
-function rowsPerStatement(columns: number): number {
-  return Math.floor(30_000 / columns);
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
-  return result;
 }
 
 // Parameters follow toRow's key order.
@@ -217,62 +210,3 @@ function byMostRecentlyUpdated(a: Contact, b: Contact): number {
   return a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : b.seq - a.seq;
 }
 
-/** A page of `limit` items from `limit + 1` rows: the extra row only says that more exist. */
-export function pageOf<T extends { seq: number }>(items: T[], limit: number): Page<T> {
-  const more = items.length > limit;
-  const page = more ? items.slice(0, limit) : items;
-  return { items: page, nextCursor: more ? encodeCursor(page[page.length - 1]!.seq) : null };
-}
-
-const SAMPLE_CONTACT: Omit<Contact, 'seq'> = {
-  ...(Object.fromEntries(CONTACT_TEXT_FIELDS.map((f) => [f, null])) as ContactText),
-  id: '', account_id: '', address_book_id: '', type: 'custom', status: 'active', merged_into: null,
-  phone_numbers: [], emails: [], messaging: [], custom_fields: {}, group_ids: [], version: 1, created_at: '', updated_at: '',
-};
-
-/** The contacts row of a contact; its key order is the insert's parameter order. */
-function toRow(c: Omit<Contact, 'seq'>) {
-  return {
-    id: c.id,
-    account_id: c.account_id,
-    address_book_id: c.address_book_id,
-    type: c.type,
-    status: c.status,
-    merged_into: c.merged_into,
-    display_name: c.display_name,
-    first_name: c.first_name,
-    last_name: c.last_name,
-    salutation: c.salutation,
-    company: c.company,
-    role: c.role,
-    location: c.location,
-    timezone: c.timezone,
-    account_number: c.account_number,
-    external_id: c.external_id,
-    country: c.country,
-    user_name: c.user_name,
-    employee_id: c.employee_id,
-    phone_numbers: JSON.stringify(c.phone_numbers),
-    emails: JSON.stringify(c.emails),
-    messaging: JSON.stringify(c.messaging),
-    custom_fields: JSON.stringify(c.custom_fields),
-    group_ids: JSON.stringify(c.group_ids),
-    version: c.version,
-    created_at: c.created_at,
-    updated_at: c.updated_at,
-  };
-}
-
-function fromRow(row: ContactRow): Contact {
-  return {
-    ...row,
-    seq: Number(row.seq),
-    type: row.type as Contact['type'],
-    status: row.status as Contact['status'],
-    phone_numbers: JSON.parse(row.phone_numbers),
-    emails: JSON.parse(row.emails),
-    messaging: JSON.parse(row.messaging),
-    custom_fields: JSON.parse(row.custom_fields),
-    group_ids: JSON.parse(row.group_ids),
-  };
-}

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AccountRepository, AddressBookRepository, ApiKeyRepository, CustomFieldRepository, GroupRepository, PageRequest } from '../core/ports.ts';
 import type { Account, AddressBook, ApiKey, CustomField, Group, Page, Scope } from '../core/types.ts';
-import { pageOf } from './contact.repository.ts';
+import { pageOf } from './contact.rows.ts';
 import { mapUniqueViolation } from './errors.ts';
 import { precompile } from './precompiled.ts';
 import type { AddressBookRow, ApiKeyRow, CustomFieldRow, Database, GroupRow } from './tables.ts';

@@ -9,6 +9,7 @@ import {
   KyselyGroupRepository,
 } from './directory.repositories.ts';
 import { isDatabaseReachable, type EngineName } from './engine.ts';
+import { PlannerStatistics } from './statistics.ts';
 import type { Database } from './tables.ts';
 
 const SAVEPOINT = CompiledQuery.raw('savepoint item');
@@ -82,25 +83,27 @@ export class KyselyStore implements Store {
   readonly customFields;
   readonly contacts;
   readonly groups;
-  private readonly groupCommit = new GroupCommit((run) => this.db.transaction().execute((trx) => run(new KyselyStore(trx, this.engine, true), trx)));
+  private readonly groupCommit = new GroupCommit((run) => this.db.transaction().execute((trx) => run(new KyselyStore(trx, this.engine, true, this.statistics), trx)));
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly engine: EngineName,
     private readonly inTransaction = false,
+    /** Shared by a store and its transactions: PostgreSQL only. */
+    private readonly statistics = engine === 'postgres' ? new PlannerStatistics(db) : undefined,
   ) {
     this.accounts = new KyselyAccountRepository(db);
     this.apiKeys = new KyselyApiKeyRepository(db);
     this.addressBooks = new KyselyAddressBookRepository(db);
     this.customFields = new KyselyCustomFieldRepository(db);
-    this.contacts = new KyselyContactRepository(db, engine);
+    this.contacts = new KyselyContactRepository(db, engine, (rows) => this.statistics?.noteWritten(rows));
     this.groups = new KyselyGroupRepository(db);
   }
 
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     if (this.inTransaction) return work(this);
     if (this.engine === 'sqlite') return this.groupCommit.run(work);
-    return this.db.transaction().execute((trx) => work(new KyselyStore(trx, this.engine, true)));
+    return this.db.transaction().execute((trx) => work(new KyselyStore(trx, this.engine, true, this.statistics)));
   }
 
   async savepoint<T>(work: () => Promise<T>): Promise<T> {
@@ -122,6 +125,11 @@ export class KyselyStore implements Store {
     if (!this.inTransaction) throw new Error('lock() outside a transaction would be released at once');
     // SQLite runs one write transaction at a time on our single connection: already serialized.
     if (this.engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(this.db);
+  }
+
+  /** Brings the engine's planner statistics up to date (PostgreSQL; nothing to do on SQLite). */
+  async refreshPlannerStatistics(): Promise<void> {
+    await this.statistics?.refresh();
   }
 
   isReachable(): Promise<boolean> {
