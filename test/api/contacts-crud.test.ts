@@ -1,35 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { assertNamesField, assertProblem, token } from '../support/assertions.ts';
 import { engines } from '../support/engines.ts';
 import { startApi, uniquePhone, type Response, type TestApi } from '../support/api.ts';
-
-/** Lower-case letters only, so that keys and names stay valid and unique. */
-function token(length = 8): string {
-  return Array.from(randomBytes(length), (b) => String.fromCharCode(97 + (b % 26))).join('');
-}
-
-/** An RFC 9457 problem with every member the issue lists, and the expected status and code. */
-function assertProblem(res: Response, status: number, code?: string): void {
-  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  for (const member of ['type', 'title', 'detail', 'code', 'request_id']) {
-    assert.equal(typeof res.body[member], 'string', `problem member ${member}`);
-  }
-  assert.equal(res.body.status, status);
-  assert.equal(res.body.request_id, res.headers['x-request-id']);
-  if (code !== undefined) assert.equal(res.body.code, code);
-}
-
-/** A 400 whose `errors` names `path`. */
-function assertNamesField(res: Response, path: string): void {
-  assertProblem(res, 400);
-  assert.ok(Array.isArray(res.body.errors), `errors in ${JSON.stringify(res.body)}`);
-  assert.ok(
-    res.body.errors.some((e: { path: string }) => e.path === path),
-    `expected errors[].path ${path}, got ${JSON.stringify(res.body.errors)}`,
-  );
-}
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 

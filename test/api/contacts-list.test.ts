@@ -1,32 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
+import { assertNamesField, assertProblem, token } from '../support/assertions.ts';
 import { engines } from '../support/engines.ts';
 import { startApi, uniquePhone, type Response, type TestApi } from '../support/api.ts';
-
-function token(length = 8): string {
-  return Array.from(randomBytes(length), (b) => String.fromCharCode(97 + (b % 26))).join('');
-}
-
-function assertProblem(res: Response, status: number, code?: string): void {
-  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  for (const member of ['type', 'title', 'detail', 'code', 'request_id']) {
-    assert.equal(typeof res.body[member], 'string', `problem member ${member}`);
-  }
-  assert.equal(res.body.status, status);
-  assert.equal(res.body.request_id, res.headers['x-request-id']);
-  if (code !== undefined) assert.equal(res.body.code, code);
-}
-
-function assertNamesField(res: Response, path: string): void {
-  assertProblem(res, 400);
-  assert.ok(
-    (res.body.errors ?? []).some((e: { path: string }) => e.path === path),
-    `expected errors[].path ${path}, got ${JSON.stringify(res.body.errors)}`,
-  );
-}
 
 /** The ways a person writes a US E.164 number (+1NPANXXXXXX). */
 function formatsOf(e164: string): string[] {

@@ -2,23 +2,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { assertNamesField, assertProblem } from '../support/assertions.ts';
 import { engines } from '../support/engines.ts';
-import { startApi, uniquePhone, type Response, type TestApi } from '../support/api.ts';
+import { startApi, uniquePhone, type TestApi } from '../support/api.ts';
 
 const unique = (prefix: string) => `${prefix} ${randomBytes(4).toString('hex')}`;
 const uniqueKey = () => `k_${randomBytes(5).toString('hex')}`;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-
-function assertProblem(res: Response, status: number, code?: string): void {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  if (code) assert.equal(res.body.code, code);
-}
-
-function assertNamesField(res: Response, field: string): void {
-  assertProblem(res, 400, 'validation_failed');
-  assert.ok(res.body.errors?.some((e: { path: string }) => e.path === field), `errors name ${field}: ${JSON.stringify(res.body.errors)}`);
-}
 
 for (const engine of engines) {
   describe(`directory on ${engine.name}`, () => {

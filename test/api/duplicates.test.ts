@@ -1,23 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { assertProblem, token } from '../support/assertions.ts';
 import { engines } from '../support/engines.ts';
 import { startApi, uniquePhone, type Response, type TestApi } from '../support/api.ts';
-
-function token(length = 8): string {
-  return Array.from(randomBytes(length), (b) => String.fromCharCode(97 + (b % 26))).join('');
-}
-
-function assertProblem(res: Response, status: number, code?: string): void {
-  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  for (const member of ['type', 'title', 'detail', 'code', 'request_id']) {
-    assert.equal(typeof res.body[member], 'string', `problem member ${member}`);
-  }
-  assert.equal(res.body.status, status);
-  assert.equal(res.body.request_id, res.headers['x-request-id']);
-  if (code !== undefined) assert.equal(res.body.code, code);
-}
 
 /** `+1 (651) 111-2222` and `651-111-2222` forms of a +1651... number. */
 const parenthesized = (e164: string) => `+1 (${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
