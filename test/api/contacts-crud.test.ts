@@ -15,12 +15,6 @@ for (const engine of engines) {
     });
     after(() => api.close());
 
-    async function newBook(policy?: 'allow' | 'reject' | 'merge'): Promise<string> {
-      const res = await api.call('POST', '/v1/address-books', { name: `book ${randomUUID()}`, ...(policy ? { duplicate_policy: policy } : {}) });
-      assert.equal(res.status, 201, JSON.stringify(res.body));
-      return res.body.id;
-    }
-
     async function newGroup(): Promise<string> {
       const res = await api.call('POST', '/v1/groups', { name: `group ${randomUUID()}` });
       assert.equal(res.status, 201, JSON.stringify(res.body));
@@ -52,7 +46,7 @@ for (const engine of engines) {
 
     describe('create', () => {
       test('answers 201 with every field of the issue plus id, account_id, e164, status, version and timestamps', async () => {
-        const bookId = await newBook();
+        const bookId = await api.newBook();
         const groupId = await newGroup();
         const tierKey = await defineField('pick_list', ['gold', 'silver']);
         const phone = uniquePhone();
@@ -199,7 +193,7 @@ for (const engine of engines) {
         await createOk({ first_name: 'First', external_id: externalId });
         assertProblem(await create({ first_name: 'Second', external_id: externalId }), 409, 'duplicate_external_id');
         // Also when the second one goes to another address book.
-        assertProblem(await create({ first_name: 'Third', external_id: externalId, address_book_id: await newBook() }), 409, 'duplicate_external_id');
+        assertProblem(await create({ first_name: 'Third', external_id: externalId, address_book_id: await api.newBook() }), 409, 'duplicate_external_id');
         const listed = await api.call('GET', `/v1/contacts?external_id=${encodeURIComponent(externalId)}`);
         assert.equal(listed.status, 200);
         assert.equal(listed.body.data.length, 1);

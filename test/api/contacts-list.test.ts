@@ -23,18 +23,6 @@ for (const engine of engines) {
     });
     after(() => api.close());
 
-    async function newBook(policy?: 'allow' | 'reject' | 'merge'): Promise<string> {
-      const res = await api.call('POST', '/v1/address-books', { name: `book ${randomUUID()}`, ...(policy ? { duplicate_policy: policy } : {}) });
-      assert.equal(res.status, 201, JSON.stringify(res.body));
-      return res.body.id;
-    }
-
-    async function createOk(body: Record<string, unknown>): Promise<any> {
-      const res = await api.call('POST', '/v1/contacts', body);
-      assert.equal(res.status, 201, JSON.stringify(res.body));
-      return res.body;
-    }
-
     async function list(query: Record<string, string | number>): Promise<Response> {
       const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
       return api.call('GET', `/v1/contacts?${search}`);
@@ -70,19 +58,19 @@ for (const engine of engines) {
 
     describe('filters', () => {
       test('address_book_id lists only that book', async () => {
-        const [a, b] = [await newBook(), await newBook()];
-        const inA = [await createOk({ first_name: 'A1', address_book_id: a }), await createOk({ first_name: 'A2', address_book_id: a })];
-        await createOk({ first_name: 'B1', address_book_id: b });
+        const [a, b] = [await api.newBook(), await api.newBook()];
+        const inA = [await api.createContact({ first_name: 'A1', address_book_id: a }), await api.createContact({ first_name: 'A2', address_book_id: a })];
+        await api.createContact({ first_name: 'B1', address_book_id: b });
         assert.deepEqual(await listIds({ address_book_id: a }), inA.map((c) => c.id));
         assert.equal((await listIds({ address_book_id: b })).length, 1);
         assert.deepEqual(await listIds({ address_book_id: randomUUID() }), []);
       });
 
       test('type lists only that type', async () => {
-        const book = await newBook();
-        const custom = await createOk({ first_name: 'Customer', address_book_id: book });
-        const user = await createOk({ display_name: 'Agent', type: 'user', address_book_id: book });
-        const queue = await createOk({ display_name: 'Sales queue', type: 'queue', address_book_id: book });
+        const book = await api.newBook();
+        const custom = await api.createContact({ first_name: 'Customer', address_book_id: book });
+        const user = await api.createContact({ display_name: 'Agent', type: 'user', address_book_id: book });
+        const queue = await api.createContact({ display_name: 'Sales queue', type: 'queue', address_book_id: book });
         assert.deepEqual(await listIds({ address_book_id: book, type: 'user' }), [user.id]);
         assert.deepEqual(await listIds({ address_book_id: book, type: 'queue' }), [queue.id]);
         assert.deepEqual(await listIds({ address_book_id: book, type: 'custom' }), [custom.id]);
@@ -90,16 +78,16 @@ for (const engine of engines) {
       });
 
       test('phone matches whatever format it was stored and asked in', async () => {
-        const book = await newBook();
+        const book = await api.newBook();
         const phone = uniquePhone();
         const stored = formatsOf(phone)[1]!; // +1 (651) 111-2222
-        const c = await createOk({ first_name: 'Formatted', address_book_id: book, phone_numbers: [{ number: stored }] });
-        await createOk({ first_name: 'Someone else', address_book_id: book, phone_numbers: [{ number: uniquePhone() }] });
+        const c = await api.createContact({ first_name: 'Formatted', address_book_id: book, phone_numbers: [{ number: stored }] });
+        await api.createContact({ first_name: 'Someone else', address_book_id: book, phone_numbers: [{ number: uniquePhone() }] });
         for (const asked of formatsOf(phone)) {
           assert.deepEqual(await listIds({ phone: asked }), [c.id], `phone=${asked}`);
         }
         const second = uniquePhone();
-        const d = await createOk({ first_name: 'Dashed', address_book_id: book, phone_numbers: [{ number: formatsOf(second)[3]! }] });
+        const d = await api.createContact({ first_name: 'Dashed', address_book_id: book, phone_numbers: [{ number: formatsOf(second)[3]! }] });
         assert.deepEqual(await listIds({ phone: formatsOf(second)[1]! }), [d.id]);
         assert.deepEqual(await listIds({ phone: uniquePhone() }), []);
         assertNamesField(await list({ phone: 'not a phone' }), 'phone');
@@ -107,7 +95,7 @@ for (const engine of engines) {
 
       test('email matches case-insensitively', async () => {
         const local = `Mixed.Case.${token()}`;
-        const c = await createOk({ first_name: 'Mail', emails: [{ address: `${local}@Example.COM`, type: 'work' }] });
+        const c = await api.createContact({ first_name: 'Mail', emails: [{ address: `${local}@Example.COM`, type: 'work' }] });
         for (const asked of [`${local}@Example.COM`, `${local}@example.com`.toLowerCase(), `${local}@EXAMPLE.COM`.toUpperCase()]) {
           assert.deepEqual(await listIds({ email: asked }), [c.id], `email=${asked}`);
         }
@@ -116,8 +104,8 @@ for (const engine of engines) {
 
       test('external_id lists the one contact holding it', async () => {
         const externalId = `ext-${randomUUID()}`;
-        const c = await createOk({ first_name: 'External', external_id: externalId });
-        await createOk({ first_name: 'Not external', external_id: `ext-${randomUUID()}` });
+        const c = await api.createContact({ first_name: 'External', external_id: externalId });
+        await api.createContact({ first_name: 'Not external', external_id: `ext-${randomUUID()}` });
         assert.deepEqual(await listIds({ external_id: externalId }), [c.id]);
         assert.deepEqual(await listIds({ external_id: `ext-${randomUUID()}` }), []);
       });
@@ -125,9 +113,9 @@ for (const engine of engines) {
       test('group_id lists the members, however they joined', async () => {
         const group = await api.call('POST', '/v1/groups', { name: `group ${randomUUID()}` });
         assert.equal(group.status, 201);
-        const viaBody = await createOk({ first_name: 'Member by body', group_ids: [group.body.id] });
-        const viaPut = await createOk({ first_name: 'Member by PUT' });
-        await createOk({ first_name: 'Not a member' });
+        const viaBody = await api.createContact({ first_name: 'Member by body', group_ids: [group.body.id] });
+        const viaPut = await api.createContact({ first_name: 'Member by PUT' });
+        await api.createContact({ first_name: 'Not a member' });
         const put = await api.call('PUT', `/v1/groups/${group.body.id}/members/${viaPut.id}`);
         assert.equal(put.status, 204);
         assert.deepEqual(await listIds({ group_id: group.body.id }), [viaBody.id, viaPut.id]);
@@ -137,11 +125,11 @@ for (const engine of engines) {
       });
 
       test('q is a prefix match on name words, company, email and phone digits', async () => {
-        const book = await newBook();
+        const book = await api.newBook();
         const [first, last, word, company] = [`Xav${token(6)}`, `Yor${token(6)}`, `Zed${token(6)}`, `Initech${token(6)}`];
         const email = `mailbox${token(6)}@example.com`;
         const phone = uniquePhone();
-        const target = await createOk({
+        const target = await api.createContact({
           address_book_id: book,
           first_name: first,
           last_name: last,
@@ -150,7 +138,7 @@ for (const engine of engines) {
           emails: [{ address: email }],
           phone_numbers: [{ number: formatsOf(phone)[1]! }],
         });
-        const bystander = await createOk({ address_book_id: book, first_name: 'Bystander', company: 'Other Inc', phone_numbers: [{ number: '+1 612 555 0199' }] });
+        const bystander = await api.createContact({ address_book_id: book, first_name: 'Bystander', company: 'Other Inc', phone_numbers: [{ number: '+1 612 555 0199' }] });
         const digits = phone.slice(1); // with country code: 1651...
         const national = phone.slice(2); // without: 651...
         const queries: [string, string][] = [
@@ -179,12 +167,12 @@ for (const engine of engines) {
       });
 
       test('updated_since lists contacts changed at or after that time', async () => {
-        const book = await newBook();
-        const older = await createOk({ first_name: 'Older', address_book_id: book });
+        const book = await api.newBook();
+        const older = await api.createContact({ first_name: 'Older', address_book_id: book });
         await sleep(20);
         const since = new Date().toISOString();
         await sleep(20);
-        const newer = await createOk({ first_name: 'Newer', address_book_id: book });
+        const newer = await api.createContact({ first_name: 'Newer', address_book_id: book });
         assert.deepEqual(await listIds({ address_book_id: book, updated_since: since }), [newer.id]);
         // The same instant written with an offset.
         const offset = new Date(Date.parse(since) + 2 * 3600_000).toISOString().replace('Z', '+02:00');
@@ -197,10 +185,10 @@ for (const engine of engines) {
       });
 
       test('filters combine', async () => {
-        const book = await newBook();
+        const book = await api.newBook();
         const phone = uniquePhone();
-        const both = await createOk({ address_book_id: book, first_name: 'Both', phone_numbers: [{ number: phone }], emails: [{ address: `both.${token()}@example.com` }] });
-        await createOk({ address_book_id: await newBook(), first_name: 'Elsewhere', phone_numbers: [{ number: phone }] });
+        const both = await api.createContact({ address_book_id: book, first_name: 'Both', phone_numbers: [{ number: phone }], emails: [{ address: `both.${token()}@example.com` }] });
+        await api.createContact({ address_book_id: await api.newBook(), first_name: 'Elsewhere', phone_numbers: [{ number: phone }] });
         assert.equal((await listIds({ phone })).length, 2);
         assert.deepEqual(await listIds({ phone, address_book_id: book }), [both.id]);
         assert.deepEqual(await listIds({ phone, address_book_id: book, type: 'user' }), []);
@@ -208,7 +196,7 @@ for (const engine of engines) {
 
       test('another account sees none of these contacts', async () => {
         const phone = uniquePhone();
-        await createOk({ first_name: 'Private', phone_numbers: [{ number: phone }] });
+        await api.createContact({ first_name: 'Private', phone_numbers: [{ number: phone }] });
         const other = await api.otherAccount();
         const res = await api.call('GET', `/v1/contacts?phone=${encodeURIComponent(phone)}`, undefined, { key: other.key });
         assert.equal(res.status, 200);
@@ -221,9 +209,9 @@ for (const engine of engines) {
 
     describe('paging', () => {
       test('limit defaults to 50 and may be up to 500; 0, 501 and non-numbers are a 400 naming limit', async () => {
-        const book = await newBook();
+        const book = await api.newBook();
         const made: string[] = [];
-        for (let i = 0; i < 53; i++) made.push((await createOk({ first_name: `Bulk ${i}`, address_book_id: book })).id);
+        for (let i = 0; i < 53; i++) made.push((await api.createContact({ first_name: `Bulk ${i}`, address_book_id: book })).id);
         const first = await list({ address_book_id: book });
         assert.equal(first.status, 200);
         assert.equal(first.body.data.length, 50);
@@ -249,9 +237,9 @@ for (const engine of engines) {
       });
 
       test('23 contacts paged 5 at a time come back each exactly once, in order, and the last page has next_cursor null', async () => {
-        const book = await newBook();
+        const book = await api.newBook();
         const made: string[] = [];
-        for (let i = 0; i < 23; i++) made.push((await createOk({ first_name: `Paged ${i}`, address_book_id: book })).id);
+        for (let i = 0; i < 23; i++) made.push((await api.createContact({ first_name: `Paged ${i}`, address_book_id: book })).id);
         const { pages, last } = await allPages({ address_book_id: book, limit: 5 });
         assert.deepEqual(pages.map((p) => p.length), [5, 5, 5, 5, 3]);
         assert.deepEqual(pages.flat(), made);
@@ -259,22 +247,22 @@ for (const engine of engines) {
       });
 
       test('a page boundary that falls on the last item ends with an empty or null next page, never a repeat', async () => {
-        const book = await newBook();
+        const book = await api.newBook();
         const made: string[] = [];
-        for (let i = 0; i < 10; i++) made.push((await createOk({ first_name: `Even ${i}`, address_book_id: book })).id);
+        for (let i = 0; i < 10; i++) made.push((await api.createContact({ first_name: `Even ${i}`, address_book_id: book })).id);
         const { pages } = await allPages({ address_book_id: book, limit: 5 });
         assert.deepEqual(pages.flat(), made);
       });
 
       test('contacts created, changed and deleted while paging: each one seen at most once, the untouched ones exactly once', async () => {
-        const book = await newBook();
+        const book = await api.newBook();
         const made: string[] = [];
-        for (let i = 0; i < 20; i++) made.push((await createOk({ first_name: `Stable ${i}`, address_book_id: book })).id);
+        for (let i = 0; i < 20; i++) made.push((await api.createContact({ first_name: `Stable ${i}`, address_book_id: book })).id);
         const createdDuring: string[] = [];
         const deleted = made[17]!;
         const { pages } = await allPages({ address_book_id: book, limit: 4 }, async (pageNo) => {
           // New contacts, changes to seen and unseen ones, and one delete, between pages.
-          createdDuring.push((await createOk({ first_name: `During ${pageNo}`, address_book_id: book })).id);
+          createdDuring.push((await api.createContact({ first_name: `During ${pageNo}`, address_book_id: book })).id);
           for (const id of [made[pageNo - 1]!, made[19 - pageNo]!]) {
             if (id === deleted) continue;
             const res = await api.call('PATCH', `/v1/contacts/${id}`, { role: `changed on page ${pageNo}` });
@@ -295,10 +283,10 @@ for (const engine of engines) {
       });
 
       test('concurrent creates while paging never make a contact appear twice', async () => {
-        const book = await newBook();
+        const book = await api.newBook();
         const made: string[] = [];
-        for (let i = 0; i < 15; i++) made.push((await createOk({ first_name: `Racing ${i}`, address_book_id: book })).id);
-        const writes = Promise.all(Array.from({ length: 15 }, (_, i) => createOk({ first_name: `Writer ${i}`, address_book_id: book })));
+        for (let i = 0; i < 15; i++) made.push((await api.createContact({ first_name: `Racing ${i}`, address_book_id: book })).id);
+        const writes = Promise.all(Array.from({ length: 15 }, (_, i) => api.createContact({ first_name: `Writer ${i}`, address_book_id: book })));
         const { pages } = await allPages({ address_book_id: book, limit: 3 });
         await writes;
         const seen = pages.flat();
@@ -311,9 +299,9 @@ for (const engine of engines) {
       test('finds a number in every format, across address books, most recently updated first', async () => {
         const phone = uniquePhone();
         const formats = formatsOf(phone);
-        const a = await createOk({ first_name: 'Lookup A', address_book_id: await newBook(), phone_numbers: [{ number: formats[1]! }] });
-        const b = await createOk({ first_name: 'Lookup B', address_book_id: await newBook(), phone_numbers: [{ number: formats[3]! }] });
-        const c = await createOk({ first_name: 'Lookup C', phone_numbers: [{ number: formats[2]! }] });
+        const a = await api.createContact({ first_name: 'Lookup A', address_book_id: await api.newBook(), phone_numbers: [{ number: formats[1]! }] });
+        const b = await api.createContact({ first_name: 'Lookup B', address_book_id: await api.newBook(), phone_numbers: [{ number: formats[3]! }] });
+        const c = await api.createContact({ first_name: 'Lookup C', phone_numbers: [{ number: formats[2]! }] });
         for (const asked of formats) {
           const res = await lookup(`phone=${encodeURIComponent(asked)}`);
           assert.equal(res.status, 200, asked);
@@ -329,8 +317,8 @@ for (const engine of engines) {
 
       test('finds an email case-insensitively, most recently updated first', async () => {
         const address = `Screen.Pop.${token()}@Example.com`;
-        const a = await createOk({ first_name: 'Mail A', emails: [{ address }] });
-        const b = await createOk({ first_name: 'Mail B', address_book_id: await newBook(), emails: [{ address: address.toLowerCase() }] });
+        const a = await api.createContact({ first_name: 'Mail A', emails: [{ address }] });
+        const b = await api.createContact({ first_name: 'Mail B', address_book_id: await api.newBook(), emails: [{ address: address.toLowerCase() }] });
         for (const asked of [address, address.toLowerCase(), address.toUpperCase()]) {
           const res = await lookup(`email=${encodeURIComponent(asked)}`);
           assert.equal(res.status, 200);

@@ -29,18 +29,6 @@ for (const engine of engines) {
     });
     after(() => api.close());
 
-    async function newBook(policy?: 'allow' | 'reject' | 'merge'): Promise<string> {
-      const res = await api.call('POST', '/v1/address-books', { name: `book ${randomUUID()}`, ...(policy ? { duplicate_policy: policy } : {}) });
-      assert.equal(res.status, 201, JSON.stringify(res.body));
-      return res.body.id;
-    }
-
-    async function createOk(body: Record<string, unknown>): Promise<any> {
-      const res = await api.call('POST', '/v1/contacts', body);
-      assert.equal(res.status, 201, JSON.stringify(res.body));
-      return res.body;
-    }
-
     function merge(targetId: string, body: unknown, key?: string): Promise<Response> {
       return api.call('POST', `/v1/contacts/${targetId}/merge`, body, key === undefined ? {} : { key });
     }
@@ -51,7 +39,7 @@ for (const engine of engines) {
 
     describe('POST /v1/contacts/{id}/merge', () => {
       test('a batch keeps its order: results by index, and the book lists the created contacts in batch order', async () => {
-      const book = await newBook('allow');
+      const book = await api.newBook('allow');
       const names = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
       const items: Record<string, unknown>[] = names.map((name, i) => ({
         address_book_id: book,
@@ -70,12 +58,12 @@ for (const engine of engines) {
     });
 
     test('a merge that would bring a number held by a third contact into a reject book is a 409, and changes nothing', async () => {
-      const strict = await newBook('reject');
-      const other = await newBook('allow');
+      const strict = await api.newBook('reject');
+      const other = await api.newBook('allow');
       const shared = uniquePhone();
-      const target = await createOk({ address_book_id: strict, display_name: 'Target', phone_numbers: [{ number: uniquePhone() }] });
-      const third = await createOk({ address_book_id: strict, display_name: 'Third', phone_numbers: [{ number: shared }] });
-      const source = await createOk({ address_book_id: other, display_name: 'Source', phone_numbers: [{ number: shared }] });
+      const target = await api.createContact({ address_book_id: strict, display_name: 'Target', phone_numbers: [{ number: uniquePhone() }] });
+      const third = await api.createContact({ address_book_id: strict, display_name: 'Third', phone_numbers: [{ number: shared }] });
+      const source = await api.createContact({ address_book_id: other, display_name: 'Source', phone_numbers: [{ number: shared }] });
       const res = await api.call('POST', `/v1/contacts/${target.id}/merge`, { source_ids: [source.id] });
       assertProblem(res, 409, 'duplicate_contact');
       assert.equal(res.body.existing_contact_id, third.id);
@@ -84,14 +72,14 @@ for (const engine of engines) {
     });
 
     test('answers 200 with the surviving contact holding the union of everything', async () => {
-        const book = await newBook();
+        const book = await api.newBook();
         const [p1, p2, p3] = [uniquePhone(), uniquePhone(), uniquePhone()];
         const [e1, e2] = [`t.${token()}@example.com`, `s.${token()}@example.com`];
         const [g1, g2] = await Promise.all([1, 2].map(async () => (await api.call('POST', '/v1/groups', { name: `g ${randomUUID()}` })).body.id));
         const fieldKey = `tier_${token()}`;
         assert.equal((await api.call('POST', '/v1/custom-fields', { key: fieldKey, data_type: 'string' })).status, 201);
-        const target = await createOk({ address_book_id: book, first_name: 'Target', phone_numbers: [{ number: p1 }], emails: [{ address: e1 }], group_ids: [g1] });
-        const s1 = await createOk({
+        const target = await api.createContact({ address_book_id: book, first_name: 'Target', phone_numbers: [{ number: p1 }], emails: [{ address: e1 }], group_ids: [g1] });
+        const s1 = await api.createContact({
           address_book_id: book,
           first_name: 'Source one',
           company: 'Acme',
@@ -99,7 +87,7 @@ for (const engine of engines) {
           messaging: [{ channel: 'whatsapp', handle: p2 }],
           custom_fields: { [fieldKey]: 'gold' },
         });
-        const s2 = await createOk({ address_book_id: book, first_name: 'Source two', role: 'Buyer', phone_numbers: [{ number: p3 }], emails: [{ address: e2 }], group_ids: [g2] });
+        const s2 = await api.createContact({ address_book_id: book, first_name: 'Source two', role: 'Buyer', phone_numbers: [{ number: p3 }], emails: [{ address: e2 }], group_ids: [g2] });
 
         const res = await merge(target.id, { source_ids: [s1.id, s2.id] });
         assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -147,16 +135,16 @@ for (const engine of engines) {
       });
 
       test('merges contacts from different address books of the account', async () => {
-        const target = await createOk({ address_book_id: await newBook(), first_name: 'Here' });
-        const source = await createOk({ address_book_id: await newBook(), first_name: 'There', phone_numbers: [{ number: uniquePhone() }] });
+        const target = await api.createContact({ address_book_id: await api.newBook(), first_name: 'Here' });
+        const source = await api.createContact({ address_book_id: await api.newBook(), first_name: 'There', phone_numbers: [{ number: uniquePhone() }] });
         const res = await merge(target.id, { source_ids: [source.id] });
         assert.equal(res.status, 200, JSON.stringify(res.body));
         assert.deepEqual(e164s(res.body), e164s(source));
       });
 
       test('source_ids with an unknown id is a 400 naming source_ids, and nothing is merged', async () => {
-        const target = await createOk({ first_name: 'Target' });
-        const real = await createOk({ first_name: 'Real source', phone_numbers: [{ number: uniquePhone() }] });
+        const target = await api.createContact({ first_name: 'Target' });
+        const real = await api.createContact({ first_name: 'Real source', phone_numbers: [{ number: uniquePhone() }] });
         assertNamesField(await merge(target.id, { source_ids: [real.id, randomUUID()] }), 'source_ids');
         assertNamesField(await merge(target.id, { source_ids: ['not-a-uuid'] }), 'source_ids');
         const read = await api.call('GET', `/v1/contacts/${real.id}`);
@@ -166,7 +154,7 @@ for (const engine of engines) {
       });
 
       test('source_ids with another account\'s contact is a 400 naming source_ids, like an unknown id', async () => {
-        const target = await createOk({ first_name: 'Target' });
+        const target = await api.createContact({ first_name: 'Target' });
         const other = await api.otherAccount();
         const theirs = await api.call('POST', '/v1/contacts', { first_name: 'Theirs', phone_numbers: [{ number: uniquePhone() }] }, { key: other.key });
         assert.equal(theirs.status, 201);
@@ -181,25 +169,25 @@ for (const engine of engines) {
       });
 
       test('an already merged source, or the target itself, is a 400 naming source_ids', async () => {
-        const target = await createOk({ first_name: 'Target' });
-        const source = await createOk({ first_name: 'Source' });
+        const target = await api.createContact({ first_name: 'Target' });
+        const source = await api.createContact({ first_name: 'Source' });
         assert.equal((await merge(target.id, { source_ids: [source.id] })).status, 200);
         assertNamesField(await merge(target.id, { source_ids: [source.id] }), 'source_ids');
         assertNamesField(await merge(target.id, { source_ids: [target.id] }), 'source_ids');
       });
 
       test('a malformed body is a 400 naming source_ids; an unknown target a 404 contact_not_found', async () => {
-        const target = await createOk({ first_name: 'Target' });
+        const target = await api.createContact({ first_name: 'Target' });
         assertNamesField(await merge(target.id, { source_ids: [] }), 'source_ids');
         assertNamesField(await merge(target.id, { source_ids: 'abc' }), 'source_ids');
         assertNamesField(await merge(target.id, {}), 'source_ids');
-        const source = await createOk({ first_name: 'Source' });
+        const source = await api.createContact({ first_name: 'Source' });
         assertProblem(await merge(randomUUID(), { source_ids: [source.id] }), 404, 'contact_not_found');
       });
 
       test('a merged source cannot be changed; PATCH answers an error and leaves it whole', async () => {
-        const target = await createOk({ first_name: 'Target' });
-        const source = await createOk({ first_name: 'Source' });
+        const target = await api.createContact({ first_name: 'Target' });
+        const source = await api.createContact({ first_name: 'Source' });
         assert.equal((await merge(target.id, { source_ids: [source.id] })).status, 200);
         const res = await api.call('PATCH', `/v1/contacts/${source.id}`, { first_name: 'Revived' });
         assert.ok(res.status >= 400 && res.status < 500, `status ${res.status}`);
@@ -209,9 +197,9 @@ for (const engine of engines) {
       });
 
       test('two concurrent merges of one source into different targets: one 200, one 400, the source merged once', async () => {
-        const [a, b] = [await createOk({ first_name: 'Target A' }), await createOk({ first_name: 'Target B' })];
+        const [a, b] = [await api.createContact({ first_name: 'Target A' }), await api.createContact({ first_name: 'Target B' })];
         const phone = uniquePhone();
-        const source = await createOk({ first_name: 'Contested', phone_numbers: [{ number: phone }] });
+        const source = await api.createContact({ first_name: 'Contested', phone_numbers: [{ number: phone }] });
         const answers = await Promise.all([a, b].map((t) => merge(t.id, { source_ids: [source.id] })));
         assert.deepEqual(answers.map((r) => r.status).sort(), [200, 400]);
         const winner = answers.find((r) => r.status === 200)!.body;
@@ -225,8 +213,8 @@ for (const engine of engines) {
       test('a PUT by the external id a merged source holds never overwrites the merged record', async () => {
         const externalId = `merged-${randomUUID()}`;
         const phone = uniquePhone();
-        const target = await createOk({ first_name: 'Survivor' });
-        const source = await createOk({ first_name: 'Retired', external_id: externalId, phone_numbers: [{ number: phone }] });
+        const target = await api.createContact({ first_name: 'Survivor' });
+        const source = await api.createContact({ first_name: 'Retired', external_id: externalId, phone_numbers: [{ number: phone }] });
         assert.equal((await merge(target.id, { source_ids: [source.id] })).status, 200);
         const before = (await api.call('GET', `/v1/contacts/${source.id}`)).body;
         const res = await api.call('PUT', `/v1/contacts/by-external-id/${encodeURIComponent(externalId)}`, { first_name: 'Overwritten' });
@@ -236,17 +224,17 @@ for (const engine of engines) {
       });
 
       test('a read key may not merge (403)', async () => {
-        const target = await createOk({ first_name: 'Target' });
-        const source = await createOk({ first_name: 'Source' });
+        const target = await api.createContact({ first_name: 'Target' });
+        const source = await api.createContact({ first_name: 'Source' });
         assertProblem(await merge(target.id, { source_ids: [source.id] }, api.keys.read), 403);
       });
     });
 
     describe('POST /v1/contacts/batch', () => {
       test('mixed good and bad items: 200 with one result per item, and only the good ones exist', async () => {
-        const rejectBook = await newBook('reject');
+        const rejectBook = await api.newBook('reject');
         const held = uniquePhone();
-        const holder = await createOk({ address_book_id: rejectBook, first_name: 'Holder', phone_numbers: [{ number: held }] });
+        const holder = await api.createContact({ address_book_id: rejectBook, first_name: 'Holder', phone_numbers: [{ number: held }] });
         const [good1, good2, dupInBatch] = [uniquePhone(), uniquePhone(), uniquePhone()];
         const items: unknown[] = [
           { first_name: 'Good one', phone_numbers: [{ number: good1 }] },
@@ -299,9 +287,9 @@ for (const engine of engines) {
       });
 
       test('a batch into a merge book answers 200 for an item merged into an existing contact', async () => {
-        const mergeBook = await newBook('merge');
+        const mergeBook = await api.newBook('merge');
         const phone = uniquePhone();
-        const existing = await createOk({ address_book_id: mergeBook, first_name: 'Existing', phone_numbers: [{ number: phone }] });
+        const existing = await api.createContact({ address_book_id: mergeBook, first_name: 'Existing', phone_numbers: [{ number: phone }] });
         const email = `m.${token()}@example.com`;
         const res = await batch([{ address_book_id: mergeBook, first_name: 'Incoming', phone_numbers: [{ number: phone }], emails: [{ address: email }] }]);
         assert.equal(res.status, 200);
@@ -311,7 +299,7 @@ for (const engine of engines) {
       });
 
       test('1000 items are accepted; 1001 are a 400', async () => {
-        const book = await newBook();
+        const book = await api.newBook();
         const thousand = Array.from({ length: 1000 }, (_, i) => ({ address_book_id: book, first_name: `Bulk ${i}` }));
         const ok = await batch(thousand);
         assert.equal(ok.status, 200, JSON.stringify(ok.body).slice(0, 500));

@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
@@ -13,6 +15,10 @@ export interface TestApi {
   call(method: InjectOptions['method'], url: string, body?: unknown, options?: { key?: string | null; headers?: Record<string, string> }): Promise<Response>;
   /** A second account with its own admin key, for tenancy checks. */
   otherAccount(): Promise<{ accountId: string; key: string }>;
+  /** A fresh address book (unique name) with this duplicate policy; returns its id. */
+  newBook(policy?: 'allow' | 'reject' | 'merge'): Promise<string>;
+  /** Creates a contact with the admin key, asserting a 201; returns the body. */
+  createContact(body: Record<string, unknown>): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -47,6 +53,16 @@ export async function startApi(engine: TestEngine, env: Record<string, string> =
     accountId: account.id,
     keys,
     call,
+    async newBook(policy) {
+      const res = await call('POST', '/v1/address-books', { name: `book ${randomUUID()}`, ...(policy ? { duplicate_policy: policy } : {}) });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return res.body.id;
+    },
+    async createContact(body) {
+      const res = await call('POST', '/v1/contacts', body);
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return res.body;
+    },
     async otherAccount() {
       const other = await app.services.accounts.createAccount('Other account');
       return { accountId: other.account.id, key: other.apiKey };
