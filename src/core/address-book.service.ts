@@ -50,10 +50,14 @@ export class AddressBookService {
     });
   }
 
-  /** Refuses a book that still holds contacts unless `force`, which deletes them with it. */
+  /**
+   * Refuses a book that still holds contacts unless `force`, which deletes them with it. The
+   * default book stays: contacts created without a book, and platforms without books, go there.
+   */
   async delete(actor: Principal, id: string, force: boolean): Promise<void> {
     await this.store.transaction(async (tx) => {
-      await findBookOrThrow(tx, actor.accountId, id);
+      const book = await findBookOrThrow(tx, actor.accountId, id);
+      if (book.is_default) throw new DomainError('default_address_book', `address book ${id} is the account's default and cannot be deleted`);
       const count = await tx.contacts.countInBook(actor.accountId, id);
       if (count > 0 && !force) {
         throw new DomainError('address_book_not_empty', `address book ${id} holds ${count} contacts; delete them first or pass force=true`, [], { contact_count: count });

@@ -43,7 +43,7 @@ export class WriteScope {
       this.books.set(key, book);
     }
     const book = this.books.get(key);
-    if (!book) throw invalidField('address_book_id', `no address book with id ${bookId}`);
+    if (!book) throw invalidField('address_book_id', bookId === undefined ? 'the account has no default address book' : `no address book with id ${bookId}`);
     return book;
   }
 

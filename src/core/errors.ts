@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'api_key_not_found'
   | 'address_book_not_found'
   | 'address_book_not_empty'
+  | 'default_address_book'
   | 'duplicate_address_book'
   | 'custom_field_not_found'
   | 'duplicate_custom_field'

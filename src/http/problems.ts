@@ -12,6 +12,7 @@ const STATUS_OF: Record<ErrorCode, [number, string]> = {
   api_key_not_found: [404, 'API key not found'],
   address_book_not_found: [404, 'Address book not found'],
   address_book_not_empty: [409, 'Address book not empty'],
+  default_address_book: [409, 'Default address book'],
   duplicate_address_book: [409, 'Address book name taken'],
   custom_field_not_found: [404, 'Custom field not found'],
   duplicate_custom_field: [409, 'Custom field key taken'],

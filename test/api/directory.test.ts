@@ -157,6 +157,18 @@ for (const engine of engines) {
         assert.equal((await api.call('GET', `/v1/contacts/${kept.id}`)).status, 200);
       });
 
+      test('the default book cannot be deleted (409), even with force; contacts without a book still land in it', async () => {
+        const books = await api.call('GET', '/v1/address-books?limit=500');
+        const defaultBook = books.body.data.find((b: { is_default: boolean }) => b.is_default);
+        assert.ok(defaultBook, 'every account has a default book');
+        for (const url of [`/v1/address-books/${defaultBook.id}`, `/v1/address-books/${defaultBook.id}?force=true`]) {
+          assertProblem(await api.call('DELETE', url), 409, 'default_address_book');
+        }
+        const created = await api.call('POST', '/v1/contacts', { display_name: 'No book given' });
+        assert.equal(created.status, 201);
+        assert.equal(created.body.address_book_id, defaultBook.id);
+      });
+
       test('invalid values are 400s naming the field', async () => {
         assertNamesField(await api.call('POST', '/v1/address-books', { name: unique('Bad policy'), duplicate_policy: 'overwrite' }), 'duplicate_policy');
         assertNamesField(await api.call('POST', '/v1/address-books', { name: unique('Bad policy'), duplicate_policy: 1 }), 'duplicate_policy');

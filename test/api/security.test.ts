@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { engines, type OpenedDatabase } from '../support/engines.ts';
 import { startApi, uniquePhone, type Response, type TestApi } from '../support/api.ts';
 import { openApiDocument } from '../support/openapi.ts';
@@ -142,12 +142,17 @@ function requestFor(op: Operation, f: Fixtures, pathValue: (param: string) => st
 /** Every row of every table of the test database, as sorted JSON lines. */
 async function snapshot(db: OpenedDatabase): Promise<Record<string, string[]>> {
   const kysely = db.handle.db as unknown as Kysely<any>;
-  const tables = (await kysely.introspection.getTables()).filter((t) => (db.searchPath ? t.schema === db.searchPath : true));
+  // This database's own tables only: other test files create and drop schemas meanwhile.
+  const listing =
+    db.handle.engine === 'postgres'
+      ? sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`
+      : sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`;
+  const tables = (await listing.execute(kysely)).rows.map((r) => r.name);
   assert.ok(tables.length >= 5, `snapshot sees only ${tables.length} tables`);
   const result: Record<string, string[]> = {};
   for (const table of tables) {
-    const rows = await kysely.selectFrom(table.name).selectAll().execute();
-    result[table.name] = rows.map((r) => JSON.stringify(r)).sort();
+    const rows = await kysely.selectFrom(table).selectAll().execute();
+    result[table] = rows.map((r) => JSON.stringify(r)).sort();
   }
   return result;
 }
