@@ -8,7 +8,6 @@ import type {
   CustomField,
   Group,
   Page,
-  Scope,
 } from './types.ts';
 
 /**
@@ -59,7 +58,6 @@ export interface AddressBookRepository {
 
 export interface CustomFieldRepository {
   insert(field: Omit<CustomField, 'seq'>): Promise<CustomField>;
-  update(field: CustomField): Promise<CustomField>;
   delete(accountId: string, key: string): Promise<void>;
   findByKey(accountId: string, key: string): Promise<CustomField | undefined>;
   listAll(accountId: string): Promise<CustomField[]>;
@@ -131,4 +129,3 @@ export interface ContactRepository {
   deleteInBook(accountId: string, addressBookId: string): Promise<void>;
 }
 
-export type { Scope };

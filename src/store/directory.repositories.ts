@@ -105,10 +105,6 @@ export class KyselyCustomFieldRepository implements CustomFieldRepository {
     );
     return { ...field, seq: Number(seq) };
   }
-  async update(field: CustomField): Promise<CustomField> {
-    await this.db.updateTable('custom_fields').set(fieldToRow(field)).where('id', '=', field.id).execute();
-    return field;
-  }
   async delete(accountId: string, key: string): Promise<void> {
     await this.db.deleteFrom('custom_fields').where('account_id', '=', accountId).where('key', '=', key).execute();
   }
@@ -123,8 +119,7 @@ export class KyselyCustomFieldRepository implements CustomFieldRepository {
 }
 
 function fieldToRow({ group, options, ...field }: Omit<CustomField, 'seq'>) {
-  const { seq: _seq, ...rest } = field as CustomField;
-  return { ...rest, group_name: group, options: options === null ? null : JSON.stringify(options) };
+  return { ...field, group_name: group, options: options === null ? null : JSON.stringify(options) };
 }
 
 function fieldFromRow({ group_name, options, ...row }: CustomFieldRow): CustomField {

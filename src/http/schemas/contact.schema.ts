@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { CONTACT_STATUSES, CONTACT_TYPES } from '../../core/types.ts';
 import { Id, Nullable, PageOf, PageQuery, Timestamp } from './common.ts';
 
@@ -171,4 +171,3 @@ export const BatchResult = Type.Object(
 
 export const ExternalIdParams = Type.Object({ external_id: Type.String({ minLength: 1, maxLength: 200 }) });
 
-export type ContactCreateBody = Static<typeof ContactCreate>;
