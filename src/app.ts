@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import { createServices, type Services } from './core/services.ts';
+import { registerDialects } from './dialects/index.ts';
 import type { Store } from './core/ports.ts';
 import { registerBearerAuth } from './http/auth.ts';
 import type { HttpContext } from './http/context.ts';
@@ -63,6 +64,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerServiceRoutes(context, { store: deps.store, metrics });
   registerContactRoutes(context);
   registerDirectoryRoutes(context);
+  await registerDialects(context);
 
   return Object.assign(app, { services }) as unknown as App;
 }

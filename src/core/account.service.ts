@@ -69,13 +69,33 @@ export class AccountService {
     if (!secret.startsWith(KEY_PREFIX) || secret.length > 200) return null;
     const key = await this.store.apiKeys.findBySecretHash(hashSecret(secret));
     if (!key || key.revoked_at !== null) return null;
-    return { accountId: key.account_id, keyId: key.id, scopes: [...new Set(key.scopes.flatMap((s) => IMPLIED[s]))] };
+    return principalOf(key);
   }
+
+  /**
+   * The caller behind a key id, with the HMAC-SHA256 key that reproduces signatures made with
+   * that API key's secret (Kore.ai's JWTs are HS256 signed with the API key). HMAC hashes a key
+   * longer than its 64-byte block with SHA-256 first, and secrets are longer than that, so the
+   * stored SHA-256 of the secret is that HMAC key: the secret itself is never kept.
+   * Null when the key is unknown or revoked. (A key made before secrets grew past 64 bytes
+   * cannot sign such JWTs: its signatures simply do not verify.)
+   */
+  async signingKeyOf(keyId: string): Promise<{ principal: Principal; hmacKey: Buffer } | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(keyId)) return null;
+    const found = await this.store.apiKeys.findWithSecretHash(keyId);
+    if (!found || found.key.revoked_at !== null) return null;
+    return { principal: principalOf(found.key), hmacKey: Buffer.from(found.secretHash, 'hex') };
+  }
+}
+
+function principalOf(key: ApiKey): Principal {
+  return { accountId: key.account_id, keyId: key.id, scopes: [...new Set(key.scopes.flatMap((s) => IMPLIED[s]))] };
 }
 
 function newKey(accountId: string, scopes: Scope[]): { key: ApiKey; secret: string } {
   const key: ApiKey = { id: newId(), account_id: accountId, scopes: [...new Set(scopes)], created_at: nowIso(), revoked_at: null };
-  return { key, secret: KEY_PREFIX + randomBytes(32).toString('base64url') };
+  // 48 random bytes: 68 characters with the prefix, past HMAC's 64-byte block (see signingKeyOf).
+  return { key, secret: KEY_PREFIX + randomBytes(48).toString('base64url') };
 }
 
 // The secret has 256 random bits, so a fast hash is safe here and keeps every request cheap.

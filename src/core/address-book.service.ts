@@ -24,6 +24,13 @@ export class AddressBookService {
     return findBookOrThrow(this.store, actor.accountId, id);
   }
 
+  /** By the integer id that 8x8 and Apptoto show. */
+  async getBySeq(actor: Principal, seq: number): Promise<AddressBook> {
+    const book = await this.store.addressBooks.findBySeq(actor.accountId, seq);
+    if (!book) throw new DomainError('address_book_not_found', `no address book with id ${seq}`);
+    return book;
+  }
+
   async list(actor: Principal, limit: number, cursor?: string): Promise<Page<AddressBook>> {
     return this.store.addressBooks.list(actor.accountId, { limit, afterSeq: decodeCursor(cursor) });
   }

@@ -100,6 +100,13 @@ export class ContactService {
     return findOrThrow(this.deps.store, actor.accountId, id);
   }
 
+  /** By the integer id that 8x8 and Apptoto show. */
+  async getBySeq(actor: Principal, seq: number): Promise<Contact> {
+    const contact = await this.deps.store.contacts.findBySeq(actor.accountId, seq);
+    if (!contact) throw new DomainError('contact_not_found', `no contact with id ${seq}`);
+    return contact;
+  }
+
   /** JSON merge patch; `ifMatch` is the version the caller last saw (412 when stale). */
   async patch(actor: Principal, id: string, patch: ContactInput, ifMatch?: number): Promise<Contact> {
     return this.deps.store.transaction(async (tx) => {

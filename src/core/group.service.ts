@@ -36,6 +36,13 @@ export class GroupService {
     return findGroupOrThrow(this.store, actor.accountId, id);
   }
 
+  /** By the integer id that 8x8 shows. */
+  async getBySeq(actor: Principal, seq: number): Promise<Group> {
+    const group = await this.store.groups.findBySeq(actor.accountId, seq);
+    if (!group) throw new DomainError('group_not_found', `no group with id ${seq}`);
+    return group;
+  }
+
   async list(actor: Principal, limit: number, cursor?: string): Promise<Page<Group>> {
     return this.store.groups.list(actor.accountId, { limit, afterSeq: decodeCursor(cursor) });
   }

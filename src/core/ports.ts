@@ -43,6 +43,7 @@ export interface ApiKeyRepository {
   findBySecretHash(secretHash: string): Promise<ApiKey | undefined>;
   list(accountId: string): Promise<ApiKey[]>;
   find(id: string): Promise<ApiKey | undefined>;
+  findWithSecretHash(id: string): Promise<{ key: ApiKey; secretHash: string } | undefined>;
   revoke(id: string, at: string): Promise<void>;
 }
 
@@ -51,6 +52,8 @@ export interface AddressBookRepository {
   update(book: AddressBook): Promise<AddressBook>;
   delete(accountId: string, id: string): Promise<void>;
   find(accountId: string, id: string): Promise<AddressBook | undefined>;
+  /** By the integer id that 8x8 and Apptoto show. */
+  findBySeq(accountId: string, seq: number): Promise<AddressBook | undefined>;
   findByName(accountId: string, name: string): Promise<AddressBook | undefined>;
   findDefault(accountId: string): Promise<AddressBook | undefined>;
   list(accountId: string, page: PageRequest): Promise<Page<AddressBook>>;
@@ -68,6 +71,7 @@ export interface GroupRepository {
   update(group: Group): Promise<Group>;
   delete(accountId: string, id: string): Promise<void>;
   find(accountId: string, id: string): Promise<Group | undefined>;
+  findBySeq(accountId: string, seq: number): Promise<Group | undefined>;
   findMany(accountId: string, ids: string[]): Promise<Group[]>;
   findByName(accountId: string, name: string): Promise<Group | undefined>;
   list(accountId: string, page: PageRequest): Promise<Page<Group>>;
@@ -114,6 +118,7 @@ export interface ContactRepository {
   update(contact: Contact, index: ContactIndexEntries, expectedVersion: number): Promise<boolean>;
   delete(contact: Contact): Promise<void>;
   find(accountId: string, id: string): Promise<Contact | undefined>;
+  findBySeq(accountId: string, seq: number): Promise<Contact | undefined>;
   findMany(accountId: string, ids: string[]): Promise<Contact[]>;
   findByExternalId(accountId: string, externalId: string): Promise<Contact | undefined>;
   /** Active contacts holding any of these addresses, optionally within one book. */

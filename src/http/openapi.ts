@@ -13,7 +13,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version: packageJson.version,
         description: 'A self-hostable contact directory for contact centers: address books, contacts, custom fields, groups, duplicates, bulk work, search and screen-pop lookup. Errors are RFC 9457 problem details.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key from `contactd account create` or `contactd key create`.' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API key from `contactd account create` or `contactd key create`.' },
+          basic: { type: 'http', scheme: 'basic', description: 'Platform dialects (Genesys, Apptoto): the account id as user name, an API key as password.' },
+          koreJwt: { type: 'apiKey', in: 'header', name: 'auth', description: 'Kore.ai: an HS256 JWT whose appId claim is an API key id, signed with that key; send the accountId header too.' },
+        },
+      },
       tags: [
         { name: 'Contacts', description: 'Contacts with phones, emails, messaging handles and custom values.' },
         { name: 'Lookup', description: 'Screen pop by phone or email.' },
@@ -32,6 +38,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         transformed.security = [{ bearer: [] }];
         transformed['x-required-scope'] = scope;
       }
+      // Dialect routes declare their own security schemes; the scope is shown the same way.
+      const platformScope = route.config?.platformScope;
+      if (platformScope) transformed['x-required-scope'] = platformScope;
       return { schema: transformed as never, url };
     },
   });

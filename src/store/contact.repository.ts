@@ -51,6 +51,11 @@ export class KyselyContactRepository implements ContactRepository {
     return row && fromRow(row);
   }
 
+  async findBySeq(accountId: string, seq: number): Promise<Contact | undefined> {
+    const row = await this.db.selectFrom('contacts').selectAll().where('seq', '=', seq).where('account_id', '=', accountId).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
   async findMany(accountId: string, ids: string[]): Promise<Contact[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.selectFrom('contacts').selectAll().where('id', 'in', ids).where('account_id', '=', accountId).execute();

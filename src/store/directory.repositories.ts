@@ -31,8 +31,15 @@ export class KyselyApiKeyRepository implements ApiKeyRepository {
     return row && keyFromRow(row);
   }
   async find(id: string): Promise<ApiKey | undefined> {
-    const row = await this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.findRow(id);
     return row && keyFromRow(row);
+  }
+  async findWithSecretHash(id: string): Promise<{ key: ApiKey; secretHash: string } | undefined> {
+    const row = await this.findRow(id);
+    return row && { key: keyFromRow(row), secretHash: row.secret_hash };
+  }
+  private findRow(id: string): Promise<ApiKeyRow | undefined> {
+    return this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
   }
   async list(accountId: string): Promise<ApiKey[]> {
     const rows = await this.db.selectFrom('api_keys').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute();
@@ -73,6 +80,10 @@ export class KyselyAddressBookRepository implements AddressBookRepository {
   }
   async find(accountId: string, id: string): Promise<AddressBook | undefined> {
     const row = await this.db.selectFrom('address_books').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    return row && bookFromRow(row);
+  }
+  async findBySeq(accountId: string, seq: number): Promise<AddressBook | undefined> {
+    const row = await this.db.selectFrom('address_books').selectAll().where('account_id', '=', accountId).where('seq', '=', seq).executeTakeFirst();
     return row && bookFromRow(row);
   }
   async findByName(accountId: string, name: string): Promise<AddressBook | undefined> {
@@ -150,6 +161,10 @@ export class KyselyGroupRepository implements GroupRepository {
   }
   async find(accountId: string, id: string): Promise<Group | undefined> {
     const row = await this.db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    return row && groupFromRow(row);
+  }
+  async findBySeq(accountId: string, seq: number): Promise<Group | undefined> {
+    const row = await this.db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('seq', '=', seq).executeTakeFirst();
     return row && groupFromRow(row);
   }
   async findByName(accountId: string, name: string): Promise<Group | undefined> {
