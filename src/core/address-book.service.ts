@@ -20,6 +20,17 @@ export class AddressBookService {
     return this.store.transaction((tx) => insertBook(tx, actor.accountId, input));
   }
 
+  /**
+   * The account's address book of this name, created on first use (Apptoto books by name,
+   * Kore.ai streams). Callers racing for one name get the same book.
+   */
+  async findOrCreateByName(actor: Principal, name: string): Promise<AddressBook> {
+    return this.store.transaction(async (tx) => {
+      await tx.lock(`book-name:${actor.accountId}:${name}`);
+      return (await tx.addressBooks.findByName(actor.accountId, name)) ?? insertBook(tx, actor.accountId, { name });
+    });
+  }
+
   async get(actor: Principal, id: string): Promise<AddressBook> {
     return findBookOrThrow(this.store, actor.accountId, id);
   }
