@@ -9,10 +9,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { sql, type Kysely } from 'kysely';
-import { engines, type OpenedDatabase } from '../support/engines.ts';
+import { engines } from '../support/engines.ts';
 import { startApi, uniquePhone, type Response, type TestApi } from '../support/api.ts';
 import { openApiDocument } from '../support/openapi.ts';
+import { snapshot } from '../support/snapshot.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type KeyKind = 'read' | 'write' | 'admin';
@@ -140,23 +140,6 @@ function requestFor(op: Operation, f: Fixtures, pathValue: (param: string) => st
 }
 
 /** Every row of every table of the test database, as sorted JSON lines. */
-async function snapshot(db: OpenedDatabase): Promise<Record<string, string[]>> {
-  const kysely = db.handle.db as unknown as Kysely<any>;
-  // This database's own tables only: other test files create and drop schemas meanwhile.
-  const listing =
-    db.handle.engine === 'postgres'
-      ? sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`
-      : sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`;
-  const tables = (await listing.execute(kysely)).rows.map((r) => r.name);
-  assert.ok(tables.length >= 5, `snapshot sees only ${tables.length} tables`);
-  const result: Record<string, string[]> = {};
-  for (const table of tables) {
-    const rows = await kysely.selectFrom(table).selectAll().execute();
-    result[table] = rows.map((r) => JSON.stringify(r)).sort();
-  }
-  return result;
-}
-
 function assertProblem(res: Response, status: number, code?: string, context = ''): void {
   assert.equal(res.status, status, `${context}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
   assert.match(String(res.headers['content-type']), /^application\/problem\+json/, `${context}: content-type`);
