@@ -124,9 +124,14 @@ export class KyselyContactRepository implements ContactRepository {
       // every tenth contact shares): walk the contacts in page order and keep those that match,
       // which finds a page long before the term index would have been read to its end.
       const common = (await this.countTermMatches(accountId, from, to, COMMON_PREFIX_MATCHES)) >= COMMON_PREFIX_MATCHES;
+      // The walk is a scalar subquery with LIMIT 1, not EXISTS: PostgreSQL turns EXISTS into a
+      // semi-join, and with its poor estimate of a prefix range (58 rows for 33,360) it then
+      // collected and sorted every match (930 ms at 1 M contacts; this form: 4 ms).
       query = common
-        ? query.where(({ exists, selectFrom }) =>
-            exists(selectFrom('contact_terms as t').select('t.contact_seq').whereRef('t.contact_seq', '=', 'contacts.seq').where('t.term', '>=', from).where('t.term', '<', to)),
+        ? query.where(
+            (eb) => eb.selectFrom('contact_terms as t').select(eb.lit(1).as('hit')).whereRef('t.contact_seq', '=', 'contacts.seq').where('t.term', '>=', from).where('t.term', '<', to).limit(1),
+            'is not',
+            null,
           )
         : query.where('seq', 'in', (eb) => eb.selectFrom('contact_terms').select('contact_seq').where('account_id', '=', accountId).where('term', '>=', from).where('term', '<', to));
     }
