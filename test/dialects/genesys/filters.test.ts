@@ -192,6 +192,12 @@ for (const engine of engines) {
       assert.equal((await page('')).contacts.length, 5, 'default limit holds them all');
     });
 
+    test('other GWS list parameters (sortBy, order, fields, includeUsersInBusinessUnits) are accepted and ignored', async () => {
+      const t = tag();
+      const c = await custom(`Ignored ${t}`);
+      assert.deepEqual(await ids(`name=${encodeURIComponent(`Ignored ${t}`)}&sortBy=name&order=Ascending&fields=*&includeUsersInBusinessUnits=AG_DEV`), [c]);
+    });
+
     test('merged contacts are not listed', async () => {
       const t = tag();
       const target = await api.createContact({ display_name: `Merge ${t}` });
