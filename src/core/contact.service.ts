@@ -17,7 +17,7 @@ import { nowIso } from './clock.ts';
 import { mergeStates } from './merge.ts';
 import { assertMayWriteType, assertTypeWritable, type WritePolicy } from './permissions.ts';
 import { phoneDigitsPatternOf, toE164 } from './phones.ts';
-import type { ContactFilter, Store, TextEqualsClause } from './ports.ts';
+import type { ContactFilter, Store } from './ports.ts';
 import type { Contact, ContactInput, ContactTextField, ContactType, Page, Principal } from './types.ts';
 
 export type { CreateOutcome, DuplicateRule };
@@ -44,10 +44,8 @@ const BATCH_CHUNK = 100;
 /** List filters as callers give them: `phone` in any format, `q` as typed. */
 export type ContactQuery = Omit<ContactFilter, 'phoneE164' | 'termPrefix'> & { phone?: string; q?: string };
 
-/** List filters of `listWithTotal` beyond those of `list`. */
+/** List filters of `listWithTotal` beyond those of `list` (which also takes `textEquals` and `ids`). */
 export type ContactMatchQuery = ContactQuery & {
-  /** Each clause: one of the fields equals one of the values, ignoring case. */
-  textEquals?: TextEqualsClause[];
   /** Each clause: one of the fields (or, with `phones`, one of the phones' digits) matches the `*` wildcard pattern, ignoring case. */
   wildcards?: { fields: ContactTextField[]; pattern: string; phones: boolean }[];
   /** Contacts holding one of these numbers, in any format; `*` means any number. */

@@ -141,6 +141,24 @@ for (const engine of engines) {
       assert.match(String(res.headers['www-authenticate']), /^Basic/);
     });
 
+    test('a duplicate the default address book refuses (reject policy) is 409, statusCode 18 ("Resource already exists"), nothing written', async () => {
+      const books = await api.call('GET', '/v1/address-books');
+      const defaultBook = books.body.data.find((b: { is_default: boolean }) => b.is_default);
+      const phone = uniquePhone();
+      const first = await call('POST', '/contacts', { name: 'Original', phoneNumber: phone });
+      assert.equal(first.status, 200);
+      assert.equal((await api.call('PATCH', `/v1/address-books/${defaultBook.id}`, { duplicate_policy: 'reject' })).status, 200);
+      try {
+        assertGwsError(await call('POST', '/contacts', { name: 'Copy', phoneNumber: phone }), 409, 18);
+        const second = await call('POST', '/contacts', { name: 'Other', phoneNumber: uniquePhone() });
+        assertGwsError(await call('PUT', `/contacts/${second.body.id}`, { phoneNumber: phone }), 409, 18);
+        const list = await call('GET', `/contacts?phoneNumber=${encodeURIComponent(phone)}`);
+        assert.deepEqual(list.body.contacts.map((c: { id: string }) => c.id), [first.body.id]);
+      } finally {
+        await api.call('PATCH', `/v1/address-books/${defaultBook.id}`, { duplicate_policy: 'allow' });
+      }
+    });
+
     test('a contact created through GWS is visible natively, and a native one through GWS, with the same phones and emails', async () => {
       const native = await api.createContact({ display_name: 'Native Person', phone_numbers: [{ number: '+16515550106', type: 'mobile' }, { number: '+16515550107', label: 'desk' }], emails: [{ address: 'np@example.com' }] });
       const res = await call('GET', `/contacts/${native.id}`);
