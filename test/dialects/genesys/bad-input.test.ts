@@ -37,7 +37,11 @@ for (const engine of engines) {
     test('missing or bad credentials, in GWS\'s Basic scheme and as Bearer: 401, statusCode 20, on every route', async () => {
       const before = await snapshot();
       const other = await api.otherAccount();
+      const revoked = await api.app.services.accounts.createKey(api.accountId, ['contacts:write']);
+      await api.app.services.accounts.revokeKey(revoked.key.id);
       const credentials: [string, Record<string, string>][] = [
+        ['Basic with a revoked key', basic(api.accountId, revoked.apiKey)],
+        ['Bearer with a revoked key', { authorization: `Bearer ${revoked.apiKey}` }],
         ['none', {}],
         ['Basic with a wrong key', basic(api.accountId, 'cdk_wrong')],
         ['Basic with another account id', basic(other.accountId, api.keys.admin)],
