@@ -15,16 +15,18 @@ import { decodeCursor } from './cursor.ts';
 import { DomainError, invalidField } from './errors.ts';
 import { nowIso } from './clock.ts';
 import { mergeStates } from './merge.ts';
-import { assertMayWriteType } from './permissions.ts';
-import { toE164 } from './phones.ts';
+import { assertMayWriteType, assertTypeWritable, type WritePolicy } from './permissions.ts';
+import { phoneDigitsPatternOf, toE164 } from './phones.ts';
 import type { ContactFilter, Store } from './ports.ts';
-import type { Contact, ContactInput, Page, Principal } from './types.ts';
+import type { Contact, ContactInput, ContactTextField, ContactType, Page, Principal } from './types.ts';
 
 export type { CreateOutcome, DuplicateRule };
 
 export interface CreateOptions {
   /** Overrides the book's own policy (a dialect selects its platform's rule). */
   duplicateRule?: DuplicateRule;
+  /** The platform's writable contact types (see WritePolicy); absent: every type the key allows. */
+  writableTypes?: readonly ContactType[];
 }
 
 /** One item of a batch: the contact and how it was stored, or why it was not. */
@@ -41,6 +43,14 @@ const BATCH_CHUNK = 100;
 
 /** List filters as callers give them: `phone` in any format, `q` as typed. */
 export type ContactQuery = Omit<ContactFilter, 'phoneE164' | 'termPrefix'> & { phone?: string; q?: string };
+
+/** List filters of `listWithTotal` beyond those of `list` (which also takes `textEquals` and `ids`). */
+export type ContactMatchQuery = ContactQuery & {
+  /** Each clause: one of the fields (or, with `phones`, one of the phones' digits) matches the `*` wildcard pattern, ignoring case. */
+  wildcards?: { fields: ContactTextField[]; pattern: string; phones: boolean }[];
+  /** Contacts holding one of these numbers, in any format; `*` means any number. */
+  phonesAnyOf?: string[];
+};
 
 /** A search box's text as an index prefix: a phone-like query searches digits. */
 export function searchPrefixOf(q: string): string {
@@ -108,7 +118,7 @@ export class ContactService {
   }
 
   /** JSON merge patch; `ifMatch` is the version the caller last saw (412 when stale). */
-  async patch(actor: Principal, id: string, patch: ContactInput, ifMatch?: number): Promise<Contact> {
+  async patch(actor: Principal, id: string, patch: ContactInput, ifMatch?: number, policy: WritePolicy = {}): Promise<Contact> {
     return this.deps.store.transaction(async (tx) => {
       const scope = this.scope(tx, actor);
       const seen = await findOrThrow(tx, actor.accountId, id);
@@ -116,6 +126,8 @@ export class ContactService {
       assertVersion(current, ifMatch);
       assertMayWriteType(actor, current.type);
       assertMayWriteType(actor, patch.type ?? current.type);
+      assertTypeWritable(current.type, policy);
+      assertTypeWritable(patch.type ?? current.type, policy);
       assertNotMerged(current);
       const input = applyMergePatch(current, patch);
       await scope.book(input.address_book_id);
@@ -125,11 +137,12 @@ export class ContactService {
     });
   }
 
-  async delete(actor: Principal, id: string, ifMatch?: number): Promise<void> {
+  async delete(actor: Principal, id: string, ifMatch?: number, policy: WritePolicy = {}): Promise<void> {
     await this.deps.store.transaction(async (tx) => {
       const current = await lockForChange(tx, await findOrThrow(tx, actor.accountId, id));
       assertVersion(current, ifMatch);
       assertMayWriteType(actor, current.type);
+      assertTypeWritable(current.type, policy);
       await tx.contacts.delete(current);
     });
   }
@@ -200,6 +213,32 @@ export class ContactService {
       : this.deps.store.contacts.lookup(actor.accountId, 'email', key.email!.trim().toLowerCase(), MAX_LOOKUP_MATCHES);
   }
 
+  /**
+   * One numbered page (offset and limit) of live contacts matching every filter, with how many
+   * match in all, for platforms whose lists are whole or numbered (Genesys). Beside the list
+   * filters it takes exact attribute matches, `*` wildcard matches on names or phone digits, and
+   * phone numbers in any format (`*`: any phone); all of them are evaluated by the store.
+   */
+  async listWithTotal(actor: Principal, query: ContactMatchQuery, page: { limit: number; offset: number }): Promise<{ items: Contact[]; total: number }> {
+    const { phone, q, status = 'active', wildcards, phonesAnyOf, ...rest } = query;
+    const filter: ContactFilter = { status, ...rest };
+    if (phone !== undefined) filter.phoneE164 = this.phoneOrThrow(phone, 'phone');
+    if (q !== undefined) filter.termPrefix = searchPrefixOf(q);
+    if (wildcards !== undefined) {
+      filter.patterns = wildcards.map((w) => ({ fields: w.fields, pattern: w.pattern, phoneDigits: w.phones ? phoneDigitsPatternOf(w.pattern) : null }));
+    }
+    if (phonesAnyOf !== undefined) {
+      // A number no contact can hold (not a phone number) matches nothing rather than failing the list.
+      if (phonesAnyOf.some((p) => p.trim() === '*')) filter.hasPhone = true;
+      else filter.phoneE164In = phonesAnyOf.map((p) => toE164(p, this.deps.defaultRegion)).filter((e): e is string => e !== null);
+    }
+    const [found, total] = await Promise.all([
+      this.deps.store.contacts.list(actor.accountId, filter, { limit: page.limit, offset: page.offset }),
+      this.deps.store.contacts.count(actor.accountId, filter),
+    ]);
+    return { items: found.items, total };
+  }
+
   private scope(tx: Store, actor: Principal): WriteScope {
     return new WriteScope(tx, actor, this.deps.defaultRegion);
   }
@@ -212,6 +251,7 @@ export class ContactService {
   /** Everything a create checks before it writes: who may, which book, which rule, valid data. */
   private async prepareCreate(scope: WriteScope, input: ContactInput, options: CreateOptions) {
     assertMayWriteType(scope.actor, input.type ?? 'custom');
+    assertTypeWritable(input.type ?? 'custom', options);
     const book = await scope.book(input.address_book_id);
     const state = await scope.buildState({ ...input, address_book_id: book.id });
     const rule: DuplicateRule = options.duplicateRule ?? { policy: book.duplicate_policy, scope: 'book' };

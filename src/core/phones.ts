@@ -67,3 +67,13 @@ export function phoneSearchDigits(e164: string): string[] {
   const national = splitE164(e164)?.nationalNumber;
   return national && national !== full ? [full, national] : [full];
 }
+
+/**
+ * A `*` wildcard pattern as a pattern over phone digits: everything but letters, digits and `*`
+ * is dropped, as Genesys does when it indexes numbers ("+1 (651) 111-*" -> "1651111*"). Null when
+ * the pattern cannot match a number (it has letters, or neither digits nor wildcards).
+ */
+export function phoneDigitsPatternOf(pattern: string): string | null {
+  const kept = pattern.replace(/[^A-Za-z0-9*]/g, '');
+  return /^[0-9*]+$/.test(kept) ? kept : null;
+}

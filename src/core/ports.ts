@@ -4,6 +4,7 @@ import type {
   ApiKey,
   Contact,
   ContactStatus,
+  ContactTextField,
   ContactType,
   CustomField,
   Group,
@@ -83,6 +84,8 @@ export interface PageRequest {
   limit: number;
   /** The `seq` after which the page starts (decoded from the caller's opaque cursor). */
   afterSeq?: number;
+  /** Rows to skip first, for platforms whose lists are numbered (Genesys `offset`). */
+  offset?: number;
 }
 
 /** Index rows derived from a contact, written beside it in the same transaction. */
@@ -104,6 +107,29 @@ export interface ContactFilter {
   /** Lower-case prefix matched against name words, emails and phone digits. */
   termPrefix?: string;
   updatedSince?: string;
+  /** Contacts with one of these ids. */
+  ids?: string[];
+  /** Each clause holds when one of its fields equals one of its values, ignoring case; clauses combine with AND. */
+  textEquals?: TextEqualsClause[];
+  /** Each clause holds when one of its fields, or one of the contact's phones, matches its pattern; clauses combine with AND. */
+  patterns?: PatternClause[];
+  /** Contacts holding one of these phones (E.164); an empty list matches nothing. */
+  phoneE164In?: string[];
+  /** Contacts holding at least one phone. */
+  hasPhone?: boolean;
+}
+
+export interface TextEqualsClause {
+  fields: ContactTextField[];
+  values: string[];
+}
+
+/** A wildcard match: `*` stands for any run of characters, case is ignored. */
+export interface PatternClause {
+  fields: ContactTextField[];
+  pattern: string;
+  /** Matched against a phone's digits with and without the country code; null: phones are not searched. */
+  phoneDigits: string | null;
 }
 
 export interface ContactRepository {
@@ -132,5 +158,7 @@ export interface ContactRepository {
   list(accountId: string, filter: ContactFilter, page: PageRequest): Promise<Page<Contact>>;
   countInBook(accountId: string, addressBookId: string): Promise<number>;
   deleteInBook(accountId: string, addressBookId: string): Promise<void>;
+  /** How many contacts `list` would return with this filter over all pages. */
+  count(accountId: string, filter: ContactFilter): Promise<number>;
 }
 

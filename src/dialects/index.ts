@@ -1,4 +1,5 @@
 import type { HttpContext } from '../http/context.ts';
+import { registerGenesysDialect } from './genesys/index.ts';
 
 /**
  * The platforms' contact APIs, each a thin translator in a folder of its own: its routes and
@@ -9,6 +10,7 @@ import type { HttpContext } from '../http/context.ts';
 export async function registerDialects(context: HttpContext): Promise<void> {
   const dialects: ((context: HttpContext) => Promise<void>)[] = [
     // one line per dialect, e.g. registerZoomDialect
+    registerGenesysDialect,
   ];
   for (const register of dialects) await register(context);
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AddressKind, ContactFilter, ContactIndexEntries, ContactRepository, PageRequest } from '../core/ports.ts';
 import type { Contact, Page } from '../core/types.ts';
+import { whereMatches } from './contact.matches.ts';
 import { SAMPLE_CONTACT, chunks, fromRow, pageOf, rowsPerStatement, toRow } from './contact.rows.ts';
 import { mapUniqueViolation } from './errors.ts';
 import type { EngineName } from './engine.ts';
@@ -102,6 +103,21 @@ export class KyselyContactRepository implements ContactRepository {
   }
 
   async list(accountId: string, filter: ContactFilter, page: PageRequest): Promise<Page<Contact>> {
+    let query = await this.selectFiltered(accountId, filter);
+    if (page.afterSeq !== undefined) query = query.where('seq', '>', page.afterSeq);
+    query = query.orderBy('seq').limit(page.limit + 1);
+    if (page.offset !== undefined && page.offset > 0) query = query.offset(page.offset);
+    return pageOf((await query.execute()).map(fromRow), page.limit);
+  }
+
+  async count(accountId: string, filter: ContactFilter): Promise<number> {
+    const query = await this.selectFiltered(accountId, filter);
+    const { count } = await query.clearSelect().select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    return Number(count);
+  }
+
+  /** The contacts of an account that pass every condition of the filter, in no order yet. */
+  private async selectFiltered(accountId: string, filter: ContactFilter) {
     let query = this.db.selectFrom('contacts').selectAll().where('account_id', '=', accountId);
     if (filter.addressBookId !== undefined) query = query.where('address_book_id', '=', filter.addressBookId);
     if (filter.type !== undefined) query = query.where('type', '=', filter.type);
@@ -135,9 +151,7 @@ export class KyselyContactRepository implements ContactRepository {
           )
         : query.where('seq', 'in', (eb) => eb.selectFrom('contact_terms').select('contact_seq').where('account_id', '=', accountId).where('term', '>=', from).where('term', '<', to));
     }
-    if (page.afterSeq !== undefined) query = query.where('seq', '>', page.afterSeq);
-    const rows = await query.orderBy('seq').limit(page.limit + 1).execute();
-    return pageOf(rows.map(fromRow), page.limit);
+    return whereMatches(query, accountId, this.engine, filter);
   }
 
   /** How many index terms fall in [from, to), counting no further than `atMost`. */
