@@ -31,6 +31,11 @@ export class AddressBookService {
     });
   }
 
+  /** The account's address book of this name, if there is one (reads that must not create it). */
+  async findByName(actor: Principal, name: string): Promise<AddressBook | undefined> {
+    return this.store.addressBooks.findByName(actor.accountId, name);
+  }
+
   async get(actor: Principal, id: string): Promise<AddressBook> {
     return findBookOrThrow(this.store, actor.accountId, id);
   }

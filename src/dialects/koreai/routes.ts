@@ -20,18 +20,29 @@ const write = { platformScope: 'contacts:write' as const };
  */
 export const KORE_CREATE: CreateOptions = { duplicateRule: { policy: 'reject', scope: 'book' }, writableTypes: ['custom'] };
 
-/** Writes reach only live custom contacts of the request's stream (others: 404). */
-export function koreWrites(book: AddressBook): WritePolicy {
+/**
+ * Writes reach only live custom contacts of the request's stream (others: 404). A stream that has
+ * no book yet has no contacts: every id is unknown there.
+ */
+export function koreWrites(book: AddressBook | undefined, id: string): WritePolicy {
+  if (!book) throw new DomainError('contact_not_found', `no contact with id ${id}`);
   return { writableTypes: ['custom'], addressBookId: book.id, activeOnly: true };
 }
 
-/** The stream's address book, created on first use with a `reject` duplicate policy (PUT follows it too). */
+const bookNameOfRequest = (request: FastifyRequest) => bookNameOf((request.params as { streamId: string }).streamId);
+
+/** The stream's address book, created on first create with a `reject` duplicate policy (PUT follows it too). */
 export function streamBook(services: Services, request: FastifyRequest): Promise<AddressBook> {
   const { streamId } = request.params as { streamId: string };
   return services.addressBooks.findOrCreateByName(request.principal, bookNameOf(streamId), {
     duplicate_policy: 'reject',
     description: `Kore.ai AgentAssist contacts of stream ${streamId}`,
   });
+}
+
+/** The stream's book if it exists: reads and changes never create one. */
+function existingStreamBook(services: Services, request: FastifyRequest): Promise<AddressBook | undefined> {
+  return services.addressBooks.findByName(request.principal, bookNameOfRequest(request));
 }
 
 /** The contact routes of Kore.ai AgentAssist (koreai-agentassist-create-contact.txt, Kore contact-center API pages). */
@@ -47,8 +58,10 @@ export function registerKoreRoutes(scope: FastifyInstance, services: Services): 
     },
   }, async (request) => {
     const { skip = 0, limit = DEFAULT_LIMIT } = request.query as Static<typeof ListQuery>;
-    const book = await streamBook(services, request);
-    const { items, total } = await contacts.listWithTotal(request.principal, { addressBookId: book.id }, { limit, offset: skip });
+    const book = await existingStreamBook(services, request);
+    const { items, total } = book
+      ? await contacts.listWithTotal(request.principal, { addressBookId: book.id }, { limit, offset: skip })
+      : { items: [], total: 0 };
     return { results: items.map(toKoreContact), skip, limit, hasMore: skip + items.length < total, totalPages: Math.ceil(total / limit), totalResults: total };
   });
 
@@ -74,11 +87,11 @@ export function registerKoreRoutes(scope: FastifyInstance, services: Services): 
       response: { 200: { ...BulkAnswer, description: 'What was changed and what was not.' }, ...errors() },
     },
   }, async (request) => {
-    const book = await streamBook(services, request);
+    const book = await existingStreamBook(services, request);
     const items = (request.body as Static<typeof BulkUpdateBody>).contacts;
     return bulk(items.map((i) => i.id), (id, i) => {
       const { id: _id, ...fields } = items[i]!;
-      return contacts.patch(request.principal, id, patchInputOf(fields), undefined, koreWrites(book));
+      return contacts.patch(request.principal, id, patchInputOf(fields), undefined, koreWrites(book, id));
     });
   });
 
@@ -90,9 +103,9 @@ export function registerKoreRoutes(scope: FastifyInstance, services: Services): 
       response: { 200: { ...BulkAnswer, description: 'What was deleted and what was not.' }, ...errors() },
     },
   }, async (request) => {
-    const book = await streamBook(services, request);
+    const book = await existingStreamBook(services, request);
     const { ids } = request.body as Static<typeof BulkDeleteBody>;
-    return bulk(ids, (id) => contacts.deactivate(request.principal, id, koreWrites(book)));
+    return bulk(ids, async (id) => contacts.deactivate(request.principal, id, koreWrites(book, id)));
   });
 
   scope.put('/:id', {
@@ -103,9 +116,9 @@ export function registerKoreRoutes(scope: FastifyInstance, services: Services): 
       response: { 200: { ...KoreContact, description: 'The contact as changed.' }, ...errors(404, 409) },
     },
   }, async (request) => {
-    const book = await streamBook(services, request);
+    const book = await existingStreamBook(services, request);
     const { id } = request.params as Static<typeof ContactParams>;
-    const contact = await contacts.patch(request.principal, id, patchInputOf(request.body as Static<typeof UpdateBody>), undefined, koreWrites(book));
+    const contact = await contacts.patch(request.principal, id, patchInputOf(request.body as Static<typeof UpdateBody>), undefined, koreWrites(book, id));
     return toKoreContact(contact);
   });
 
@@ -117,9 +130,9 @@ export function registerKoreRoutes(scope: FastifyInstance, services: Services): 
       response: { 200: { ...KoreContact, description: 'The contact, now INACTIVE.' }, ...errors(404) },
     },
   }, async (request) => {
-    const book = await streamBook(services, request);
+    const book = await existingStreamBook(services, request);
     const { id } = request.params as Static<typeof ContactParams>;
-    return toKoreContact(await contacts.deactivate(request.principal, id, koreWrites(book)));
+    return toKoreContact(await contacts.deactivate(request.principal, id, koreWrites(book, id)));
   });
 }
 

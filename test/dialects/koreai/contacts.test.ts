@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { engines } from '../../support/engines.ts';
 import { startApi, type TestApi } from '../../support/api.ts';
+import { snapshot } from '../../support/snapshot.ts';
 import { assertKoreError, base, createBody, kore, koreHeaders, newStream, uniqueDigits } from './support.ts';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -97,6 +98,20 @@ for (const engine of engines) {
       assert.equal((await kore(api, stream)('GET', '')).body.totalResults, 6);
     });
 
+    test('README Decision "created on first use": reads and changes of a stream never used create nothing; its list is empty, its ids unknown', async () => {
+      const before = await snapshot(api.db);
+      const call = kore(api, newStream());
+      assert.deepEqual((await call('GET', '')).body, { results: [], skip: 0, limit: 10, hasMore: false, totalPages: 0, totalResults: 0 });
+      const someone = (await kore(api, newStream())('POST', '', createBody())).body.id;
+      const afterCreate = await snapshot(api.db);
+      assertKoreError(await call('PUT', `/${someone}`, { firstName: 'x' }), 404, 'NotFound');
+      assertKoreError(await call('DELETE', `/${someone}`), 404, 'NotFound');
+      assert.equal((await call('DELETE', '/bulk-delete', { ids: [someone] })).body.failedRecords[0].code, 'NotFound');
+      assert.equal((await call('PUT', '/bulk-update', { contacts: [{ id: someone, firstName: 'x' }] })).body.failedRecords[0].code, 'NotFound');
+      assert.deepEqual(await snapshot(api.db), afterCreate);
+      assert.notDeepEqual(afterCreate, before);
+    });
+
     test('Get All Contacts: {results, skip, limit, hasMore, totalPages, totalResults}, paged by skip and limit, oldest first', async () => {
       const call = kore(api, newStream());
       const ids: string[] = [];
@@ -112,8 +127,6 @@ for (const engine of engines) {
       assert.equal(all.body.limit, 10, 'Kore\'s sample default');
       assert.equal(all.body.skip, 0);
       assert.equal(all.body.results[0].fullName, 'P0 Doe');
-      const empty = await kore(api, newStream())('GET', '');
-      assert.deepEqual(empty.body, { results: [], skip: 0, limit: 10, hasMore: false, totalPages: 0, totalResults: 0 });
     });
 
     test('Update a Contact: PUT /{id} changes the fields given and answers the contact; cellPhone replaces the number', async () => {
@@ -211,15 +224,16 @@ for (const engine of engines) {
     test('a contact made through the native API in a stream\'s book shows in the Kore list, with the calling code of its number', async () => {
       const stream = newStream();
       const call = kore(api, stream);
-      await call('GET', '');
+      const first = (await call('POST', '', createBody())).body;
       const books = (await api.call('GET', '/v1/address-books?limit=200')).body.data;
       const book = books.find((b: { name: string }) => b.name === `agentassist:${stream}`);
       await api.createContact({ first_name: 'Native', last_name: 'One', address_book_id: book.id, phone_numbers: [{ number: '+16515550142' }] });
       await api.createContact({ display_name: 'No Phone', address_book_id: book.id });
       const list = (await call('GET', '')).body.results;
-      assert.deepEqual(list[0].cellPhone, { phoneNumber: '+16515550142', countryCode: '+1', extension: '' });
-      assert.equal(list[1].fullName, 'No Phone');
-      assert.deepEqual(list[1].cellPhone, { phoneNumber: '', countryCode: '', extension: '' });
+      assert.equal(list[0].id, first.id);
+      assert.deepEqual(list[1].cellPhone, { phoneNumber: '+16515550142', countryCode: '+1', extension: '' });
+      assert.equal(list[2].fullName, 'No Phone');
+      assert.deepEqual(list[2].cellPhone, { phoneNumber: '', countryCode: '', extension: '' });
     });
   });
 }

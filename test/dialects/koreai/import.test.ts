@@ -89,7 +89,7 @@ for (const engine of engines) {
 
     test('a file that is not usable fails whole (400), writing nothing: no header columns, malformed CSV, wrong field, empty, too many rows', async () => {
       const stream = newStream();
-      await kore(api, stream)('GET', '');
+      await kore(api, stream)('POST', '', createBody());
       const before = await snapshot(api.db);
       const rows = (n: number) => Array.from({ length: n }, (_, i) => `n${i},x,Mr,${String(9000000000 + i)},+91,+`).join('\n');
       const cases: [string, Buffer][] = [
@@ -109,7 +109,7 @@ for (const engine of engines) {
 
     test('a file over 5 MiB is 413 (PayloadTooLarge); JSON instead of multipart is 415; nothing written', async () => {
       const stream = newStream();
-      await kore(api, stream)('GET', '');
+      await kore(api, stream)('POST', '', createBody());
       const before = await snapshot(api.db);
       const big = `${HEADER}\n${`john,${'d'.repeat(6000)},Mr,9876500003,+91,+\n`.repeat(1000)}`;
       assertKoreError(await upload(stream, multipart(big)), 413, 'PayloadTooLarge');
