@@ -14,6 +14,7 @@ export const KORE = {
   forbidden: 'Forbidden',
   notFound: 'NotFound',
   duplicateNumber: 'DuplicateNumber',
+  conflict: 'Conflict',
   payloadTooLarge: 'PayloadTooLarge',
   unsupportedMediaType: 'UnsupportedMediaType',
   internal: 'InternalServerError',
@@ -40,20 +41,23 @@ const OF_CODE: Partial<Record<ErrorCode, [number, string]>> = {
   contact_not_active: [404, KORE.notFound],
   duplicate_contact: [409, KORE.duplicateNumber],
   ambiguous_duplicate: [409, KORE.duplicateNumber],
-  version_mismatch: [409, KORE.badRequest],
+  version_mismatch: [409, KORE.conflict],
 };
 
 export function failure(status: number, code: string, msg: string): KoreFailure {
   return { status, errors: [{ msg, code }] };
 }
 
-/** What a core error says to a Kore client; also used per item of the bulk routes. */
-export function domainFailureOf(error: DomainError): KoreFailure {
+/**
+ * What a core error says to a Kore client; also used per item of the bulk routes and import rows
+ * (`fieldOf` names core fields as that input does: JSON paths, or CSV columns).
+ */
+export function domainFailureOf(error: DomainError, fieldOf: (path: string) => string = wireFieldOf): KoreFailure {
   const [status, code] = OF_CODE[error.code] ?? [400, KORE.badRequest];
   if (error.code === 'duplicate_contact') return failure(status, code, 'A contact with this phone number already exists in this stream');
   if (error.code === 'contact_not_active') return failure(status, code, `${error.detail}: it was deleted and cannot be changed`);
   if (error.fieldErrors.length === 0) return failure(status, code, error.detail);
-  return { status, errors: error.fieldErrors.map((f) => ({ msg: `${wireFieldOf(f.path)}: ${f.message}`, code, field: wireFieldOf(f.path) })) };
+  return { status, errors: error.fieldErrors.map((f) => ({ msg: `${fieldOf(f.path)}: ${f.message}`, code, field: fieldOf(f.path) })) };
 }
 
 export function failureOf(error: unknown): KoreFailure {

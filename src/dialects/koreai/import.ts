@@ -7,7 +7,7 @@ import type { Services } from '../../core/services.ts';
 import type { ContactInput } from '../../core/types.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
 import { domainFailureOf } from './errors.ts';
-import { createInputOf, toKoreContact } from './mapping.ts';
+import { createInputOf, toKoreContact, wireFieldOf } from './mapping.ts';
 import { KORE_CREATE, streamBook } from './routes.ts';
 import { CreateBody, ImportAnswer, StreamParams, errors, security, tags } from './schemas.ts';
 
@@ -43,7 +43,7 @@ export function registerKoreImport(scope: FastifyInstance, services: Services): 
       }
     });
     const outcomes = await services.contacts.createMany(request.principal, items, KORE_CREATE);
-    return outcomes.map((o, i) => ('contact' in o ? toKoreContact(o.contact) : { row: i + 1, errors: domainFailureOf(o.error as DomainError).errors }));
+    return outcomes.map((o, i) => ('contact' in o ? toKoreContact(o.contact) : { row: i + 1, errors: domainFailureOf(o.error as DomainError, columnOf).errors }));
   });
 }
 
@@ -78,6 +78,12 @@ async function readRows(request: FastifyRequest): Promise<Record<Column, string 
   if (part.file.truncated) throw Object.assign(new Error(`The file is larger than ${MAX_FILE_BYTES} bytes`), { statusCode: 413, code: 'FST_REQ_FILE_TOO_LARGE' });
   if (header === undefined) throw invalidField('result_file', 'is empty: it needs a header line and rows');
   return rows;
+}
+
+/** A field of a row's error as its CSV column (the row's own checks already speak in columns). */
+function columnOf(path: string): string {
+  const wire = wireFieldOf(path);
+  return WIRE_PATH[wire] ?? wire;
 }
 
 /** A row, checked by the same schema as a create body; errors name the CSV columns. */

@@ -115,7 +115,7 @@ export const ListAnswer = Type.Object({
 
 const KoreErrorItem = Type.Object({
   msg: Type.String({ description: 'What went wrong.' }),
-  code: Type.String({ description: 'BadRequest, Unauthorized, Forbidden, NotFound, DuplicateNumber, PayloadTooLarge, UnsupportedMediaType or InternalServerError.' }),
+  code: Type.String({ description: 'BadRequest, Unauthorized, Forbidden, NotFound, DuplicateNumber, Conflict, PayloadTooLarge, UnsupportedMediaType or InternalServerError.' }),
   field: Type.Optional(Type.String({ description: 'The field at fault, when one is.' })),
 });
 

@@ -72,10 +72,11 @@ for (const engine of engines) {
         `+,Mr,D,Twice,+91,${twice},x`,
         `+,Mr,E,Twice,+91,${twice},x`,
         `+,Mrs,"F, quoted",Two,+91,${ok2},x`,
+        `+,Mr,G,Impossible,+1,0000,x`,
       ].join('\r\n');
       const res = await upload(stream, multipart(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv)])));
       assert.equal(res.status, 200, JSON.stringify(res.body));
-      assert.equal(res.body.length, 7);
+      assert.equal(res.body.length, 8);
       assert.equal(res.body[0].fullName, 'A One');
       assert.deepEqual(res.body[1], { row: 2, errors: [{ msg: res.body[1].errors[0].msg, code: 'DuplicateNumber' }] });
       assert.equal(res.body[2].row, 3);
@@ -84,6 +85,7 @@ for (const engine of engines) {
       assert.equal(res.body[4].status, 'ACTIVE');
       assert.equal(res.body[5].errors[0].code, 'DuplicateNumber', 'the same number twice in one file');
       assert.equal(res.body[6].firstName, 'F, quoted');
+      assert.deepEqual(res.body[7].errors.map((e: { field: string; code: string }) => [e.field, e.code]), [['cellPhoneNumber', 'BadRequest']], 'the core\'s phone check names the column too');
       assert.equal((await kore(api, stream)('GET', '')).body.totalResults, 4);
     });
 
