@@ -22,13 +22,18 @@ export class AddressBookService {
 
   /**
    * The account's address book of this name, created on first use (Apptoto books by name,
-   * Kore.ai streams). Callers racing for one name get the same book.
+   * Kore.ai streams). Callers racing for one name get the same book; `defaults` shape a new one only.
    */
-  async findOrCreateByName(actor: Principal, name: string): Promise<AddressBook> {
+  async findOrCreateByName(actor: Principal, name: string, defaults: Omit<AddressBookInput, 'name'> = {}): Promise<AddressBook> {
     return this.store.transaction(async (tx) => {
       await tx.lock(`book-name:${actor.accountId}:${name}`);
-      return (await tx.addressBooks.findByName(actor.accountId, name)) ?? insertBook(tx, actor.accountId, { name });
+      return (await tx.addressBooks.findByName(actor.accountId, name)) ?? insertBook(tx, actor.accountId, { ...defaults, name });
     });
+  }
+
+  /** The account's address book of this name, if there is one (reads that must not create it). */
+  async findByName(actor: Principal, name: string): Promise<AddressBook | undefined> {
+    return this.store.addressBooks.findByName(actor.accountId, name);
   }
 
   async get(actor: Principal, id: string): Promise<AddressBook> {

@@ -15,7 +15,7 @@ import { decodeCursor } from './cursor.ts';
 import { DomainError, invalidField } from './errors.ts';
 import { nowIso } from './clock.ts';
 import { mergeStates } from './merge.ts';
-import { assertMayWriteType, assertTypeWritable, type WritePolicy } from './permissions.ts';
+import { assertContactWritable, assertMayWriteType, assertTypeWritable, type WritePolicy } from './permissions.ts';
 import { phoneDigitsPatternOf, toE164 } from './phones.ts';
 import type { ContactFilter, Store } from './ports.ts';
 import type { Contact, ContactInput, ContactTextField, ContactType, Page, Principal } from './types.ts';
@@ -124,6 +124,7 @@ export class ContactService {
       const seen = await findOrThrow(tx, actor.accountId, id);
       const current = await lockForChange(tx, seen, patch.address_book_id ?? seen.address_book_id);
       assertVersion(current, ifMatch);
+      assertContactWritable(current, policy);
       assertMayWriteType(actor, current.type);
       assertMayWriteType(actor, patch.type ?? current.type);
       assertTypeWritable(current.type, policy);
@@ -144,6 +145,21 @@ export class ContactService {
       assertMayWriteType(actor, current.type);
       assertTypeWritable(current.type, policy);
       await tx.contacts.delete(current);
+    });
+  }
+
+  /**
+   * Soft delete (Kore.ai): the record stays, with status `inactive`, but loses its index rows, so
+   * lookup, search, lists and duplicate rules no longer see it. Only a live contact can be deactivated.
+   */
+  async deactivate(actor: Principal, id: string, policy: WritePolicy = {}): Promise<Contact> {
+    return this.deps.store.transaction(async (tx) => {
+      const current = await lockForChange(tx, await findOrThrow(tx, actor.accountId, id));
+      assertContactWritable(current, policy);
+      assertMayWriteType(actor, current.type);
+      assertTypeWritable(current.type, policy);
+      if (current.status !== 'active') throw new DomainError('contact_not_active', `contact ${id} is ${current.status}`);
+      return saveChanged(tx, { ...current, status: 'inactive' }, stateOf(current));
     });
   }
 

@@ -1,5 +1,5 @@
 import { DomainError } from './errors.ts';
-import type { ContactType, Principal } from './types.ts';
+import type { Contact, ContactType, Principal } from './types.ts';
 
 /** Directory entries (agents and queues) belong to administrators: only admin keys write them. */
 export function assertMayWriteType(actor: Principal, type: string): void {
@@ -14,10 +14,24 @@ export function assertMayWriteType(actor: Principal, type: string): void {
  */
 export interface WritePolicy {
   writableTypes?: readonly ContactType[];
+  /** Only contacts of this address book may be written (Kore.ai: a stream's contacts); any other is not found. */
+  addressBookId?: string;
+  /** Only live contacts may be written (Kore.ai: a deactivated contact is deleted). */
+  activeOnly?: boolean;
 }
 
 export function assertTypeWritable(type: ContactType, policy: WritePolicy = {}): void {
   if (policy.writableTypes !== undefined && !policy.writableTypes.includes(type)) {
     throw new DomainError('forbidden', `${type} contacts are read-only here; only ${policy.writableTypes.join(', ')} contacts may be written`);
+  }
+}
+
+/** The contact-level half of a WritePolicy: the book it must be in, and whether it must be live. */
+export function assertContactWritable(contact: Contact, policy: WritePolicy = {}): void {
+  if (policy.addressBookId !== undefined && contact.address_book_id !== policy.addressBookId) {
+    throw new DomainError('contact_not_found', `no contact with id ${contact.id}`);
+  }
+  if (policy.activeOnly === true && contact.status !== 'active') {
+    throw new DomainError('contact_not_active', `contact ${contact.id} is ${contact.status}`);
   }
 }

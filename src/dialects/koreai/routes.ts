@@ -1,0 +1,154 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
+import { DomainError } from '../../core/errors.ts';
+import type { CreateOptions } from '../../core/contact.service.ts';
+import type { WritePolicy } from '../../core/permissions.ts';
+import type { Services } from '../../core/services.ts';
+import type { AddressBook } from '../../core/types.ts';
+import { domainFailureOf } from './errors.ts';
+import { bookNameOf, createInputOf, patchInputOf, toKoreContact } from './mapping.ts';
+import {
+  BulkAnswer, BulkDeleteBody, BulkUpdateBody, ContactParams, CreateBody, DEFAULT_LIMIT, KoreContact, ListAnswer, ListQuery, StreamParams, UpdateBody, errors, security, tags,
+} from './schemas.ts';
+
+const read = { platformScope: 'contacts:read' as const };
+const write = { platformScope: 'contacts:write' as const };
+
+/**
+ * Kore's rule, selected from the core: "will prevent the same number from being associated with
+ * different or identical names" within a stream; duplicate names are allowed.
+ */
+export const KORE_CREATE: CreateOptions = { duplicateRule: { policy: 'reject', scope: 'book' }, writableTypes: ['custom'] };
+
+/**
+ * Writes reach only live custom contacts of the request's stream (others: 404). A stream that has
+ * no book yet has no contacts: every id is unknown there.
+ */
+export function koreWrites(book: AddressBook | undefined, id: string): WritePolicy {
+  if (!book) throw new DomainError('contact_not_found', `no contact with id ${id}`);
+  return { writableTypes: ['custom'], addressBookId: book.id, activeOnly: true };
+}
+
+const bookNameOfRequest = (request: FastifyRequest) => bookNameOf((request.params as { streamId: string }).streamId);
+
+/** The stream's address book, created on first create with a `reject` duplicate policy (PUT follows it too). */
+export function streamBook(services: Services, request: FastifyRequest): Promise<AddressBook> {
+  const { streamId } = request.params as { streamId: string };
+  return services.addressBooks.findOrCreateByName(request.principal, bookNameOf(streamId), {
+    duplicate_policy: 'reject',
+    description: `Kore.ai AgentAssist contacts of stream ${streamId}`,
+  });
+}
+
+/** The stream's book if it exists: reads and changes never create one. */
+function existingStreamBook(services: Services, request: FastifyRequest): Promise<AddressBook | undefined> {
+  return services.addressBooks.findByName(request.principal, bookNameOfRequest(request));
+}
+
+/** The contact routes of Kore.ai AgentAssist (koreai-agentassist-create-contact.txt, Kore contact-center API pages). */
+export function registerKoreRoutes(scope: FastifyInstance, services: Services): void {
+  const contacts = services.contacts;
+
+  scope.get('', {
+    config: read,
+    schema: {
+      tags, security, summary: 'Get all contacts (Kore.ai)', params: StreamParams, querystring: ListQuery,
+      description: 'The ACTIVE contacts of the stream, oldest first; deleted (INACTIVE) contacts are not listed. `skip` and `limit` page through them.',
+      response: { 200: { ...ListAnswer, description: 'One page of contacts and the totals.' }, ...errors() },
+    },
+  }, async (request) => {
+    const { skip = 0, limit = DEFAULT_LIMIT } = request.query as Static<typeof ListQuery>;
+    const book = await existingStreamBook(services, request);
+    const { items, total } = book
+      ? await contacts.listWithTotal(request.principal, { addressBookId: book.id }, { limit, offset: skip })
+      : { items: [], total: 0 };
+    return { results: items.map(toKoreContact), skip, limit, hasMore: skip + items.length < total, totalPages: Math.ceil(total / limit), totalResults: total };
+  });
+
+  scope.post('', {
+    config: write,
+    schema: {
+      tags, security, summary: 'Create a contact (Kore.ai)', params: StreamParams, body: CreateBody,
+      description: 'Every field is required. Duplicate names are allowed; a number already held by another ACTIVE contact of the stream is refused (409).',
+      response: { 201: { ...KoreContact, description: 'The new contact.' }, ...errors(409) },
+    },
+  }, async (request, reply) => {
+    const book = await streamBook(services, request);
+    const input = { ...createInputOf(request.body as Static<typeof CreateBody>), address_book_id: book.id };
+    const { contact } = await contacts.create(request.principal, input, KORE_CREATE);
+    return reply.status(201).send(toKoreContact(contact));
+  });
+
+  scope.put('/bulk-update', {
+    config: write,
+    schema: {
+      tags, security, summary: 'Update many contacts (Kore.ai)', body: BulkUpdateBody, params: StreamParams,
+      description: 'README Decision: `{"contacts": [{"id", ...fields}]}`; each change succeeds or fails on its own, answered with the bulk-delete counters.',
+      response: { 200: { ...BulkAnswer, description: 'What was changed and what was not.' }, ...errors() },
+    },
+  }, async (request) => {
+    const book = await existingStreamBook(services, request);
+    const items = (request.body as Static<typeof BulkUpdateBody>).contacts;
+    return bulk(items.map((i) => i.id), (id, i) => {
+      const { id: _id, ...fields } = items[i]!;
+      return contacts.patch(request.principal, id, patchInputOf(fields), undefined, koreWrites(book, id));
+    });
+  });
+
+  scope.delete('/bulk-delete', {
+    config: write,
+    schema: {
+      tags, security, summary: 'Bulk delete contacts (Kore.ai)', body: BulkDeleteBody, params: StreamParams,
+      description: 'Deletes (makes INACTIVE) each contact named; unknown, other streams\' and already deleted ids are `failedRecords`.',
+      response: { 200: { ...BulkAnswer, description: 'What was deleted and what was not.' }, ...errors() },
+    },
+  }, async (request) => {
+    const book = await existingStreamBook(services, request);
+    const { ids } = request.body as Static<typeof BulkDeleteBody>;
+    return bulk(ids, async (id) => contacts.deactivate(request.principal, id, koreWrites(book, id)));
+  });
+
+  scope.put('/:id', {
+    config: write,
+    schema: {
+      tags, security, summary: 'Update a contact (Kore.ai)', params: ContactParams, body: UpdateBody,
+      description: 'Changes the fields given; `cellPhone`, when given, replaces the number (all three of its fields). A deleted contact cannot be changed (404).',
+      response: { 200: { ...KoreContact, description: 'The contact as changed.' }, ...errors(404, 409) },
+    },
+  }, async (request) => {
+    const book = await existingStreamBook(services, request);
+    const { id } = request.params as Static<typeof ContactParams>;
+    const contact = await contacts.patch(request.principal, id, patchInputOf(request.body as Static<typeof UpdateBody>), undefined, koreWrites(book, id));
+    return toKoreContact(contact);
+  });
+
+  scope.delete('/:id', {
+    config: write,
+    schema: {
+      tags, security, summary: 'Delete a contact (Kore.ai)', params: ContactParams,
+      description: 'A soft delete: the contact becomes INACTIVE, leaves the list and the lookup, and its number may be used again.',
+      response: { 200: { ...KoreContact, description: 'The contact, now INACTIVE.' }, ...errors(404) },
+    },
+  }, async (request) => {
+    const book = await existingStreamBook(services, request);
+    const { id } = request.params as Static<typeof ContactParams>;
+    return toKoreContact(await contacts.deactivate(request.principal, id, koreWrites(book, id)));
+  });
+}
+
+/** Runs one operation per id, each on its own; a domain refusal is that id's failure, anything else fails the request. */
+async function bulk(ids: string[], operation: (id: string, index: number) => Promise<unknown>): Promise<Static<typeof BulkAnswer>> {
+  const successfulRecords: { id: string }[] = [];
+  const failedRecords: { id: string; msg: string; code: string }[] = [];
+  for (const [index, id] of ids.entries()) {
+    try {
+      await operation(id, index);
+      successfulRecords.push({ id });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const { errors: [first] } = domainFailureOf(error);
+      failedRecords.push({ id, msg: first!.msg, code: first!.code });
+    }
+  }
+  return { totalRequested: ids.length, successful: successfulRecords.length, failed: failedRecords.length, successfulRecords, failedRecords };
+}
