@@ -87,7 +87,7 @@ export async function upsertMany(store: Store, scopeOf: (tx: Store) => WriteScop
     const chunk = items.slice(start, start + CHUNK);
     await store.transaction(async (tx) => {
       const scope = scopeOf(tx);
-      for (const lock of locksOf(scope.accountId, chunk)) await tx.lock(lock);
+      await lockChunk(scope, chunk);
       for (const [i, item] of chunk.entries()) {
         try {
           if (item instanceof DomainError) throw item;
@@ -173,17 +173,40 @@ function appendTo(input: ContactInput, add: UpsertRequest['add']): void {
   }
 }
 
-function locksOf(accountId: string, items: (UpsertRequest | DomainError)[]): string[] {
+/**
+ * Takes, in one global order, every lock the chunk's items are known to need: external ids, then
+ * book names, then the duplicate rules of the books involved, then the contacts to be changed
+ * (each class sorted). Items take them again as they go (a lock held is held), so two batches
+ * touching the same contacts in other orders wait for each other instead of deadlocking.
+ */
+async function lockChunk(scope: WriteScope, items: (UpsertRequest | DomainError)[]): Promise<void> {
+  const { tx, accountId } = scope;
+  const requests = items.filter((i): i is UpsertRequest => !(i instanceof DomainError));
   const externals = new Set<string>();
   const names = new Set<string>();
-  for (const item of items) {
-    if (item instanceof DomainError) continue;
+  for (const item of requests) {
     const externalId = item.key?.externalId ?? nonBlank(item.input.external_id);
     if (externalId !== undefined) externals.add(externalLockOf(accountId, externalId));
     const name = item.book?.seq === undefined ? item.book?.name?.trim() : undefined;
     if (name) names.add(`book-name:${accountId}:${name}`);
   }
-  return [...[...externals].sort(), ...[...names].sort()];
+  for (const lock of [...[...externals].sort(), ...[...names].sort()]) await tx.lock(lock);
+
+  const books = new Set<string>();
+  const contacts = new Set<string>();
+  for (const item of requests) {
+    const key = item.key ?? {};
+    const target = key.seq !== undefined ? await tx.contacts.findBySeq(accountId, key.seq) : key.externalId !== undefined ? await tx.contacts.findByExternalId(accountId, key.externalId) : undefined;
+    if (target) {
+      books.add(target.address_book_id);
+      contacts.add(target.id);
+    } else if (item.book) {
+      const book = item.book.seq !== undefined ? await tx.addressBooks.findBySeq(accountId, item.book.seq) : await tx.addressBooks.findByName(accountId, item.book.name?.trim() ?? '');
+      if (book && book.duplicate_policy !== 'allow') books.add(book.id);
+    }
+  }
+  for (const id of [...books].sort()) await tx.lock(`duplicates:${id}`);
+  for (const id of [...contacts].sort()) await tx.lock(`contact:${id}`);
 }
 
 /** The same lock putByExternalId takes. */

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { UpsertPolicy } from '../../src/core/contact-upsert.ts';
 import { DomainError } from '../../src/core/errors.ts';
-import type { Principal } from '../../src/core/types.ts';
+import type { Contact, Principal } from '../../src/core/types.ts';
 import { engines } from '../support/engines.ts';
 import { startApi, uniquePhone, type TestApi } from '../support/api.ts';
 
@@ -132,6 +132,22 @@ for (const engine of engines) {
       await assert.rejects(contacts().upsert(admin, { key: { seq: user.seq }, input: { display_name: 'Hijacked' } }, PUT), failsWith('forbidden'));
       const defaulted = await contacts().upsert(admin, { input: { display_name: 'Default book' } }, PUT);
       assert.equal((await books().get(admin, defaulted.contact.address_book_id)).is_default, true);
+    });
+
+    test('upsertMany: batches changing the same contacts in opposite orders wait for each other instead of deadlocking', async () => {
+      const people: Contact[] = [];
+      for (let i = 0; i < 30; i++) {
+        const book = await books().findOrCreateByName(admin, `Order ${i} ${randomUUID()}`);
+        people.push((await contacts().upsert(admin, { book: { seq: book.seq }, input: { display_name: `P${i}` } }, PUT)).contact);
+      }
+      const rounds = 16;
+      const batch = (round: number) => {
+        const order = round % 2 === 0 ? people : [...people].reverse();
+        return contacts().upsertMany(admin, order.map((p) => ({ key: { seq: p.seq }, input: { company: `r${round}` } })), PUT);
+      };
+      const results = await Promise.all(Array.from({ length: rounds }, (_, round) => batch(round)));
+      for (const outcomes of results) assert.ok(outcomes.every((o) => 'contact' in o), JSON.stringify(outcomes));
+      assert.equal((await contacts().get(admin, people[0]!.id)).version, 1 + rounds);
     });
 
     test('upsertMany: each item on its own; a failed item undoes its own writes, a book it created included', async () => {
