@@ -78,8 +78,8 @@ export async function upsertIn(scope: WriteScope, request: UpsertRequest, policy
 
 /**
  * Many items, each succeeding or failing on its own (a failed item undoes only its own writes,
- * a book it created included). Each chunk takes its external-id and book-name locks up front,
- * in sorted order, so that two batches naming the same ids in other orders cannot deadlock.
+ * a book it created included). Items are written 100 to a transaction, each chunk taking its
+ * locks up front (see lockChunk).
  */
 export async function upsertMany(store: Store, scopeOf: (tx: Store) => WriteScope, items: (UpsertRequest | DomainError)[], policy: UpsertPolicy): Promise<UpsertOutcome[]> {
   const outcomes: UpsertOutcome[] = new Array(items.length);

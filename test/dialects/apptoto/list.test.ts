@@ -66,6 +66,14 @@ for (const engine of engines) {
       assert.deepEqual(theirs, []);
     });
 
+    test('README: "a contact created through one platform\'s API is visible ... through every other dialect": a Genesys contact is listed here', async () => {
+      const phone = uniquePhone();
+      const gws = await api.call('POST', '/genesys/api/v2/contacts', { name: 'From Genesys', phoneNumber: phone });
+      assert.equal(gws.status, 200, JSON.stringify(gws.body));
+      const listed = (await call('GET', `/contacts?phone_number=${encodeURIComponent(phone)}`)).body.contacts;
+      assert.deepEqual(listed.map((c: { name: string; normalized_phone: string }) => [c.name, c.normalized_phone]), [['From Genesys', phone]]);
+    });
+
     test('an address_book_id the account does not have: 404, address_book_not_found', async () => {
       assertApptotoError(await call('GET', '/contacts?address_book_id=987654'), 404, 'address_book_not_found');
     });
