@@ -149,7 +149,7 @@ async function bookOf(scope: WriteScope, ref: BookRef, create: boolean): Promise
   if (ref.seq !== undefined) {
     book = await tx.addressBooks.findBySeq(accountId, ref.seq);
     if (!book) throw invalidField('address_book_id', `no address book with id ${ref.seq}`);
-    if (ref.name !== undefined && ref.name !== book.name) throw invalidField('address_book', `address book ${ref.seq} is named "${book.name}", not "${ref.name}"`);
+    if (ref.name !== undefined && ref.name.trim() !== book.name) throw invalidField('address_book', `address book ${ref.seq} is named "${book.name}", not "${ref.name}"`);
     return book;
   }
   const name = ref.name?.trim() ?? '';

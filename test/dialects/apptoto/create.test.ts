@@ -206,5 +206,17 @@ for (const engine of engines) {
       assert.equal(res.body.contacts[0].name, 'Holder');
       assertItemFailure(res.body.contacts[1], 409, 'duplicate_contact');
     });
+
+    test('in a merge book, an item sharing a phone folds into the contact holding it, which is answered', async () => {
+      const bookId = await api.newBook('merge');
+      const native = (await api.call('GET', `/v1/address-books/${bookId}`)).body;
+      const book = (await call('GET', '/address_books')).body.address_books.find((b: { name: string }) => b.name === native.name);
+      const phone = uniquePhone();
+      const res = await call('POST', '/contacts', { contacts: [{ address_book_id: book.id, address_book: ` ${native.name} `, name: 'Holder', phone }, { address_book_id: book.id, name: 'Second', phone, email: 'second@example.com' }] });
+      const [first, second] = res.body.contacts;
+      assert.equal(second.id, first.id, JSON.stringify(res.body));
+      assert.deepEqual(second.email_addresses.map((e: { address: string }) => e.address), ['second@example.com']);
+      assert.equal((await api.call('GET', `/v1/contacts?address_book_id=${bookId}`)).body.data.length, 1);
+    });
   });
 }
