@@ -11,6 +11,7 @@ import {
   type CreateOutcome,
   type DuplicateRule,
 } from './contact-writes.ts';
+import { upsertIn, upsertMany, type UpsertOutcome, type UpsertPolicy, type UpsertRequest, type UpsertResult } from './contact-upsert.ts';
 import { decodeCursor } from './cursor.ts';
 import { DomainError, invalidField } from './errors.ts';
 import { nowIso } from './clock.ts';
@@ -182,6 +183,19 @@ export class ContactService {
       await rejectDuplicatesOnChange(scope, current, state);
       return { contact: await saveChanged(tx, current, state), created: false };
     });
+  }
+
+  /**
+   * Creates or changes one contact named by its integer id or external id (Apptoto's PUT): plain
+   * fields patched, phones, emails and custom values replaced whole, never moved between books.
+   */
+  async upsert(actor: Principal, request: UpsertRequest, policy: UpsertPolicy): Promise<UpsertResult> {
+    return this.deps.store.transaction((tx) => upsertIn(this.scope(tx, actor), request, policy));
+  }
+
+  /** `upsert` for many items, each succeeding or failing on its own. */
+  async upsertMany(actor: Principal, items: (UpsertRequest | DomainError)[], policy: UpsertPolicy): Promise<UpsertOutcome[]> {
+    return upsertMany(this.deps.store, (tx) => this.scope(tx, actor), items, policy);
   }
 
   /** Folds the sources into the target; each source keeps its record as `merged` into the target. */

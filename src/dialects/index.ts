@@ -1,4 +1,5 @@
 import type { HttpContext } from '../http/context.ts';
+import { registerApptotoDialect } from './apptoto/index.ts';
 import { registerGenesysDialect } from './genesys/index.ts';
 import { registerKoreaiDialect } from './koreai/index.ts';
 
@@ -10,9 +11,9 @@ import { registerKoreaiDialect } from './koreai/index.ts';
  */
 export async function registerDialects(context: HttpContext): Promise<void> {
   const dialects: ((context: HttpContext) => Promise<void>)[] = [
-    // one line per dialect, e.g. registerZoomDialect
     registerGenesysDialect,
     registerKoreaiDialect,
+    registerApptotoDialect,
   ];
   for (const register of dialects) await register(context);
 }
