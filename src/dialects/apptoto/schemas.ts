@@ -165,7 +165,8 @@ export const ListQuery = Type.Object(
     page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1, description: 'The page to fetch (1 based).' })),
     page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: `The number of contacts per page (1 to ${MAX_PAGE_SIZE}).` })),
   },
-  { additionalProperties: false },
+  // Parameters Apptoto clients send that contactd does not know are ignored, as GWS's are.
+  { additionalProperties: true },
 );
 
 export const ListAnswer = Type.Object({
@@ -187,7 +188,7 @@ export const ApptotoAddressBook = Type.Object(
   { examples: [{ id: 3, name: 'Patients', type: BOOK_TYPE, is_default: false, phone_types: [...PHONE_TYPES], email_types: [...EMAIL_TYPES] }] },
 );
 
-export const BooksQuery = Type.Object({}, { additionalProperties: false });
+export const BooksQuery = Type.Object({}, { additionalProperties: true });
 export const BooksAnswer = Type.Object({ address_books: Type.Array(ApptotoAddressBook, { description: 'Every address book of the account, oldest first.' }) });
 
 export type ApptotoContact = Static<typeof ApptotoContact>;
