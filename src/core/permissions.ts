@@ -1,3 +1,4 @@
+import type { ContactRequirements } from './contact-requirements.ts';
 import { DomainError } from './errors.ts';
 import type { ContactType, Principal } from './types.ts';
 
@@ -14,6 +15,8 @@ export function assertMayWriteType(actor: Principal, type: string): void {
  */
 export interface WritePolicy {
   writableTypes?: readonly ContactType[];
+  /** What every contact written must hold (see ContactRequirements). */
+  requires?: ContactRequirements;
 }
 
 export function assertTypeWritable(type: ContactType, policy: WritePolicy = {}): void {
