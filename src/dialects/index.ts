@@ -1,5 +1,6 @@
 import type { HttpContext } from '../http/context.ts';
 import { registerGenesysDialect } from './genesys/index.ts';
+import { registerZoomDialect } from './zoom/index.ts';
 
 /**
  * The platforms' contact APIs, each a thin translator in a folder of its own: its routes and
@@ -11,6 +12,7 @@ export async function registerDialects(context: HttpContext): Promise<void> {
   const dialects: ((context: HttpContext) => Promise<void>)[] = [
     // one line per dialect, e.g. registerZoomDialect
     registerGenesysDialect,
+    registerZoomDialect,
   ];
   for (const register of dialects) await register(context);
 }
