@@ -75,6 +75,8 @@ export interface UnitRepository {
   count(accountId: string): Promise<number>;
   /** How many address books the account has, in this unit or in all. */
   countBooks(accountId: string, unitId?: string): Promise<number>;
+  /** Live contacts per address book, for these books (absent from the map: none). */
+  liveContactCounts(accountId: string, bookIds: string[]): Promise<Map<string, number>>;
   /** Moves every address book of one unit into another. */
   moveBooks(accountId: string, fromUnitId: string, toUnitId: string): Promise<void>;
 }

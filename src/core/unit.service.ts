@@ -56,6 +56,8 @@ export class UnitService {
   /** The default unit stays; the books of a deleted unit move to the default unit, contacts and all. */
   async delete(actor: Principal, id: string): Promise<void> {
     await this.store.transaction(async (tx) => {
+      // The lock a book's create takes on its unit: no book lands in a unit being deleted.
+      await tx.lock(`unit:${id}`);
       const unit = await findUnitOrThrow(tx, actor.accountId, id);
       if (unit.is_default) throw new DomainError('default_unit', `unit ${id} is the account's default and cannot be deleted`);
       await tx.units.moveBooks(actor.accountId, id, await unitIdFor(tx, actor.accountId, undefined));
@@ -82,13 +84,8 @@ export class UnitService {
   private async summarize(accountId: string, books: AddressBook[]): Promise<BookSummary[]> {
     const units = new Map((await this.store.units.findMany(accountId, [...new Set(books.map((b) => b.unit_id))])).map((u) => [u.id, u]));
     const fallback = books.some((b) => !units.has(b.unit_id)) ? await this.store.units.findDefault(accountId) : undefined;
-    return Promise.all(
-      books.map(async (book) => ({
-        book,
-        unit: units.get(book.unit_id) ?? fallback!,
-        contactCount: await this.store.contacts.count(accountId, { addressBookId: book.id, status: 'active' }),
-      })),
-    );
+    const counts = await this.store.units.liveContactCounts(accountId, books.map((b) => b.id));
+    return books.map((book) => ({ book, unit: units.get(book.unit_id) ?? fallback!, contactCount: counts.get(book.id) ?? 0 }));
   }
 }
 
@@ -98,7 +95,10 @@ export class UnitService {
  * so that racing first uses make one.
  */
 export async function unitIdFor(tx: Store, accountId: string, unitId: string | undefined): Promise<string> {
-  if (unitId !== undefined) return (await findUnitOrThrow(tx, accountId, unitId)).id;
+  if (unitId !== undefined) {
+    await tx.lock(`unit:${unitId}`);
+    return (await findUnitOrThrow(tx, accountId, unitId)).id;
+  }
   const found = await tx.units.findDefault(accountId);
   if (found) return found.id;
   return tx.transaction(async (inner) => {

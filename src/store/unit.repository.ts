@@ -57,6 +57,18 @@ export class KyselyUnitRepository implements UnitRepository {
     const { count } = await query.executeTakeFirstOrThrow();
     return Number(count);
   }
+  async liveContactCounts(accountId: string, bookIds: string[]): Promise<Map<string, number>> {
+    if (bookIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('contacts')
+      .select(['address_book_id', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('account_id', '=', accountId)
+      .where('address_book_id', 'in', bookIds)
+      .where('status', '=', 'active')
+      .groupBy('address_book_id')
+      .execute();
+    return new Map(rows.map((r) => [r.address_book_id, Number(r.count)]));
+  }
   async moveBooks(accountId: string, fromUnitId: string, toUnitId: string): Promise<void> {
     await this.db.updateTable('address_books').set({ unit_id: toUnitId }).where('account_id', '=', accountId).where('unit_id', '=', fromUnitId).execute();
   }

@@ -14,6 +14,9 @@ import type { ZoomBook, ZoomUnit } from './schemas.ts';
 /** Zoom consumer ids live beside the contact's other handles, on this channel. */
 export const CONSUMER_CHANNEL = 'zoom_consumer';
 
+/** Zoom consumer ids are URL-safe tokens (`cvC2JxWkToWZsJUenBvNnw`); anything else is 2106. */
+const CONSUMER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 const TEXT_FIELDS = ['display_name', 'first_name', 'last_name', 'location', 'timezone', 'account_number', 'company', 'role'] as const;
 
 export function toZoomUnit(unit: Unit): Static<typeof ZoomUnit> {
@@ -134,8 +137,10 @@ export function contactInputOf(body: Body, fields: FieldIndex, region: string, c
   if (body.phone_numbers !== undefined) input.phone_numbers = body.phone_numbers.map((number) => ({ number }));
   if (body.emails !== undefined) input.emails = body.emails.map((address) => ({ address }));
   if (body.consumer_ids !== undefined) {
+    const invalid = body.consumer_ids.filter((id) => !CONSUMER_ID.test(id));
+    if (invalid.length > 0) throw zoomError(400, ZOOM.invalidConsumerIds, `Invalid consumer IDs: ${invalid.join(', ')}.`);
     const others: Messaging[] = (current?.messaging ?? []).filter((m) => m.channel !== CONSUMER_CHANNEL);
-    input.messaging = [...others, ...body.consumer_ids.map((handle) => ({ channel: CONSUMER_CHANNEL, handle: handle.trim() }))];
+    input.messaging = [...others, ...body.consumer_ids.map((handle) => ({ channel: CONSUMER_CHANNEL, handle }))];
   }
   const values = [
     ...(body.variables ?? []).map((v) => ({ id: v.variable_id, value: v.variable_value })),

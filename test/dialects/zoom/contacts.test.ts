@@ -70,13 +70,14 @@ for (const engine of engines) {
       assert.equal((await call('GET', `/${bookId}/contacts`)).body.total_records, before, 'nothing was written');
     });
 
-    test('create: a value that does not fit its type 400/2113, outside the pick list 400/2116; an invalid time zone 400/2117; bad phone or email 400/300', async () => {
+    test('create: a value that does not fit its type 400/2113, outside the pick list 400/2116; an invalid time zone 400/2117; invalid consumer IDs 400/2106; bad phone or email 400/300', async () => {
       const count = (await call('POST', '/custom_fields', { custom_field_name: `Count ${randomUUID().slice(0, 6)}`, data_type: 'number' })).body;
       const base = { display_name: 'Typed', emails: ['typed@example.com'] };
       assertZoomError(await call('POST', `/${bookId}/contacts`, { ...base, custom_fields: [{ custom_field_id: count.custom_field_id, custom_field_value: 'many' }] }), 400, 2113);
       assertZoomError(await call('POST', `/${bookId}/contacts`, { ...base, variables: [{ variable_id: vip.custom_field_id, variable_value: 'maybe' }] }), 400, 2113);
       assertZoomError(await call('POST', `/${bookId}/contacts`, { ...base, custom_fields: [{ custom_field_id: tier.custom_field_id, custom_field_value: 'bronze' }] }), 400, 2116);
       assertZoomError(await call('POST', `/${bookId}/contacts`, { ...base, timezone: 'Mars/Olympus' }), 400, 2117);
+      assertZoomError(await call('POST', `/${bookId}/contacts`, { ...base, consumer_ids: ['not a consumer id!'] }), 400, 2106);
       assertZoomError(await call('POST', `/${bookId}/contacts`, { display_name: 'P', phone_numbers: ['not a phone'] }), 400, 300);
       assertZoomError(await call('POST', `/${bookId}/contacts`, { display_name: 'P', emails: ['not-an-email'] }), 400, 300);
       assertZoomError(await call('POST', `/${bookId}/contacts`, { display_name: 'P', phone_numbers: Array.from({ length: 6 }, uniquePhone) }), 400, 300);
