@@ -3,7 +3,7 @@ import type { Static } from 'typebox';
 import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import type { Services } from '../../core/services.ts';
 import type { CustomField, Page } from '../../core/types.ts';
-import { ZOOM } from './errors.ts';
+import { ZOOM, zoomError } from './errors.ts';
 import { fieldInputOf, toZoomField } from './field-mapping.ts';
 import { ContactFieldList, ContactIdParams, FieldCreateBody, FieldList, FieldParams, FieldPatchBody, ZoomField } from './field-schemas.ts';
 import { contactFieldValues, indexFields } from './mapping.ts';
@@ -94,7 +94,10 @@ export function registerZoomFieldRoutes(scope: FastifyInstance, services: Servic
   }, async (request) => {
     const query = request.query as Static<typeof PageQuery>;
     const limit = query.page_size ?? DEFAULT_PAGE;
-    const contact = await services.contacts.get(request.principal, (request.params as Static<typeof ContactIdParams>).contactId);
+    const id = (request.params as Static<typeof ContactIdParams>).contactId;
+    const contact = await services.contacts.get(request.principal, id);
+    // A merged or deactivated record is no longer a contact Zoom can show.
+    if (contact.status !== 'active') throw zoomError(404, ZOOM.contactNotFound, `Contact does not exist: ${id}.`);
     const values = contactFieldValues(contact, indexFields(await fields.list(request.principal)), fields.region);
     const start = offsetOf(query.next_page_token);
     const slice = values.slice(start, start + limit);

@@ -120,6 +120,17 @@ for (const engine of engines) {
       assert.equal((await api.call('GET', `/v1/contacts/${made.contact_id}`)).body.location, 'New York');
     });
 
+    test('a contact merged away through the native API is no longer a Zoom contact (404/2101); the survivor shows both numbers', async () => {
+      const [p1, p2] = [uniquePhone(), uniquePhone()];
+      const target = (await call('POST', `/${bookId}/contacts`, { display_name: 'Survivor', phone_numbers: [p1] })).body;
+      const source = (await call('POST', `/${bookId}/contacts`, { display_name: 'Merged', phone_numbers: [p2], variables: [{ variable_id: tier.custom_field_id, variable_value: 'gold' }] })).body;
+      const merged = await api.call('POST', `/v1/contacts/${target.contact_id}/merge`, { source_ids: [source.contact_id] });
+      assert.equal(merged.status, 200, JSON.stringify(merged.body));
+      assertZoomError(await call('GET', `/${bookId}/contacts/${source.contact_id}`), 404, 2101);
+      assertZoomError(await call('GET', `/contacts/${source.contact_id}/custom_fields`), 404, 2101);
+      assert.deepEqual((await call('GET', `/${bookId}/contacts/${target.contact_id}`)).body.phone_numbers, [p1, p2]);
+    });
+
     test('contactDelete 204, then 404/2101', async () => {
       const made = (await call('POST', `/${bookId}/contacts`, { display_name: 'Gone', phone_numbers: [uniquePhone()] })).body;
       assert.equal((await call('DELETE', `/${bookId}/contacts/${made.contact_id}`)).status, 204);
