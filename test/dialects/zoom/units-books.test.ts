@@ -44,6 +44,8 @@ for (const engine of engines) {
       assert.equal(patched.status, 204);
       assert.equal(patched.raw.body, '');
       assert.equal((await call('GET', `/units/${id}`)).body.unit_name, `${name} 2`);
+      const taken = (await call('POST', '/units', { unit_name: `${name} other` })).body;
+      assertZoomError(await call('PATCH', `/units/${taken.unit_id}`, { unit_name: `${name} 2` }), 400, 1904);
       assert.equal((await call('DELETE', `/units/${id}`)).status, 204);
       assertZoomError(await call('GET', `/units/${id}`), 404, 1901);
       assertZoomError(await call('PATCH', `/units/${id}`, { unit_name: 'x' }), 404, 1901);
