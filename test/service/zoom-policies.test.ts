@@ -62,6 +62,29 @@ for (const engine of engines) {
       await assert.rejects(addressBooks.create(otherPrincipal, { name: 'x', unit_id: defaults[0]!.id }), failsWith('unit_not_found'), 'another tenant\'s unit is unknown');
     });
 
+    test('an account without a default unit (made before units, or by hand) gets one on first use, once, however many race', async () => {
+      const { units: unitService, addressBooks } = api.app.services;
+      const other = await api.otherAccount();
+      const principal = (await api.app.services.accounts.authenticate(other.key))!;
+      const made = (await unitService.list(principal, 10)).items[0]!;
+      const books = (await addressBooks.list(principal, 10)).items;
+      await api.db.store.transaction(async (tx) => {
+        await tx.units.moveBooks(principal.accountId, made.id, 'none');
+        await tx.units.delete(principal.accountId, made.id);
+      });
+      const created = await Promise.all([0, 1, 2].map((i) => addressBooks.create(principal, { name: `first use ${i}` })));
+      const units = (await unitService.list(principal, 10)).items;
+      assert.equal(units.length, 1);
+      assert.ok(units[0]!.is_default && units[0]!.id !== made.id);
+      assert.deepEqual(created.map((b) => b.unit_id), [units[0]!.id, units[0]!.id, units[0]!.id]);
+      assert.equal(books.length, 1);
+      await assert.rejects(
+        api.db.store.units.insert({ id: randomUUID(), account_id: principal.accountId, name: 'second default', description: null, is_default: true, created_at: units[0]!.created_at, updated_at: units[0]!.created_at }),
+        failsWith('duplicate_unit'),
+        'the database allows one default unit per account',
+      );
+    });
+
     test('units: the default unit cannot be deleted; a deleted unit\'s books, contacts and all, move to the default unit', async () => {
       const { units: unitService, addressBooks, contacts } = api.app.services;
       const defaultUnit = (await unitService.list(admin, 10)).items.find((u) => u.is_default)!;

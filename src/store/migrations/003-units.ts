@@ -23,6 +23,8 @@ export async function up(db: Kysely<any>, engine: EngineName): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('units_account_name', ['account_id', 'name'])
     .execute();
+  // One default unit per account, whoever races to make it.
+  await db.schema.createIndex('units_one_default').on('units').column('account_id').unique().where(sql.ref('is_default'), '=', 1).execute();
   // Null only between this statement and the backfill below; the repositories always set it.
   await db.schema.alterTable('address_books').addColumn('unit_id', 'text').execute();
   await db.schema.createIndex('address_books_unit').on('address_books').columns(['unit_id', 'seq']).execute();
