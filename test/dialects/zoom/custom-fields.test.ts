@@ -95,6 +95,22 @@ for (const engine of engines) {
       assertZoomError(await call('PATCH', `/custom_fields/${field.custom_field_id}`, { custom_field_name: 'x', data_type: 'string' }), 404, 2112);
     });
 
+    test('"Maximum limit of 4096 custom fields has been exceeded" 400/2110, nothing written', async () => {
+      const other = await api.otherAccount();
+      const now = new Date().toISOString();
+      await api.db.store.transaction(async (tx) => {
+        for (let i = 0; i < 4096; i++) {
+          await tx.customFields.insert({
+            id: randomUUID(), account_id: other.accountId, key: `k${i}`, label: null, name: `k${i}`, data_type: 'string', group: null, options: null,
+            description: null, default_value: null, address_book_ids: [], flags: {}, created_at: now, updated_at: now,
+          });
+        }
+      });
+      const theirs = zoom({ ...api, keys: { ...api.keys, admin: other.key } });
+      assertZoomError(await theirs('POST', '/custom_fields', { custom_field_name: 'One too many', data_type: 'string' }), 400, 2110);
+      assert.equal((await theirs('GET', '/custom_fields?page_size=1')).body.total_records, 4096);
+    });
+
     test('Listaddressbookcustomfields pages with page_size and next_page_token; total_records counts every field', async () => {
       for (let i = 0; i < 3; i++) await call('POST', '/custom_fields', { custom_field_name: uniqueName('Paged'), data_type: 'boolean' });
       const total = (await call('GET', '/custom_fields')).body.total_records;
