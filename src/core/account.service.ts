@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DEFAULT_BOOK_NAME } from './address-book.service.ts';
+import { newDefaultUnit } from './unit.service.ts';
 import { newId, nowIso } from './clock.ts';
 import { DomainError } from './errors.ts';
 import type { Store } from './ports.ts';
@@ -18,12 +19,13 @@ const IMPLIED: Record<Scope, Scope[]> = {
 export class AccountService {
   constructor(private readonly store: Store) {}
 
-  /** Creates an account with its default address book and an admin key holding every scope. */
+  /** Creates an account with its default unit and address book and an admin key holding every scope. */
   async createAccount(name: string): Promise<{ account: Account; apiKey: string; keyId: string }> {
     return this.store.transaction(async (tx) => {
       const now = nowIso();
       const account: Account = { id: newId(), name, created_at: now };
       await tx.accounts.insert(account);
+      const unit = await tx.units.insert(newDefaultUnit(account.id, now));
       await tx.addressBooks.insert({
         id: newId(),
         account_id: account.id,
@@ -31,6 +33,7 @@ export class AccountService {
         description: 'Every account has one; platforms without address books use it.',
         duplicate_policy: 'allow',
         is_default: true,
+        unit_id: unit.id,
         created_at: now,
         updated_at: now,
       });

@@ -1,6 +1,7 @@
 import { newId, nowIso } from './clock.ts';
 import { decodeCursor } from './cursor.ts';
 import { DomainError } from './errors.ts';
+import { unitIdFor } from './unit.service.ts';
 import type { Store } from './ports.ts';
 import type { AddressBook, DuplicatePolicy, Page, Principal } from './types.ts';
 
@@ -8,6 +9,8 @@ export interface AddressBookInput {
   name: string;
   description?: string | null;
   duplicate_policy?: DuplicatePolicy;
+  /** The unit the book goes into; absent: the account's default unit. */
+  unit_id?: string;
 }
 
 export const DEFAULT_BOOK_NAME = 'Default';
@@ -85,6 +88,7 @@ export class AddressBookService {
 
 async function insertBook(tx: Store, accountId: string, input: AddressBookInput): Promise<AddressBook> {
   await assertNameFree(tx, accountId, input.name);
+  const unitId = await unitIdFor(tx, accountId, input.unit_id);
   const now = nowIso();
   return tx.addressBooks.insert({
     id: newId(),
@@ -93,6 +97,7 @@ async function insertBook(tx: Store, accountId: string, input: AddressBookInput)
     description: input.description ?? null,
     duplicate_policy: input.duplicate_policy ?? 'allow',
     is_default: false,
+    unit_id: unitId,
     created_at: now,
     updated_at: now,
   });

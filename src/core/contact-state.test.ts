@@ -5,7 +5,7 @@ import { applyMergePatch, buildContactState } from './contact-state.ts';
 import type { Contact, CustomField } from './types.ts';
 
 const field = (key: string, data_type: CustomField['data_type'], options: string[] | null = null): CustomField => ({
-  seq: 1, id: key, account_id: 'a', key, label: null, data_type, group: null, options, created_at: '', updated_at: '',
+  seq: 1, id: key, account_id: 'a', key, label: null, data_type, group: null, options, name: key, description: null, default_value: null, address_book_ids: [], flags: {}, created_at: '', updated_at: '',
 });
 const ctx = {
   region: 'US',

@@ -12,6 +12,7 @@ import {
   type DuplicateRule,
 } from './contact-writes.ts';
 import { upsertIn, upsertMany, type UpsertOutcome, type UpsertPolicy, type UpsertRequest, type UpsertResult } from './contact-upsert.ts';
+import { assertRequirements, type ContactRequirements } from './contact-requirements.ts';
 import { decodeCursor } from './cursor.ts';
 import { DomainError, invalidField } from './errors.ts';
 import { nowIso } from './clock.ts';
@@ -28,6 +29,8 @@ export interface CreateOptions {
   duplicateRule?: DuplicateRule;
   /** The platform's writable contact types (see WritePolicy); absent: every type the key allows. */
   writableTypes?: readonly ContactType[];
+  /** What the new contact must hold (see ContactRequirements). */
+  requires?: ContactRequirements;
 }
 
 /** One item of a batch: the contact and how it was stored, or why it was not. */
@@ -134,6 +137,7 @@ export class ContactService {
       const input = applyMergePatch(current, patch);
       await scope.book(input.address_book_id);
       const state = await scope.buildState(input);
+      assertRequirements(state, policy.requires);
       await rejectDuplicatesOnChange(scope, current, state);
       return saveChanged(tx, current, state);
     });
@@ -269,6 +273,51 @@ export class ContactService {
     return { items: found.items, total };
   }
 
+  /**
+   * A cursor page of live contacts of one book (or the account) holding any of the given phones
+   * (any format; one that is not a phone number is `invalid phone_numbers`) and any of the given
+   * emails, with how many match in all (Zoom's contact list).
+   */
+  async listPageWithTotal(
+    actor: Principal,
+    query: { addressBookId?: string; phonesAnyOf?: string[]; emailsAnyOf?: string[] },
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<Contact> & { total: number }> {
+    const filter: ContactFilter = { status: 'active' };
+    if (query.addressBookId !== undefined) filter.addressBookId = query.addressBookId;
+    if (query.phonesAnyOf !== undefined) filter.phoneE164In = query.phonesAnyOf.map((p, i) => this.phoneOrThrow(p, `phone_numbers[${i}]`));
+    if (query.emailsAnyOf !== undefined) filter.emailIn = query.emailsAnyOf;
+    const afterSeq = decodeCursor(cursor);
+    const [page, total] = await Promise.all([
+      this.deps.store.contacts.list(actor.accountId, filter, { limit, afterSeq }),
+      this.deps.store.contacts.count(actor.accountId, filter),
+    ]);
+    return { ...page, total };
+  }
+
+  /**
+   * Deletes every listed contact or none: one unknown id (or, with `addressBookId`, one of
+   * another book) is `contact_not_found` and nothing is deleted.
+   */
+  async deleteMany(actor: Principal, ids: string[], addressBookId?: string, policy: WritePolicy = {}): Promise<void> {
+    const unique = [...new Set(ids)];
+    await this.deps.store.transaction(async (tx) => {
+      const seen = await tx.contacts.findMany(actor.accountId, unique);
+      const missing = unique.filter((id) => !seen.some((c) => c.id === id && (addressBookId === undefined || c.address_book_id === addressBookId)));
+      if (missing.length > 0) throw new DomainError('contact_not_found', `no contact with id ${missing.join(', ')}`, [], { contact_ids: missing });
+      // Every book's lock, then every contact's, each in a fixed order: the order every change takes.
+      for (const bookId of [...new Set(seen.map((c) => c.address_book_id))].sort()) await tx.lock(`duplicates:${bookId}`);
+      for (const contact of [...seen].sort((a, b) => (a.id < b.id ? -1 : 1))) await tx.lock(`contact:${contact.id}`);
+      for (const contact of seen) {
+        const current = await findOrThrow(tx, actor.accountId, contact.id);
+        assertMayWriteType(actor, current.type);
+        assertTypeWritable(current.type, policy);
+        await tx.contacts.delete(current);
+      }
+    });
+  }
+
   private scope(tx: Store, actor: Principal): WriteScope {
     return new WriteScope(tx, actor, this.deps.defaultRegion);
   }
@@ -284,6 +333,7 @@ export class ContactService {
     assertTypeWritable(input.type ?? 'custom', options);
     const book = await scope.book(input.address_book_id);
     const state = await scope.buildState({ ...input, address_book_id: book.id });
+    assertRequirements(state, options.requires);
     const rule: DuplicateRule = options.duplicateRule ?? { policy: book.duplicate_policy, scope: 'book' };
     return { state, book, rule };
   }

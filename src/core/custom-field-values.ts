@@ -33,7 +33,12 @@ export function normalizeCustomFieldValues(
 
 type Normalized = string | number | boolean | { problem: string };
 
-function normalizeValue(field: CustomField, value: unknown, region: string): Normalized {
+/** One value checked against its field's type: the value as stored, or why it does not fit. */
+export function normalizeCustomFieldValue(field: Pick<CustomField, 'data_type' | 'options'>, value: unknown, region: string): Normalized {
+  return normalizeValue(field, value, region);
+}
+
+function normalizeValue(field: Pick<CustomField, 'data_type' | 'options'>, value: unknown, region: string): Normalized {
   switch (field.data_type) {
     case 'string':
       return typeof value === 'string' && value.length <= MAX_STRING ? value : { problem: `must be a string of at most ${MAX_STRING} characters` };

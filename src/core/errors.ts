@@ -28,7 +28,11 @@ export type ErrorCode =
   | 'version_mismatch'
   | 'contact_not_active'
   | 'group_not_found'
-  | 'duplicate_group';
+  | 'duplicate_group'
+  | 'unit_not_found'
+  | 'duplicate_unit'
+  | 'default_unit'
+  | 'custom_field_limit';
 
 export class DomainError extends Error {
   constructor(

@@ -1,3 +1,4 @@
+import type { ContactRequirements } from './contact-requirements.ts';
 import { DomainError } from './errors.ts';
 import type { Contact, ContactType, Principal } from './types.ts';
 
@@ -18,6 +19,8 @@ export interface WritePolicy {
   addressBookId?: string;
   /** Only live contacts may be written (Kore.ai: a deactivated contact is deleted). */
   activeOnly?: boolean;
+  /** What every contact written must hold (see ContactRequirements). */
+  requires?: ContactRequirements;
 }
 
 export function assertTypeWritable(type: ContactType, policy: WritePolicy = {}): void {

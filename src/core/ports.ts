@@ -9,6 +9,7 @@ import type {
   CustomField,
   Group,
   Page,
+  Unit,
 } from './types.ts';
 
 /**
@@ -28,6 +29,7 @@ export interface Store {
   accounts: AccountRepository;
   apiKeys: ApiKeyRepository;
   addressBooks: AddressBookRepository;
+  units: UnitRepository;
   customFields: CustomFieldRepository;
   contacts: ContactRepository;
   groups: GroupRepository;
@@ -58,12 +60,33 @@ export interface AddressBookRepository {
   findByName(accountId: string, name: string): Promise<AddressBook | undefined>;
   findDefault(accountId: string): Promise<AddressBook | undefined>;
   list(accountId: string, page: PageRequest): Promise<Page<AddressBook>>;
+  /** The books of one unit, in creation order. */
+  listInUnit(accountId: string, unitId: string, page: PageRequest): Promise<Page<AddressBook>>;
+}
+
+export interface UnitRepository {
+  insert(unit: Omit<Unit, 'seq'>): Promise<Unit>;
+  update(unit: Unit): Promise<Unit>;
+  delete(accountId: string, id: string): Promise<void>;
+  find(accountId: string, id: string): Promise<Unit | undefined>;
+  findMany(accountId: string, ids: string[]): Promise<Unit[]>;
+  findDefault(accountId: string): Promise<Unit | undefined>;
+  list(accountId: string, page: PageRequest): Promise<Page<Unit>>;
+  count(accountId: string): Promise<number>;
+  /** How many address books the account has, in this unit or in all. */
+  countBooks(accountId: string, unitId?: string): Promise<number>;
+  /** Live contacts per address book, for these books (absent from the map: none). */
+  liveContactCounts(accountId: string, bookIds: string[]): Promise<Map<string, number>>;
+  /** Moves every address book of one unit into another. */
+  moveBooks(accountId: string, fromUnitId: string, toUnitId: string): Promise<void>;
 }
 
 export interface CustomFieldRepository {
   insert(field: Omit<CustomField, 'seq'>): Promise<CustomField>;
   delete(accountId: string, key: string): Promise<void>;
   findByKey(accountId: string, key: string): Promise<CustomField | undefined>;
+  /** Rewrites the definition (key and id stay). */
+  update(field: CustomField): Promise<CustomField>;
   listAll(accountId: string): Promise<CustomField[]>;
 }
 
@@ -117,6 +140,8 @@ export interface ContactFilter {
   phoneE164In?: string[];
   /** Contacts holding at least one phone. */
   hasPhone?: boolean;
+  /** Contacts holding one of these emails (any case); an empty list matches nothing. */
+  emailIn?: string[];
 }
 
 export interface TextEqualsClause {

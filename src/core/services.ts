@@ -3,6 +3,7 @@ import { AddressBookService } from './address-book.service.ts';
 import { ContactService } from './contact.service.ts';
 import { CustomFieldService } from './custom-field.service.ts';
 import { GroupService } from './group.service.ts';
+import { UnitService } from './unit.service.ts';
 import type { Store } from './ports.ts';
 
 /** Every service of the core over one store: what HTTP, the CLI and the dialects call. */
@@ -12,14 +13,16 @@ export interface Services {
   customFields: CustomFieldService;
   contacts: ContactService;
   groups: GroupService;
+  units: UnitService;
 }
 
 export function createServices(store: Store, options: { defaultRegion: string }): Services {
   return {
     accounts: new AccountService(store),
     addressBooks: new AddressBookService(store),
-    customFields: new CustomFieldService(store),
+    customFields: new CustomFieldService(store, options.defaultRegion),
     contacts: new ContactService({ store, defaultRegion: options.defaultRegion }),
     groups: new GroupService(store),
+    units: new UnitService(store),
   };
 }

@@ -107,6 +107,20 @@ export interface AddressBook {
   description: string | null;
   duplicate_policy: DuplicatePolicy;
   is_default: boolean;
+  /** The unit the book belongs to (Zoom's address book units); every account has a default unit. */
+  unit_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A named set of address books (Zoom "address book units"); every account has a default one. */
+export interface Unit {
+  seq: number;
+  id: string;
+  account_id: string;
+  name: string;
+  description: string | null;
+  is_default: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -135,6 +149,15 @@ export interface CustomField {
   data_type: CustomFieldType;
   group: string | null;
   options: string[] | null;
+  /** The field's name, unique in the account: its label, else its key (Zoom's `custom_field_name`). */
+  name: string;
+  description: string | null;
+  /** A value of the field's type, stored as contact values are; null: none. */
+  default_value: string | number | boolean | null;
+  /** Address books the field is shown in (Zoom associates fields with books); empty: none named. */
+  address_book_ids: string[];
+  /** Display switches a platform keeps for the field (Zoom's `show_in_*`, `use_as_*`). */
+  flags: Record<string, boolean>;
   created_at: string;
   updated_at: string;
 }

@@ -2,6 +2,7 @@ import type { HttpContext } from '../http/context.ts';
 import { registerApptotoDialect } from './apptoto/index.ts';
 import { registerGenesysDialect } from './genesys/index.ts';
 import { registerKoreaiDialect } from './koreai/index.ts';
+import { registerZoomDialect } from './zoom/index.ts';
 
 /**
  * The platforms' contact APIs, each a thin translator in a folder of its own: its routes and
@@ -14,6 +15,7 @@ export async function registerDialects(context: HttpContext): Promise<void> {
     registerGenesysDialect,
     registerKoreaiDialect,
     registerApptotoDialect,
+    registerZoomDialect,
   ];
   for (const register of dialects) await register(context);
 }

@@ -24,6 +24,10 @@ const STATUS_OF: Record<ErrorCode, [number, string]> = {
   contact_not_active: [409, 'Contact not active'],
   group_not_found: [404, 'Group not found'],
   duplicate_group: [409, 'Group name taken'],
+  unit_not_found: [404, 'Unit not found'],
+  duplicate_unit: [409, 'Unit name taken'],
+  default_unit: [409, 'Default unit'],
+  custom_field_limit: [409, 'Too many custom fields'],
 };
 
 /** Fastify's own 4xx errors (body parsing, media types) under stable codes of ours. */

@@ -33,6 +33,13 @@ export function whereMatches<O>(
     query = numbers.length === 0 ? query.where(NOTHING) : query.where('contacts.seq', 'in', (eb) => phoneHolders(eb, accountId).where('value', 'in', numbers));
   }
   if (filter.hasPhone === true) query = query.where('contacts.seq', 'in', (eb) => phoneHolders(eb, accountId));
+  if (filter.emailIn !== undefined) {
+    // The index holds emails in lower case.
+    const emails = filter.emailIn.map((e) => e.trim().toLowerCase());
+    query = emails.length === 0
+      ? query.where(NOTHING)
+      : query.where('contacts.seq', 'in', (eb) => eb.selectFrom('contact_addresses').select('contact_seq').where('account_id', '=', accountId).where('kind', '=', 'email').where('value', 'in', emails));
+  }
   return query;
 }
 

@@ -100,10 +100,16 @@ export class KyselyAddressBookRepository implements AddressBookRepository {
     const rows = await query.orderBy('seq').limit(page.limit + 1).execute();
     return pageOf(rows.map(bookFromRow), page.limit);
   }
+  async listInUnit(accountId: string, unitId: string, page: PageRequest): Promise<Page<AddressBook>> {
+    let query = this.db.selectFrom('address_books').selectAll().where('account_id', '=', accountId).where('unit_id', '=', unitId);
+    if (page.afterSeq !== undefined) query = query.where('seq', '>', page.afterSeq);
+    const rows = await query.orderBy('seq').limit(page.limit + 1).execute();
+    return pageOf(rows.map(bookFromRow), page.limit);
+  }
 }
 
 function bookFromRow(row: AddressBookRow): AddressBook {
-  return { ...row, seq: Number(row.seq), is_default: row.is_default === 1, duplicate_policy: row.duplicate_policy as AddressBook['duplicate_policy'] };
+  return { ...row, seq: Number(row.seq), is_default: row.is_default === 1, duplicate_policy: row.duplicate_policy as AddressBook['duplicate_policy'], unit_id: row.unit_id ?? '' };
 }
 
 export class KyselyCustomFieldRepository implements CustomFieldRepository {
@@ -119,6 +125,11 @@ export class KyselyCustomFieldRepository implements CustomFieldRepository {
   async delete(accountId: string, key: string): Promise<void> {
     await this.db.deleteFrom('custom_fields').where('account_id', '=', accountId).where('key', '=', key).execute();
   }
+  async update(field: CustomField): Promise<CustomField> {
+    const { seq: _seq, id: _id, account_id: _account, key: _key, created_at: _created, ...values } = fieldToRow(field);
+    await this.db.updateTable('custom_fields').set(values).where('account_id', '=', field.account_id).where('id', '=', field.id).execute();
+    return field;
+  }
   async findByKey(accountId: string, key: string): Promise<CustomField | undefined> {
     const row = await this.db.selectFrom('custom_fields').selectAll().where('account_id', '=', accountId).where('key', '=', key).executeTakeFirst();
     return row && fieldFromRow(row);
@@ -129,12 +140,29 @@ export class KyselyCustomFieldRepository implements CustomFieldRepository {
   }
 }
 
-function fieldToRow({ group, options, ...field }: Omit<CustomField, 'seq'>) {
-  return { ...field, group_name: group, options: options === null ? null : JSON.stringify(options) };
+function fieldToRow({ group, options, name: _name, default_value, address_book_ids, flags, ...field }: Omit<CustomField, 'seq'> & { seq?: number }) {
+  return {
+    ...field,
+    group_name: group,
+    options: options === null ? null : JSON.stringify(options),
+    default_value: default_value === null ? null : JSON.stringify(default_value),
+    address_book_ids: JSON.stringify(address_book_ids),
+    flags: JSON.stringify(flags),
+  };
 }
 
-function fieldFromRow({ group_name, options, ...row }: CustomFieldRow): CustomField {
-  return { ...row, seq: Number(row.seq), data_type: row.data_type as CustomField['data_type'], group: group_name, options: options === null ? null : JSON.parse(options) };
+function fieldFromRow({ group_name, options, default_value, address_book_ids, flags, ...row }: CustomFieldRow): CustomField {
+  return {
+    ...row,
+    seq: Number(row.seq),
+    data_type: row.data_type as CustomField['data_type'],
+    group: group_name,
+    options: options === null ? null : JSON.parse(options),
+    name: row.label ?? row.key,
+    default_value: default_value === null ? null : JSON.parse(default_value),
+    address_book_ids: JSON.parse(address_book_ids),
+    flags: JSON.parse(flags),
+  };
 }
 
 export class KyselyGroupRepository implements GroupRepository {

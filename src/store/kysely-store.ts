@@ -11,6 +11,7 @@ import {
 import { isDatabaseReachable, type EngineName } from './engine.ts';
 import { GroupCommit } from './group-commit.ts';
 import { PlannerStatistics } from './statistics.ts';
+import { KyselyUnitRepository } from './unit.repository.ts';
 import type { Database } from './tables.ts';
 
 const SAVEPOINT = CompiledQuery.raw('savepoint item');
@@ -22,6 +23,7 @@ export class KyselyStore implements Store {
   readonly accounts;
   readonly apiKeys;
   readonly addressBooks;
+  readonly units;
   readonly customFields;
   readonly contacts;
   readonly groups;
@@ -37,6 +39,7 @@ export class KyselyStore implements Store {
     this.accounts = new KyselyAccountRepository(db);
     this.apiKeys = new KyselyApiKeyRepository(db);
     this.addressBooks = new KyselyAddressBookRepository(db);
+    this.units = new KyselyUnitRepository(db);
     this.customFields = new KyselyCustomFieldRepository(db);
     this.contacts = new KyselyContactRepository(db, engine, (rows) => this.statistics?.noteWritten(rows));
     this.groups = new KyselyGroupRepository(db);

@@ -10,6 +10,7 @@ export interface Database {
   accounts: AccountTable;
   api_keys: ApiKeyTable;
   address_books: AddressBookTable;
+  units: UnitTable;
   custom_fields: CustomFieldTable;
   contacts: ContactTable;
   contact_addresses: ContactAddressTable;
@@ -41,6 +42,18 @@ export interface AddressBookTable {
   description: string | null;
   duplicate_policy: string;
   is_default: number;
+  unit_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UnitTable {
+  seq: Generated<number>;
+  id: string;
+  account_id: string;
+  name: string;
+  description: string | null;
+  is_default: number;
   created_at: string;
   updated_at: string;
 }
@@ -54,6 +67,13 @@ export interface CustomFieldTable {
   data_type: string;
   group_name: string | null;
   options: string | null;
+  description: string | null;
+  /** JSON of the typed value, or null. */
+  default_value: string | null;
+  /** JSON array of address book ids. */
+  address_book_ids: string;
+  /** JSON object of named booleans. */
+  flags: string;
   created_at: string;
   updated_at: string;
 }
@@ -127,4 +147,5 @@ export type ContactRow = Selectable<ContactTable>;
 export type AddressBookRow = Selectable<AddressBookTable>;
 export type CustomFieldRow = Selectable<CustomFieldTable>;
 export type GroupRow = Selectable<GroupTable>;
+export type UnitRow = Selectable<UnitTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
