@@ -134,4 +134,18 @@ const koreai: Dialect = {
   booksOnly: 'stream',
 };
 
-export const dialects: Dialect[] = [native, genesys, apptoto, koreai];
+const zoom: Dialect = {
+  name: 'Zoom Contact Center',
+  async write(shared, p) {
+    const body = ok(await shared.call('POST', `/zoom/v2/contact_center/address_books/${shared.streamBook.id}/contacts`, { display_name: `${p.first} ${p.last}`, first_name: p.first, last_name: p.last, phone_numbers: p.phones, emails: [p.email] }), 201, 'Zoom create');
+    return { id: body.contact_id, phones: p.phones, emails: [p.email] };
+  },
+  async read(shared, c) {
+    const listed = ok(await shared.call('GET', `/zoom/v2/contact_center/address_books/${c.address_book_id}/contacts?phone_numbers=${encodeURIComponent(primaryPhoneOf(c))}`), 200, 'Zoom list').contacts;
+    const found = listed.find((z: { contact_id: string }) => z.contact_id === c.id);
+    return found ? { phones: found.phone_numbers, emails: found.emails ?? [] } : null;
+  },
+  shows: { phones: 'all', emails: 'all' },
+};
+
+export const dialects: Dialect[] = [native, genesys, apptoto, koreai, zoom];
