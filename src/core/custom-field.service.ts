@@ -54,6 +54,24 @@ export class CustomFieldService {
     await this.get(actor, key);
     await this.store.customFields.delete(actor.accountId, key);
   }
+
+  /**
+   * Defines every key not yet defined as a `string` field, for platforms whose contacts carry
+   * free-form attributes (8x8 `customAttributes`). Racing callers define each key once.
+   */
+  async ensureStringFields(actor: Principal, keys: string[]): Promise<void> {
+    const known = new Set((await this.store.customFields.listAll(actor.accountId)).map((f) => f.key));
+    const missing = [...new Set(keys)].filter((k) => !known.has(k));
+    if (missing.length === 0) return;
+    await this.store.transaction(async (tx) => {
+      for (const key of missing.sort()) {
+        await tx.lock(`custom-field:${actor.accountId}:${key}`);
+        if (await tx.customFields.findByKey(actor.accountId, key)) continue;
+        const now = nowIso();
+        await tx.customFields.insert({ id: newId(), account_id: actor.accountId, key, label: null, data_type: 'string', group: null, options: null, created_at: now, updated_at: now });
+      }
+    });
+  }
 }
 
 function checkOptions(type: CustomFieldType, options: string[] | null): void {

@@ -1,5 +1,7 @@
 import { AccountService } from './account.service.ts';
 import { AddressBookService } from './address-book.service.ts';
+import { BatchJobService } from './batch-job.service.ts';
+import { BlockListService } from './block-list.service.ts';
 import { ContactService } from './contact.service.ts';
 import { CustomFieldService } from './custom-field.service.ts';
 import { GroupService } from './group.service.ts';
@@ -12,6 +14,8 @@ export interface Services {
   customFields: CustomFieldService;
   contacts: ContactService;
   groups: GroupService;
+  batchJobs: BatchJobService;
+  blockList: BlockListService;
 }
 
 export function createServices(store: Store, options: { defaultRegion: string }): Services {
@@ -21,5 +25,7 @@ export function createServices(store: Store, options: { defaultRegion: string })
     customFields: new CustomFieldService(store),
     contacts: new ContactService({ store, defaultRegion: options.defaultRegion }),
     groups: new GroupService(store),
+    batchJobs: new BatchJobService(store, { defaultRegion: options.defaultRegion }),
+    blockList: new BlockListService(store, options.defaultRegion),
   };
 }

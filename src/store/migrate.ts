@@ -2,11 +2,13 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { DatabaseHandle } from './engine.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as analyzeOften from './migrations/002-analyze-often.ts';
+import * as batchJobs from './migrations/004-batch-jobs.ts';
 
 /** Migrations are listed here in order; each receives the engine for the rare column it must spell twice. */
 const MIGRATIONS: Record<string, { up(db: Kysely<any>, engine: DatabaseHandle['engine']): Promise<void> }> = {
   '001-initial': initial,
   '002-analyze-often': analyzeOften,
+  '004-batch-jobs': batchJobs,
 };
 
 class ListedMigrations implements MigrationProvider {
