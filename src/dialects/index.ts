@@ -1,4 +1,5 @@
 import type { HttpContext } from '../http/context.ts';
+import { registerEightByEightDialect } from './eightbyeight/index.ts';
 import { registerGenesysDialect } from './genesys/index.ts';
 
 /**
@@ -11,6 +12,7 @@ export async function registerDialects(context: HttpContext): Promise<void> {
   const dialects: ((context: HttpContext) => Promise<void>)[] = [
     // one line per dialect, e.g. registerZoomDialect
     registerGenesysDialect,
+    registerEightByEightDialect,
   ];
   for (const register of dialects) await register(context);
 }
