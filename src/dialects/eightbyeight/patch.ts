@@ -22,15 +22,33 @@ addFormats.default(ajv);
 const validContact = ajv.compile(CreateContactBody);
 const validGroup = ajv.compile(CreateGroupBody);
 
+/**
+ * Applies the operations in order. 8x8's resources have every field, possibly empty, so a
+ * `replace` of a field that is not set (e.g. `/lastName` of a contact without one) sets it, as
+ * 8x8's own example expects, rather than failing as RFC 6902 would for a missing member.
+ */
 function applyOps<T extends object>(document: T, ops: Op[]): T {
+  let doc = structuredClone(document);
   try {
-    return jsonpatch.applyPatch(structuredClone(document), ops as Operation[], true, false).newDocument;
+    ops.forEach((op, index) => {
+      const absent = op.op === 'replace' && safeGet(doc, op.path) === undefined && safeGet(doc, op.path.replace(/\/[^/]*$/, '')) !== undefined;
+      doc = jsonpatch.applyOperation(doc, { ...op, op: absent ? 'add' : op.op } as Operation, true, true, true, index).newDocument;
+    });
+    return doc;
   } catch (error) {
     const e = error as { name?: string; message?: string; index?: number };
     if (e?.name === 'TEST_OPERATION_FAILED' || e?.name?.startsWith?.('OPERATION_') || e?.name?.endsWith?.('_ERROR') || e?.name === 'SEQUENCE_NOT_AN_ARRAY') {
       throw invalidField(`body[${e.index ?? 0}]`, (e.message ?? 'cannot be applied').split('\n')[0]!);
     }
     throw invalidField('body', (e?.message ?? 'the patch cannot be applied').split('\n')[0]!);
+  }
+}
+
+function safeGet(doc: unknown, pointer: string): unknown {
+  try {
+    return pointer === '' ? doc : jsonpatch.getValueByPointer(doc, pointer);
+  } catch {
+    return undefined;
   }
 }
 
