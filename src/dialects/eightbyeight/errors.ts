@@ -79,7 +79,7 @@ export function failureOf(error: unknown): EightByEightFailure {
   if (error instanceof DomainError) {
     if (error.code === 'validation_failed') return fieldFailure(error.fieldErrors.map((f) => ({ path: wireFieldOf(f.path), message: f.message })), error.detail);
     const [status, code] = OF_CODE[error.code] ?? [400, CODE.invalidParameter];
-    return { status, code, message: MESSAGE_OF[error.code] ?? error.detail };
+    return { status, code, message: MESSAGE_OF[error.code] ?? error.detail.replace(/^no (group|contact) with id/, 'Unable to find $1 with id') };
   }
   if (e instanceof SyntaxError || e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e?.statusCode === 400 && /JSON/i.test(e.message))) {
     return { status: 400, code: CODE.invalidParameter, message: 'The request body is not valid JSON' };

@@ -23,6 +23,12 @@ const validError = ajv.compile(errorSchema);
 
 /** Holds a response to the 8x8 file: its declared status and schema, or else (an error status) the file's ErrorResponse. */
 export function assertSpec(method: string, url: string, res: Response): void {
+  if (res.status === 204) {
+    // HTTP forbids a body on 204. The file gives DELETE groups/{groupId} 204 a content schema (its
+    // 404 example, misplaced); the status must still be declared, and the body is empty.
+    assert.equal(res.raw.body, '', `${method} ${url}: a 204 has no body`);
+    return assertDeclares(method, url, 204);
+  }
   try {
     spec.assertResponse(method, url, res.status, res.body);
   } catch (error) {
@@ -79,4 +85,13 @@ export function multipart(fields: Record<string, string>, file?: { name: string;
   if (file) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'text/csv'}\r\n\r\n${file.content}\r\n`);
   parts.push(`--${boundary}--\r\n`);
   return { payload: Buffer.from(parts.join('')), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** The operation declares this status (checked through the validator, with a body its schema may refuse). */
+function assertDeclares(method: string, url: string, status: number): void {
+  try {
+    spec.assertResponse(method, url, status, {});
+  } catch (error) {
+    assert.doesNotMatch((error as Error).message, /does not declare status|is not an operation/, `${method} ${url}`);
+  }
 }
