@@ -114,12 +114,28 @@ export class BatchJobService {
       do {
         if (this.stopping) return;
         const end = Math.min(next + this.chunkSize, job.total);
-        if (!(await this.runChunk(job, actor, next, end))) return;
+        if (!(await this.withRetries(() => this.runChunk(job, actor, next, end)))) return;
         next = end;
       } while (next < job.total);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await this.store.transaction((tx) => tx.batchJobs.fail(job.id, this.nodeId, message, nowIso())).catch(() => {});
+    }
+  }
+
+  /**
+   * A chunk that PostgreSQL chose as a deadlock victim, or could not serialize, was undone
+   * whole; it is tried again rather than failing the job.
+   */
+  private async withRetries<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
     }
   }
 
