@@ -60,6 +60,7 @@ export class CustomFieldService {
    * free-form attributes (8x8 `customAttributes`). Racing callers define each key once.
    */
   async ensureStringFields(actor: Principal, keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
     const known = new Set((await this.store.customFields.listAll(actor.accountId)).map((f) => f.key));
     const missing = [...new Set(keys)].filter((k) => !known.has(k));
     if (missing.length === 0) return;
