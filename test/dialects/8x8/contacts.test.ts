@@ -39,8 +39,12 @@ for (const engine of engines) {
     test('seed example: externalId, country, groups [{id}], addresses.msisdn with a plus; the answer carries the group objects', async () => {
       const group = await call('POST', '/groups', { name: `some group ${msisdn()}`, description: 'General' });
       const number = msisdn();
-      const res = await call('POST', '/contacts', { externalId: `ext-${number}`, country: 'US', groups: [{ id: group.body.id }], addresses: { msisdn: `+${number}` } });
+      const res = await call('POST', '/contacts', {
+        externalId: `ext-${number}`, country: 'US', groups: [{ id: group.body.id }], addresses: { msisdn: `+${number}` },
+        customAttributes: { company: 'My company', level: 3, vip: true },
+      });
       assert.equal(res.status, 201);
+      assert.deepEqual(res.body.customAttributes, { company: 'My company', level: '3', vip: 'true' }, 'free-form values are kept as text');
       assert.equal(res.body.addresses.msisdn, number);
       assert.equal(res.body.externalId, `ext-${number}`);
       assert.equal(res.body.country, 'US');
@@ -171,6 +175,9 @@ for (const engine of engines) {
       assert.deepEqual(inGroup.body.items.map((c: { id: number }) => c.id), [ids[0], ids[2], ids[4]]);
       const sg = await call('GET', `/contacts?query=${tag}&country=sg`);
       assert.deepEqual(sg.body.items.map((c: { id: number }) => c.id), ids.slice(0, 2));
+      const phone = msisdn();
+      const byPhone = (await call('POST', '/contacts', { firstName: tag, addresses: { msisdn: phone } })).body.id;
+      assert.deepEqual((await call('GET', `/contacts?query=%2B${phone}`)).body.items.map((c: { id: number }) => c.id), [byPhone]);
       const byEmail = await call('GET', `/contacts?query=${tag}.3@s.io`);
       assert.deepEqual(byEmail.body.items.map((c: { id: number }) => c.id), [ids[3]]);
       const none = await call('GET', '/contacts?groupId=999999999');
