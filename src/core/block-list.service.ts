@@ -1,6 +1,6 @@
 import { addressKeysOf } from './contact-index.ts';
 import { stateOf } from './contact-state.ts';
-import { WriteScope, createWithRule, saveChanged } from './contact-writes.ts';
+import { WriteScope, createWithRule, lockAccountAddresses, saveChanged } from './contact-writes.ts';
 import { invalidField } from './errors.ts';
 import { findOrCreateBlockList } from './group.service.ts';
 import { toE164 } from './phones.ts';
@@ -11,7 +11,7 @@ import type { Contact, Group, Principal } from './types.ts';
  * Blocking a phone number (8x8 `POST contacts/blacklist/{msisdn}`): every live contact of the
  * account holding the number joins the account's block-list group; when none does, a contact
  * with only that number is created in it. One transaction, under the block list's lock and then
- * the account-wide duplicate lock, so racing calls leave one group and one contact.
+ * the number's account-wide duplicate lock, so racing calls leave one group and one contact.
  */
 export class BlockListService {
   constructor(
@@ -27,7 +27,7 @@ export class BlockListService {
       const scope = new WriteScope(tx, actor, this.region);
       const book = await scope.book(undefined);
       const state = await scope.buildState({ address_book_id: book.id, phone_numbers: [{ number: e164, type: 'mobile' }], group_ids: [group.id] });
-      await tx.lock(`duplicates:account:${actor.accountId}`);
+      await lockAccountAddresses(tx, actor.accountId, addressKeysOf(state));
       const holders = await tx.contacts.findByAddresses(actor.accountId, addressKeysOf(state));
       if (holders.length === 0) return { group, contacts: [(await createWithRule(scope, state, { policy: 'merge', scope: 'account' }, book)).contact] };
       const blocked: Contact[] = [];
