@@ -36,8 +36,9 @@ export const Addresses = Type.Object(
 );
 
 const text = (max: number, description: string) => Type.String({ minLength: 1, maxLength: max, description });
-const customAttributes = Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 4000 }), Type.Number(), Type.Boolean()]), {
+const customAttributes = Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 4000 }), Type.Number(), Type.Boolean()]), {
   maxProperties: 50,
+  propertyNames: { minLength: 1, maxLength: 64 },
   description: 'Free-form attributes (at most 50); each key becomes a string custom field of the account on first use.',
 });
 

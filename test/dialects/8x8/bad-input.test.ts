@@ -157,6 +157,8 @@ for (const engine of engines) {
         { addresses: { whatsApp: 'nope' } },
         { addresses: { msisdn: msisdn() }, customAttributes: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) },
         { addresses: { msisdn: msisdn() }, customAttributes: { nested: { a: 1 } } },
+        { addresses: { msisdn: msisdn() }, customAttributes: { ['k'.repeat(65)]: 'long key' } },
+        { addresses: { msisdn: msisdn() }, customAttributes: { '': 'empty key' } },
         { addresses: { msisdn: msisdn() }, id: 5 },
         { addresses: { msisdn: msisdn() }, firstName: 'Nul\u0000byte' },
         [{ addresses: { msisdn: msisdn() } }],
