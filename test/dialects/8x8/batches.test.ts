@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../../../src/app.ts';
 import { readConfig } from '../../../src/config.ts';
+import { openStore } from '../../../src/runtime.ts';
 import { engines } from '../../support/engines.ts';
 import { startApi, type TestApi } from '../../support/api.ts';
 import { assertError, assertSpec, eightByEight, msisdn, multipart, spec, waitForJob, type Call } from './support.ts';
@@ -167,8 +168,9 @@ for (const engine of engines) {
       });
       const stalled = await call('GET', `/batches/${job.id}`);
       assert.deepEqual([stalled.body.status, stalled.body.processedRows], ['inProgress', 1]);
-      // A second API node on the same database starts: it takes the job over.
-      const second = await buildApp(readConfig({ DATABASE_URL: api.db.databaseUrl, LOG_LEVEL: 'silent' }), { store, logger: false });
+      // A second API node, with its own connections to the same database, starts: it takes the job over.
+      const secondStore = await openStore({ databaseUrl: api.db.databaseUrl }, api.db.searchPath ? { searchPath: api.db.searchPath } : {});
+      const second = await buildApp(readConfig({ DATABASE_URL: api.db.databaseUrl, LOG_LEVEL: 'silent' }), { store: secondStore.store, logger: false });
       await second.ready();
       try {
         const finished = await waitForJob(call, job.id);
@@ -179,6 +181,7 @@ for (const engine of engines) {
         assert.equal(viaSecond.json().status, 'completed');
       } finally {
         await second.close();
+        await secondStore.handle.close();
       }
     });
   });

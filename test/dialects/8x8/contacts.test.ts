@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { buildApp } from '../../../src/app.ts';
+import { readConfig } from '../../../src/config.ts';
+import { openStore } from '../../../src/runtime.ts';
 import { engines } from '../../support/engines.ts';
 import { startApi, type TestApi } from '../../support/api.ts';
 import { snapshot } from '../../support/snapshot.ts';
-import { assertError, eightByEight, msisdn, type Call } from './support.ts';
+import { assertError, assertSpec, eightByEight, msisdn, type Call } from './support.ts';
 
 for (const engine of engines) {
   describe(`8x8 contacts on ${engine.name}`, () => {
@@ -96,6 +99,27 @@ for (const engine of engines) {
         assert.deepEqual(results.map((r) => r.status).sort(), [200, 200, 200, 201]);
         assert.equal(new Set(results.map((r) => r.body.id)).size, 1);
         assert.equal((await native(number)).length, 1);
+      }
+    });
+
+    test('concurrency across API nodes (PostgreSQL): creates sharing an address sent to two nodes with their own connections leave one contact', { skip: engine.name !== 'postgres' && 'SQLite serves one node' }, async () => {
+      const secondStore = await openStore({ databaseUrl: api.db.databaseUrl }, api.db.searchPath ? { searchPath: api.db.searchPath } : {});
+      const second = await buildApp(readConfig({ DATABASE_URL: api.db.databaseUrl, LOG_LEVEL: 'silent' }), { store: secondStore.store, logger: false });
+      try {
+        for (let round = 0; round < 3; round++) {
+          const number = msisdn();
+          const url = `/8x8/api/v1/accounts/${api.accountId}/contacts`;
+          const payload = { firstName: `Round ${round}`, addresses: { msisdn: number, email: `${number}@nodes.io` } };
+          const headers = { authorization: `Bearer ${api.keys.write}` };
+          const results = await Promise.all([api.app, second, api.app, second].map((node) => node.inject({ method: 'POST', url, payload, headers })));
+          for (const r of results) assertSpec('POST', url, { status: r.statusCode, headers: r.headers, body: r.json(), raw: r });
+          assert.deepEqual(results.map((r) => r.statusCode).sort(), [200, 200, 200, 201]);
+          assert.equal(new Set(results.map((r) => r.json().id)).size, 1);
+          assert.equal((await native(number)).length, 1);
+        }
+      } finally {
+        await second.close();
+        await secondStore.handle.close();
       }
     });
 
