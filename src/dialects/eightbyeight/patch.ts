@@ -36,11 +36,9 @@ function applyOps<T extends object>(document: T, ops: Op[]): T {
     });
     return doc;
   } catch (error) {
-    const e = error as { name?: string; message?: string; index?: number };
-    if (e?.name === 'TEST_OPERATION_FAILED' || e?.name?.startsWith?.('OPERATION_') || e?.name?.endsWith?.('_ERROR') || e?.name === 'SEQUENCE_NOT_AN_ARRAY') {
-      throw invalidField(`body[${e.index ?? 0}]`, (e.message ?? 'cannot be applied').split('\n')[0]!);
-    }
-    throw invalidField('body', (e?.message ?? 'the patch cannot be applied').split('\n')[0]!);
+    // fast-json-patch's errors (a failed test, a missing path, ...) name the operation by index.
+    const e = error as { message?: string; index?: number };
+    throw invalidField(e.index === undefined ? 'body' : `body[${e.index}]`, (e.message ?? 'cannot be applied').split('\n')[0]!);
   }
 }
 
