@@ -7,7 +7,7 @@ import type { Principal } from '../../core/types.ts';
 import { AccountParams, BatchParams, MSISDN_PATTERN, security, tags } from './schemas.ts';
 import { BatchJob, BatchList, BatchListQuery, DeleteContactsBody, DeleteGroupsBody, GroupPairQuery, errors } from './batch.schemas.ts';
 import { createItemOf, csvRecords } from './csv.ts';
-import { CODE, EightByEightError, MSISDN_MESSAGE, codeOf } from './errors.ts';
+import { CODE, EightByEightError, MSISDN_MESSAGE, codeOf, messageOf } from './errors.ts';
 import { CORE_KIND, msisdnToE164, toWireJob } from './mapping.ts';
 import { pageFields, pageOf, routeConfig } from './present.ts';
 
@@ -135,7 +135,7 @@ export function registerBatchRoutes(scope: FastifyInstance, services: Services):
     const job = await batchJobs.get(request.principal, batchId.toLowerCase()).catch(() => {
       throw invalid;
     });
-    return toWireJob(job, await batchJobs.results(request.principal, job.id), codeOf);
+    return toWireJob(job, await batchJobs.results(request.principal, job.id), (code, message) => ({ code: codeOf(code), message: messageOf(code, message) }));
   });
 
   scope.get(`${ACCOUNT}/batches`, {

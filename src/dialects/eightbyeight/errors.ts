@@ -79,7 +79,7 @@ export function failureOf(error: unknown): EightByEightFailure {
   if (error instanceof DomainError) {
     if (error.code === 'validation_failed') return fieldFailure(error.fieldErrors.map((f) => ({ path: wireFieldOf(f.path), message: f.message })), error.detail);
     const [status, code] = OF_CODE[error.code] ?? [400, CODE.invalidParameter];
-    return { status, code, message: MESSAGE_OF[error.code] ?? error.detail.replace(/^no (group|contact) with id/, 'Unable to find $1 with id') };
+    return { status, code, message: messageOf(error.code, error.detail) };
   }
   if (e instanceof SyntaxError || e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e?.statusCode === 400 && /JSON/i.test(e.message))) {
     return { status: 400, code: CODE.invalidParameter, message: 'The request body is not valid JSON' };
@@ -95,6 +95,11 @@ function fieldFailure(fields: FieldError[], fallback = 'Invalid parameter'): Eig
   if (fields.some((f) => isMsisdnField(f.path))) return { status: 400, code: CODE.invalidMsisdn, message: MSISDN_MESSAGE };
   const message = fields.length > 0 ? `Invalid parameter: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}` : fallback;
   return { status: 400, code: CODE.invalidParameter, message };
+}
+
+/** 8x8's wording of a core error's detail. */
+export function messageOf(coreCode: string, detail: string): string {
+  return MESSAGE_OF[coreCode as ErrorCode] ?? detail.replace(/^no (group|contact) with id/, 'Unable to find $1 with id');
 }
 
 /** The 8x8 code of a core error, for per-item batch results. */

@@ -107,7 +107,7 @@ export const CORE_KIND = Object.fromEntries(Object.entries(WIRE_TYPE).map(([k, v
 const WIRE_STATUS = { queued: 'queued', in_progress: 'inProgress', completed: 'completed', failed: 'failed' } as const;
 
 /** A job as 8x8 shows it; `results` only when asked for one job. */
-export function toWireJob(job: BatchJob, results?: BatchItemResult[], codeOf?: (code: string) => number): Static<typeof WireBatchJob> {
+export function toWireJob(job: BatchJob, results?: BatchItemResult[], errorOf?: (code: string, message: string) => { code: number; message: string }): Static<typeof WireBatchJob> {
   const wire: Static<typeof WireBatchJob> = {
     id: job.id,
     type: WIRE_TYPE[job.kind],
@@ -129,7 +129,7 @@ export function toWireJob(job: BatchJob, results?: BatchItemResult[], codeOf?: (
       item: r.index,
       status: r.status,
       ...(r.ref_seq !== null ? { id: r.ref_seq } : {}),
-      ...(r.code !== null ? { error: { code: codeOf ? codeOf(r.code) : 1000, message: r.message ?? '' } } : {}),
+      ...(r.code !== null ? { error: errorOf ? errorOf(r.code, r.message ?? '') : { code: 1000, message: r.message ?? '' } } : {}),
     }));
   }
   return wire;
