@@ -65,6 +65,9 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerContactRoutes(context);
   registerDirectoryRoutes(context);
   await registerDialects(context);
+  // Batch jobs run in the background: resume what stopped nodes left, and let running chunks finish on close.
+  app.addHook('onReady', () => services.batchJobs.start());
+  app.addHook('onClose', () => services.batchJobs.stop());
 
   return Object.assign(app, { services }) as unknown as App;
 }

@@ -117,8 +117,18 @@ export async function lockForChange(tx: Store, seen: Contact, newBookId: string 
 async function findDuplicates(tx: Store, accountId: string, state: ContactState, rule: DuplicateRule, book: AddressBook): Promise<Contact[]> {
   const keys = addressKeysOf(state);
   if (keys.length === 0) return [];
-  await tx.lock(rule.scope === 'book' ? `duplicates:${book.id}` : `duplicates:account:${accountId}`);
+  if (rule.scope === 'book') await tx.lock(`duplicates:${book.id}`);
+  else await lockAccountAddresses(tx, accountId, keys);
   return tx.contacts.findByAddresses(accountId, keys, rule.scope === 'book' ? book.id : undefined);
+}
+
+/**
+ * The locks of an account-wide rule: one per address, in a fixed order, so that creates sharing
+ * an address are serialized while creates with different addresses run side by side (one lock
+ * for the whole account made every create of the account wait for the previous one's commit).
+ */
+export async function lockAccountAddresses(tx: Store, accountId: string, keys: { kind: string; value: string }[]): Promise<void> {
+  for (const key of [...new Set(keys.map((k) => `${k.kind}:${k.value}`))].sort()) await tx.lock(`duplicates:account:${accountId}:${key}`);
 }
 
 /** A new live contact of this state, not yet stored. */

@@ -119,6 +119,23 @@ export class CustomFieldService {
     await this.store.customFields.delete(actor.accountId, key);
   }
 
+  /**
+   * Defines every key not yet defined as a `string` field, for platforms whose contacts carry
+   * free-form attributes (8x8 `customAttributes`). Racing callers define each key once.
+   */
+  async ensureStringFields(actor: Principal, keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const known = new Set((await this.store.customFields.listAll(actor.accountId)).map((f) => f.key));
+    const missing = [...new Set(keys)].filter((k) => !known.has(k));
+    if (missing.length === 0) return;
+    await this.store.transaction(async (tx) => {
+      for (const key of missing.sort()) {
+        await tx.lock(`custom-field:${actor.accountId}:${key}`);
+        if (await tx.customFields.findByKey(actor.accountId, key)) continue;
+        await this.insert(tx, actor, { key, data_type: 'string' });
+      }
+    });
+  }
   private async insert(tx: Store, actor: Principal, input: CustomFieldInput): Promise<CustomField> {
     const now = nowIso();
     const field: Omit<CustomField, 'seq'> = {

@@ -85,6 +85,55 @@ export class GroupService {
       return changeMembership(tx, actor, contactId, (ids) => ids.filter((g) => g !== groupId));
     });
   }
+
+  /** The account's block list (see findOrCreateBlockList), created on first use. */
+  async blockList(actor: Principal): Promise<Group> {
+    return this.store.transaction((tx) => findOrCreateBlockList(tx, actor.accountId));
+  }
+
+  /** These groups of the account (unknown ids are left out) with how many contacts each holds. */
+  async withMemberCounts(actor: Principal, ids: string[]): Promise<{ group: Group; members: number }[]> {
+    const groups = await this.store.groups.findMany(actor.accountId, [...new Set(ids)]);
+    return Promise.all(groups.map(async (group) => ({ group, members: await this.store.groups.countMembers(actor.accountId, group.id) })));
+  }
+
+  /** A numbered page of groups whose name contains `nameContains` (ignoring case), with member counts and the total. */
+  async search(actor: Principal, query: { nameContains?: string }, page: { limit: number; offset: number }): Promise<{ items: { group: Group; members: number }[]; total: number }> {
+    const found = await this.store.groups.search(actor.accountId, query, page);
+    const items = await Promise.all(found.items.map(async (group) => ({ group, members: await this.store.groups.countMembers(actor.accountId, group.id) })));
+    return { items, total: found.total };
+  }
+
+  /** Adds (or removes) every one of these contacts, in one transaction: an unknown one changes nothing. */
+  async changeMembers(actor: Principal, groupId: string, contactIds: string[], change: 'add' | 'remove'): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await findGroupOrThrow(tx, actor.accountId, groupId);
+      for (const contactId of [...new Set(contactIds)].sort()) {
+        await changeMembership(tx, actor, contactId, (ids) => (change === 'remove' ? ids.filter((g) => g !== groupId) : ids.includes(groupId) ? ids : [...ids, groupId]));
+      }
+    });
+  }
+}
+
+export const BLOCK_LIST_NAME = 'Blacklist';
+
+/**
+ * The account's block-list group: its oldest group marked `is_blocklist`, else a new one named
+ * "Blacklist" (or "Blacklist 2", ... when a plain group holds the name). Taken under a lock, so
+ * racing callers make one group. Callers that go on to lock contacts take this lock first.
+ */
+export async function findOrCreateBlockList(tx: Store, accountId: string): Promise<Group> {
+  await tx.lock(`block-list:${accountId}`);
+  for (let offset = 0; ; offset += 100) {
+    const { items } = await tx.groups.search(accountId, {}, { limit: 100, offset });
+    const found = items.find((g) => g.is_blocklist);
+    if (found) return found;
+    if (items.length < 100) break;
+  }
+  let name = BLOCK_LIST_NAME;
+  for (let n = 2; await tx.groups.findByName(accountId, name); n++) name = `${BLOCK_LIST_NAME} ${n}`;
+  const now = nowIso();
+  return tx.groups.insert({ id: newId(), account_id: accountId, name, description: null, is_blocklist: true, created_at: now, updated_at: now });
 }
 
 /** Rewrites a contact's group_ids; `anyType` lets a group's deletion reach agents and queues too. */

@@ -11,6 +11,7 @@ import type {
   Page,
   Unit,
 } from './types.ts';
+import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from './batch-job.types.ts';
 
 /**
  * What the core needs from storage. One implementation (src/store) serves both engines;
@@ -33,6 +34,7 @@ export interface Store {
   customFields: CustomFieldRepository;
   contacts: ContactRepository;
   groups: GroupRepository;
+  batchJobs: BatchJobRepository;
 }
 
 export interface AccountRepository {
@@ -101,6 +103,10 @@ export interface GroupRepository {
   list(accountId: string, page: PageRequest): Promise<Page<Group>>;
   /** Contacts whose group_ids include this group, so that their documents can be rewritten. */
   memberContactIds(accountId: string, groupId: string): Promise<string[]>;
+  /** How many contacts the group holds. */
+  countMembers(accountId: string, groupId: string): Promise<number>;
+  /** A numbered page of the account's groups whose name contains `nameContains` (ignoring case), with the total. */
+  search(accountId: string, query: { nameContains?: string }, page: { limit: number; offset: number }): Promise<{ items: Group[]; total: number }>;
 }
 
 export interface PageRequest {
@@ -187,3 +193,22 @@ export interface ContactRepository {
   count(accountId: string, filter: ContactFilter): Promise<number>;
 }
 
+
+/**
+ * Batch jobs and their per-item results. Claims are conditional updates, so that of several
+ * nodes racing for one job exactly one runs it, and progress is recorded only by its owner.
+ */
+export interface BatchJobRepository {
+  insert(job: Omit<BatchJob, 'seq'>): Promise<BatchJob>;
+  find(accountId: string, id: string): Promise<BatchJob | undefined>;
+  list(accountId: string, query: { kind?: BatchKind }, page: { limit: number; offset: number }): Promise<{ items: BatchJob[]; total: number }>;
+  results(jobId: string): Promise<BatchItemResult[]>;
+  /** Unfinished jobs (queued or in progress) whose owner has not shown a sign of life since `staleBefore`. */
+  findStale(staleBefore: string, limit: number): Promise<BatchJob[]>;
+  /** Takes the job over if its heartbeat is still `seenHeartbeat`; false when another node got there first. */
+  claim(id: string, owner: string, seenHeartbeat: string | null, now: string): Promise<boolean>;
+  /** Adds a chunk's results and counters if `owner` still holds the job; false when it lost it. */
+  recordProgress(id: string, owner: string, progress: BatchProgress, now: string): Promise<boolean>;
+  /** Marks the job failed (the job itself, not an item, could not run). */
+  fail(id: string, owner: string, error: string, now: string): Promise<void>;
+}

@@ -1,5 +1,7 @@
 import { AccountService } from './account.service.ts';
 import { AddressBookService } from './address-book.service.ts';
+import { BatchJobService } from './batch-job.service.ts';
+import { BlockListService } from './block-list.service.ts';
 import { ContactService } from './contact.service.ts';
 import { CustomFieldService } from './custom-field.service.ts';
 import { GroupService } from './group.service.ts';
@@ -14,6 +16,8 @@ export interface Services {
   contacts: ContactService;
   groups: GroupService;
   units: UnitService;
+  batchJobs: BatchJobService;
+  blockList: BlockListService;
 }
 
 export function createServices(store: Store, options: { defaultRegion: string }): Services {
@@ -24,5 +28,7 @@ export function createServices(store: Store, options: { defaultRegion: string })
     contacts: new ContactService({ store, defaultRegion: options.defaultRegion }),
     groups: new GroupService(store),
     units: new UnitService(store),
+    batchJobs: new BatchJobService(store, { defaultRegion: options.defaultRegion }),
+    blockList: new BlockListService(store, options.defaultRegion),
   };
 }

@@ -1,5 +1,6 @@
 import type { HttpContext } from '../http/context.ts';
 import { registerApptotoDialect } from './apptoto/index.ts';
+import { registerEightByEightDialect } from './eightbyeight/index.ts';
 import { registerGenesysDialect } from './genesys/index.ts';
 import { registerKoreaiDialect } from './koreai/index.ts';
 import { registerZoomDialect } from './zoom/index.ts';
@@ -12,10 +13,11 @@ import { registerZoomDialect } from './zoom/index.ts';
  */
 export async function registerDialects(context: HttpContext): Promise<void> {
   const dialects: ((context: HttpContext) => Promise<void>)[] = [
-    registerGenesysDialect,
-    registerKoreaiDialect,
-    registerApptotoDialect,
     registerZoomDialect,
+    registerGenesysDialect,
+    registerEightByEightDialect,
+    registerApptotoDialect,
+    registerKoreaiDialect,
   ];
   for (const register of dialects) await register(context);
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AccountRepository, AddressBookRepository, ApiKeyRepository, CustomFieldRepository, GroupRepository, PageRequest } from '../core/ports.ts';
 import type { Account, AddressBook, ApiKey, CustomField, Group, Page, Scope } from '../core/types.ts';
 import { pageOf } from './contact.rows.ts';
@@ -219,6 +219,27 @@ export class KyselyGroupRepository implements GroupRepository {
       .where('m.group_id', '=', groupId)
       .execute();
     return rows.map((r) => r.id);
+  }
+  async countMembers(accountId: string, groupId: string): Promise<number> {
+    const { count } = await this.db
+      .selectFrom('group_members')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('account_id', '=', accountId)
+      .where('group_id', '=', groupId)
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+  async search(accountId: string, query: { nameContains?: string }, page: { limit: number; offset: number }): Promise<{ items: Group[]; total: number }> {
+    let select = this.db.selectFrom('groups').where('account_id', '=', accountId);
+    if (query.nameContains !== undefined && query.nameContains !== '') {
+      const pattern = `%${query.nameContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      select = select.where(sql<boolean>`lower(name) like ${pattern} escape '\\'`);
+    }
+    const [rows, { count }] = await Promise.all([
+      select.selectAll().orderBy('seq').limit(page.limit).offset(page.offset).execute(),
+      select.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(groupFromRow), total: Number(count) };
   }
 }
 

@@ -1,5 +1,6 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Store } from '../core/ports.ts';
+import { KyselyBatchJobRepository } from './batch-job.repository.ts';
 import { KyselyContactRepository } from './contact.repository.ts';
 import {
   KyselyAccountRepository,
@@ -27,6 +28,7 @@ export class KyselyStore implements Store {
   readonly customFields;
   readonly contacts;
   readonly groups;
+  readonly batchJobs;
   private readonly groupCommit = new GroupCommit((run) => this.db.transaction().execute((trx) => run(new KyselyStore(trx, this.engine, true, this.statistics))));
 
   constructor(
@@ -43,6 +45,7 @@ export class KyselyStore implements Store {
     this.customFields = new KyselyCustomFieldRepository(db);
     this.contacts = new KyselyContactRepository(db, engine, (rows) => this.statistics?.noteWritten(rows));
     this.groups = new KyselyGroupRepository(db);
+    this.batchJobs = new KyselyBatchJobRepository(db);
   }
 
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {

@@ -3,12 +3,14 @@ import type { DatabaseHandle } from './engine.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as analyzeOften from './migrations/002-analyze-often.ts';
 import * as units from './migrations/003-units.ts';
+import * as batchJobs from './migrations/004-batch-jobs.ts';
 
 /** Migrations are listed here in order; each receives the engine for the rare column it must spell twice. */
 const MIGRATIONS: Record<string, { up(db: Kysely<any>, engine: DatabaseHandle['engine']): Promise<void> }> = {
   '001-initial': initial,
   '002-analyze-often': analyzeOften,
   '003-units': units,
+  '004-batch-jobs': batchJobs,
 };
 
 class ListedMigrations implements MigrationProvider {

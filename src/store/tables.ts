@@ -17,6 +17,8 @@ export interface Database {
   contact_terms: ContactTermTable;
   groups: GroupTable;
   group_members: GroupMemberTable;
+  batch_jobs: BatchJobTable;
+  batch_job_results: BatchJobResultTable;
 }
 
 export interface AccountTable {
@@ -149,3 +151,38 @@ export type CustomFieldRow = Selectable<CustomFieldTable>;
 export type GroupRow = Selectable<GroupTable>;
 export type UnitRow = Selectable<UnitTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
+
+/** An asynchronous batch job; `payload` is its work as JSON, `owner` the node running it. */
+export interface BatchJobTable {
+  seq: Generated<number>;
+  id: string;
+  account_id: string;
+  key_id: string;
+  scopes: string;
+  kind: string;
+  status: string;
+  payload: string;
+  total: number;
+  processed: number;
+  succeeded: number;
+  merged: number;
+  failed: number;
+  owner: string | null;
+  heartbeat_at: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface BatchJobResultTable {
+  job_id: string;
+  item_index: number;
+  status: string;
+  ref: string | null;
+  ref_seq: number | null;
+  code: string | null;
+  message: string | null;
+}
+
+export type BatchJobRow = Selectable<BatchJobTable>;

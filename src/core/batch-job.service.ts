@@ -1,0 +1,169 @@
+import { preparePayload, runItem, workContext, failed, type BatchRequest } from './batch-job-work.ts';
+import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from './batch-job.types.ts';
+import { newId, nowIso } from './clock.ts';
+import { DomainError } from './errors.ts';
+import type { Store } from './ports.ts';
+import type { Principal } from './types.ts';
+
+export type { BatchRequest };
+
+export interface BatchJobOptions {
+  defaultRegion: string;
+  /** Items done per transaction: each chunk's results and counters are committed with its work. */
+  chunkSize?: number;
+  /** A job whose owner has not recorded progress for this long is taken over by another node. */
+  staleAfterMs?: number;
+}
+
+/** Thrown inside a chunk's transaction when another node took the job over: the chunk is undone. */
+class LostClaim extends Error {}
+
+/**
+ * Asynchronous batch jobs. A job is accepted (stored, queued) and run in the background by the
+ * node that accepted it, chunk by chunk; each chunk's work, results and counters commit together,
+ * and only while the node still owns the job. Status lives in the database, so any node answers
+ * for any job. A node that starts, and every `staleAfterMs` after, takes over unfinished jobs
+ * whose owner stopped recording progress (a node that died or was stopped), from the next item.
+ */
+export class BatchJobService {
+  /** This process's name as a job owner. */
+  readonly nodeId = newId();
+  private readonly running = new Map<string, Promise<void>>();
+  private stopping = false;
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly chunkSize: number;
+  private readonly staleAfterMs: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: BatchJobOptions,
+  ) {
+    this.chunkSize = options.chunkSize ?? 50;
+    this.staleAfterMs = options.staleAfterMs ?? 30_000;
+  }
+
+  /** Accepts a job: its items are fixed now (e.g. the group's members), then it runs in the background. */
+  async submit(actor: Principal, request: BatchRequest): Promise<BatchJob> {
+    const job = await this.store.transaction(async (tx) => {
+      const payload = await preparePayload(workContext(tx, actor, this.options.defaultRegion), request);
+      const now = nowIso();
+      return tx.batchJobs.insert({
+        id: newId(), account_id: actor.accountId, key_id: actor.keyId, scopes: actor.scopes, kind: request.kind, status: 'queued', payload,
+        total: payload.items.length, processed: 0, succeeded: 0, merged: 0, failed: 0,
+        owner: this.nodeId, heartbeat_at: now, error: null, created_at: now, updated_at: now, finished_at: null,
+      });
+    });
+    this.launch(job);
+    return job;
+  }
+
+  async get(actor: Principal, id: string): Promise<BatchJob> {
+    const job = await this.store.batchJobs.find(actor.accountId, id);
+    if (!job) throw new DomainError('not_found', `no batch job with id ${id}`);
+    return job;
+  }
+
+  async results(actor: Principal, id: string): Promise<BatchItemResult[]> {
+    return this.store.batchJobs.results((await this.get(actor, id)).id);
+  }
+
+  async list(actor: Principal, query: { kind?: BatchKind }, page: { limit: number; offset: number }): Promise<{ items: BatchJob[]; total: number }> {
+    return this.store.batchJobs.list(actor.accountId, query, page);
+  }
+
+  /** Takes over the unfinished jobs of nodes that stopped, and keeps doing so every `staleAfterMs`. */
+  async start(): Promise<void> {
+    this.stopping = false;
+    await this.resumeUnfinished();
+    this.sweeper = setInterval(() => void this.resumeUnfinished().catch(() => {}), this.staleAfterMs);
+    this.sweeper.unref();
+  }
+
+  /** Lets each running job finish its current chunk, then returns; the rest is resumed by a node that starts. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** Claims unfinished jobs whose owner has shown no progress for `staleAfterMs`; returns how many it took. */
+  async resumeUnfinished(): Promise<number> {
+    if (this.stopping) return 0;
+    const staleBefore = new Date(Date.now() - this.staleAfterMs).toISOString();
+    let taken = 0;
+    for (const job of await this.store.batchJobs.findStale(staleBefore, 100)) {
+      if (this.running.has(job.id)) continue;
+      const now = nowIso();
+      if (!(await this.store.transaction((tx) => tx.batchJobs.claim(job.id, this.nodeId, job.heartbeat_at, now)))) continue;
+      this.launch({ ...job, owner: this.nodeId, heartbeat_at: now });
+      taken++;
+    }
+    return taken;
+  }
+
+  private launch(job: BatchJob): void {
+    const run = this.run(job).finally(() => this.running.delete(job.id));
+    this.running.set(job.id, run);
+  }
+
+  private async run(job: BatchJob): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve)); // the caller is answered first
+    const actor: Principal = { accountId: job.account_id, keyId: job.key_id, scopes: job.scopes };
+    let next = job.processed;
+    try {
+      do {
+        if (this.stopping) return;
+        const end = Math.min(next + this.chunkSize, job.total);
+        if (!(await this.withRetries(() => this.runChunk(job, actor, next, end)))) return;
+        next = end;
+      } while (next < job.total);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.store.transaction((tx) => tx.batchJobs.fail(job.id, this.nodeId, message, nowIso())).catch(() => {});
+    }
+  }
+
+  /**
+   * A chunk that PostgreSQL chose as a deadlock victim, or could not serialize, was undone
+   * whole; it is tried again rather than failing the job.
+   */
+  private async withRetries<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  }
+
+  /** Items [from, end) in one transaction with their results; false when the job is no longer ours. */
+  private async runChunk(job: BatchJob, actor: Principal, from: number, end: number): Promise<boolean> {
+    try {
+      return await this.store.transaction(async (tx) => {
+        const ctx = workContext(tx, actor, this.options.defaultRegion);
+        const progress: BatchProgress = { processed: end - from, succeeded: 0, merged: 0, failed: 0, results: [], status: end >= job.total ? 'completed' : 'in_progress', finished_at: null };
+        for (let index = from; index < end; index++) {
+          let outcome;
+          try {
+            outcome = await tx.savepoint(() => runItem(ctx, job.kind, job.payload, job.payload.items[index]));
+          } catch (error) {
+            if (!(error instanceof DomainError)) throw error;
+            outcome = failed(error.code, error.detail);
+          }
+          progress[outcome.status === 'succeeded' ? 'succeeded' : outcome.status === 'merged' ? 'merged' : 'failed']++;
+          progress.results.push({ index, ...outcome });
+        }
+        const now = nowIso();
+        if (progress.status === 'completed') progress.finished_at = now;
+        if (!(await tx.batchJobs.recordProgress(job.id, this.nodeId, progress, now))) throw new LostClaim();
+        return true;
+      });
+    } catch (error) {
+      if (error instanceof LostClaim) return false;
+      throw error;
+    }
+  }
+}
