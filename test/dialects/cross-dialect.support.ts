@@ -148,4 +148,21 @@ const zoom: Dialect = {
   shows: { phones: 'all', emails: 'all' },
 };
 
-export const dialects: Dialect[] = [native, genesys, apptoto, koreai, zoom];
+const eightByEight: Dialect = {
+  name: '8x8 Connect',
+  async write(shared, p) {
+    const body = ok(await shared.call('POST', `/8x8/api/v1/accounts/${shared.api.accountId}/contacts`, { firstName: p.first, lastName: p.last, addresses: { msisdn: p.phones[0]!.slice(1), email: p.email } }), 201, '8x8 create');
+    assert.equal(typeof body.id, 'number', JSON.stringify(body));
+    return { id: await coreIdOf(shared, p.phones[0]!), phones: [p.phones[0]!], emails: [p.email] };
+  },
+  async read(shared, c) {
+    const msisdn = primaryPhoneOf(c).slice(1);
+    const listed = ok(await shared.call('GET', `/8x8/api/v1/accounts/${shared.api.accountId}/contacts?query=${msisdn}`), 200, '8x8 list').items;
+    const found = listed.filter((e: { addresses: { msisdn?: string } }) => e.addresses.msisdn === msisdn);
+    if (found.length !== 1) return null;
+    return { phones: [`+${found[0].addresses.msisdn}`], emails: found[0].addresses.email ? [found[0].addresses.email] : [] };
+  },
+  shows: { phones: 'primary', emails: 'primary' },
+};
+
+export const dialects: Dialect[] = [native, zoom, genesys, eightByEight, apptoto, koreai];

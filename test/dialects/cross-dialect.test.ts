@@ -7,7 +7,7 @@
  *
  * Every writer creates a contact with its own API; every reader then finds it with its own API
  * and must show the phones and emails the native API shows (as far as the platform's shape can:
- * Genesys and Kore.ai show one primary number, Kore.ai no email). Genesys and 8x8 have no address
+ * 8x8 and Kore.ai show one primary number, Genesys and 8x8 one email, Kore.ai none). Genesys and 8x8 have no address
  * books and write into the account's default book; Zoom, Apptoto and Kore.ai write into the book
  * of one Kore.ai stream, which each of them can name, so that every pair that can meet does.
  */
