@@ -75,13 +75,14 @@ export class KyselyContactRepository implements ContactRepository {
       .selectAll()
       .where('account_id', '=', accountId)
       .where('seq', 'in', (eb) => {
-        let inner = eb
-          .selectFrom('contact_addresses')
-          .select('contact_seq')
-          .where('account_id', '=', accountId)
-          .where((w) => w.or(addresses.map((a) => w.and([w('kind', '=', a.kind), w('value', '=', a.value)]))));
-        if (addressBookId !== undefined) inner = inner.where('address_book_id', '=', addressBookId);
-        return inner;
+        // One indexed probe per address, joined by UNION: with the pairs OR-ed in one WHERE,
+        // SQLite used the index on the account alone and read every address of the account.
+        const probes = addresses.map((a) => {
+          let probe = eb.selectFrom('contact_addresses').select('contact_seq').where('account_id', '=', accountId).where('kind', '=', a.kind).where('value', '=', a.value);
+          if (addressBookId !== undefined) probe = probe.where('address_book_id', '=', addressBookId);
+          return probe;
+        });
+        return probes.slice(1).reduce((all, probe) => all.union(probe), probes[0]!);
       });
     if (addressBookId !== undefined) query = query.where('address_book_id', '=', addressBookId);
     const rows = await query.orderBy('seq').execute();
