@@ -7,7 +7,7 @@ import { openStore } from '../src/runtime.ts';
 import { mixedFormat, seededRandom } from './lib/data.ts';
 import { startServer, runWorker, type RunningServer } from './lib/processes.ts';
 import type { BulkResult } from './lib/bulk-worker.ts';
-import type { LoadResult } from './lib/load-worker.ts';
+import type { CreateDialect, LoadResult } from './lib/load-worker.ts';
 import { createBenchDatabase, type BenchDatabase } from './lib/databases.ts';
 import { printTable, median, spread, type Row } from './lib/report.ts';
 
@@ -38,7 +38,7 @@ console.log(`\nresults: ${file.pathname}`);
 async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
   console.log(`\n== ${engine}`);
   const db = await createBenchDatabase(engine);
-  const { key, bookId } = await prepareAccount(db.url);
+  const { key, bookId, accountId } = await prepareAccount(db.url);
   const server = await startServer(['bin/contactd.js', 'serve'], { DATABASE_URL: db.url, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' });
   let ceiling: RunningServer | undefined;
   try {
@@ -56,6 +56,8 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
     const load = (url: string, extra: object) => runWorker<LoadResult>('bench/lib/load-worker.ts', { url, key, connections: plan.connections, seconds: plan.seconds, ...extra });
     const lookups: { ours: LoadResult; ceiling: LoadResult }[] = [];
     const creates: { ours: LoadResult; ceiling: LoadResult }[] = [];
+    const dialectCreates: { native: LoadResult; zoom: LoadResult; eightByEight: LoadResult }[] = [];
+    const createIn = (dialect: CreateDialect, createPath: string, createOffset: number) => load(server.url, { createPath, createOffset, createDialect: dialect, connections: 50 });
     for (let round = 0; round < plan.rounds; round++) {
       // Interleaved, so that the machine's drift touches both sides of each ratio alike.
       lookups.push({ ceiling: await load(ceiling.url, { paths: lookupPaths }), ours: await load(server.url, { paths: lookupPaths }) });
@@ -64,9 +66,18 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
         ceiling: await load(ceiling.url, { createPath: '/v1/contacts', createOffset, connections: 50 }),
         ours: await load(server.url, { createPath: '/v1/contacts', createOffset, connections: 50 }),
       });
+      // 5. The same create through two dialects against native, each with numbers of its own.
+      const dialectOffset = 500_000_000 + round * 30_000_000;
+      dialectCreates.push({
+        native: await createIn('native', '/v1/contacts', dialectOffset),
+        zoom: await createIn('zoom', `/zoom/v2/contact_center/address_books/${bookId}/contacts`, dialectOffset + 10_000_000),
+        eightByEight: await createIn('8x8', `/8x8/api/v1/accounts/${accountId}/contacts`, dialectOffset + 20_000_000),
+      });
       console.log(`round ${round + 1}: lookup ${Math.round(lookups[round]!.ours.rps)} vs ${Math.round(lookups[round]!.ceiling.rps)} req/s; create ${Math.round(creates[round]!.ours.rps)} vs ${Math.round(creates[round]!.ceiling.rps)} req/s`);
     }
-    const lost = await countLostWrites(db.url, plan.contacts + creates.reduce((n, c) => n + c.ours.created, 0));
+    const dialectCreated = dialectCreates.reduce((n, d) => n + d.native.created + d.zoom.created + d.eightByEight.created, 0);
+    const lost = await countLostWrites(db.url, plan.contacts + creates.reduce((n, c) => n + c.ours.created, 0) + dialectCreated);
+    const dialectFailures = dialectCreates.reduce((n, d) => n + [d.native, d.zoom, d.eightByEight].reduce((m, r) => m + r.non2xx + r.errors, 0), 0);
 
     const search = await load(server.url, { paths: ['smi', 'joh', 'garc', 'mar', 'lee', '2000001', 'acme'].map((q) => `/v1/contacts?q=${q}&limit=50`) });
     const paging = await walkPages(server.url, key, plan.pages);
@@ -80,7 +91,9 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
       valueRow(engine, 'bulk load peak RSS MB', Math.round(rss), '', '< 400 MB'),
       valueRow(engine, 'search q= req/s; p99 ms', `${Math.round(search.rps)}; ${search.p99}`, '', ''),
       valueRow(engine, `paging ms: page 1 / page ${paging.lastPage}`, `${paging.first.toFixed(2)} / ${paging.last.toFixed(2)}`, '', 'same cost'),
-      valueRow(engine, 'dialect overhead', 'skipped: the dialects are not built yet', '', ''),
+      ratioRow(engine, 'Zoom create req/s vs native', dialectCreates.map((d) => d.zoom.rps), dialectCreates.map((d) => d.native.rps), ''),
+      ratioRow(engine, '8x8 create req/s vs native', dialectCreates.map((d) => d.eightByEight.rps), dialectCreates.map((d) => d.native.rps), '8x8 merges account-wide'),
+      valueRow(engine, 'dialect creates: 5xx+errors', dialectFailures, '', 'none'),
     );
   } finally {
     await ceiling?.stop();
@@ -100,12 +113,12 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
   }
 }
 
-async function prepareAccount(databaseUrl: string): Promise<{ key: string; bookId: string }> {
+async function prepareAccount(databaseUrl: string): Promise<{ key: string; bookId: string; accountId: string }> {
   const { store, handle } = await openStore({ databaseUrl });
   const { account, apiKey } = await createServices(store, { defaultRegion: 'US' }).accounts.createAccount('bench');
   const bookId = (await store.addressBooks.findDefault(account.id))!.id;
   await handle.close();
-  return { key: apiKey, bookId };
+  return { key: apiKey, bookId, accountId: account.id };
 }
 
 async function countLostWrites(databaseUrl: string, expected: number): Promise<number> {

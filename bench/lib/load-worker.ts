@@ -12,7 +12,11 @@ export interface LoadInput {
   paths?: string[];
   createPath?: string;
   createOffset?: number;
+  /** Which API's create body to send to `createPath` (default: native). */
+  createDialect?: CreateDialect;
 }
+
+export type CreateDialect = 'native' | 'zoom' | '8x8';
 
 export interface LoadResult {
   requests: number;
@@ -34,11 +38,23 @@ const request = input.createPath
       path: input.createPath,
       setupRequest: (req: any) => {
         const n = next++;
-        const body = { first_name: 'Load', last_name: `Test${n}`, phone_numbers: [{ number: `+1${nationalNumber(n, false, input.createOffset ?? 0)}`, type: 'mobile' }], emails: [{ address: `load.${n}@example.com` }] };
+        const body = createBody(input.createDialect ?? 'native', n, `+1${nationalNumber(n, false, input.createOffset ?? 0)}`, `load.${input.createOffset ?? 0}.${n}@example.com`);
         return { ...req, body: JSON.stringify(body) };
       },
     }
   : { method: 'GET' as const, setupRequest: (req: any) => ({ ...req, path: input.paths![next++ % input.paths!.length] }) };
+
+/** The same contact in each API's own create body. */
+function createBody(dialect: CreateDialect, n: number, phone: string, email: string): object {
+  switch (dialect) {
+    case 'zoom':
+      return { display_name: `Load Test${n}`, first_name: 'Load', last_name: `Test${n}`, phone_numbers: [phone], emails: [email] };
+    case '8x8':
+      return { firstName: 'Load', lastName: `Test${n}`, addresses: { msisdn: phone.slice(1), email } };
+    default:
+      return { first_name: 'Load', last_name: `Test${n}`, phone_numbers: [{ number: phone, type: 'mobile' }], emails: [{ address: email }] };
+  }
+}
 
 const result = await autocannon({ url: input.url, connections: input.connections, duration: input.seconds, headers, requests: [request] });
 const created = input.createPath ? result['2xx'] : 0;
