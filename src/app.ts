@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { Config } from './config.ts';
 import { createServices, type Services } from './core/services.ts';
 import { registerDialects } from './dialects/index.ts';
+import type { MountedDialect } from './dialects/mounted.ts';
 import type { Store } from './core/ports.ts';
 import { registerBearerAuth } from './http/auth.ts';
 import type { HttpContext } from './http/context.ts';
@@ -30,14 +31,21 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export type App = FastifyInstance & { services: Services };
 
 export async function buildApp(config: Config, deps: AppDependencies): Promise<App> {
+  let dialects: MountedDialect[] = [];
   const app = Fastify({
     logger: deps.logger === false ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     logController: new AccessLog({ requestIdLogLabel: 'request_id' }),
     // External ids of up to 200 characters travel in paths; leave room for URL encoding.
     routerOptions: { maxParamLength: 1000 },
-    // Router-level failures (bad percent-encoding, an over-long segment) are problems too.
-    frameworkErrors: (error, request, reply) => void sendProblem(reply.header('x-request-id', request.id), problemOf(error, request.id)),
+    // Router-level failures (bad percent-encoding, an over-long segment) are problems too, or,
+    // under a dialect's mount, that platform's error.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      const dialect = dialects.find((d) => request.url.startsWith(d.mount));
+      if (dialect) return void dialect.renderError(error, request, reply);
+      return void sendProblem(reply, problemOf(error, request.id));
+    },
     // A caller's request id is kept (so traces join up), anything else gets a fresh one.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -64,7 +72,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerServiceRoutes(context, { store: deps.store, metrics });
   registerContactRoutes(context);
   registerDirectoryRoutes(context);
-  await registerDialects(context);
+  dialects = await registerDialects(context);
   // Batch jobs run in the background: resume what stopped nodes left, and let running chunks finish on close.
   app.addHook('onReady', () => services.batchJobs.start());
   app.addHook('onClose', () => services.batchJobs.stop());

@@ -1,4 +1,5 @@
 import type { HttpContext } from '../http/context.ts';
+import type { MountedDialect } from './mounted.ts';
 import { registerApptotoDialect } from './apptoto/index.ts';
 import { registerEightByEightDialect } from './eightbyeight/index.ts';
 import { registerGenesysDialect } from './genesys/index.ts';
@@ -11,13 +12,15 @@ import { registerZoomDialect } from './zoom/index.ts';
  * Each registers as an encapsulated Fastify plugin under its mount, so its error and
  * not-found handlers answer in the platform's own format.
  */
-export async function registerDialects(context: HttpContext): Promise<void> {
-  const dialects: ((context: HttpContext) => Promise<void>)[] = [
+export async function registerDialects(context: HttpContext): Promise<MountedDialect[]> {
+  const dialects: ((context: HttpContext) => Promise<MountedDialect>)[] = [
     registerZoomDialect,
     registerGenesysDialect,
     registerEightByEightDialect,
     registerApptotoDialect,
     registerKoreaiDialect,
   ];
-  for (const register of dialects) await register(context);
+  const mounted: MountedDialect[] = [];
+  for (const register of dialects) mounted.push(await register(context));
+  return mounted;
 }

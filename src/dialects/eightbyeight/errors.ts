@@ -121,7 +121,7 @@ declare module 'fastify' {
 
 /** A failure's status as the route's declared responses allow it (see `eightByEight`). */
 export function declaredStatusFor(request: FastifyRequest, failure: EightByEightFailure): EightByEightFailure {
-  const declared = request.routeOptions.config.eightByEight;
+  const declared = request.routeOptions?.config?.eightByEight;
   if (declared && failure.status === 404) return { ...failure, status: declared.notFound };
   return failure;
 }

@@ -1,5 +1,7 @@
 import multipart from '@fastify/multipart';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpContext } from '../../http/context.ts';
+import type { MountedDialect } from '../mounted.ts';
 import { bearerTokenOf } from '../../http/auth.ts';
 import { CODE, declaredStatusFor, failureOf, sendFailure } from './errors.ts';
 import { registerBatchRoutes } from './batches.routes.ts';
@@ -24,7 +26,7 @@ function canonicalAccountId(id: string): string {
  * 8x8 Connect Contacts. `Authorization: Bearer <api key>` (the file's only scheme, and contactd's
  * own); the path's accountId must be the key's account. Every failure is an 8x8 error body.
  */
-export async function registerEightByEightDialect({ app, services }: HttpContext): Promise<void> {
+export async function registerEightByEightDialect({ app, services }: HttpContext): Promise<MountedDialect> {
   await app.register(async (scope) => {
     await scope.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 10_000 } });
 
@@ -46,11 +48,7 @@ export async function registerEightByEightDialect({ app, services }: HttpContext
       request.principal = principal;
     });
 
-    scope.setErrorHandler((error, request, reply) => {
-      const failure = declaredStatusFor(request, failureOf(error));
-      if (failure.status >= 500) request.log.error({ err: error }, 'request failed');
-      return sendFailure(reply, failure);
-    });
+    scope.setErrorHandler(renderError);
     scope.setNotFoundHandler((request, reply) =>
       sendFailure(reply, { status: 404, code: CODE.notFound, message: `No resource ${request.method} ${request.url.split('?')[0]}` }),
     );
@@ -59,4 +57,11 @@ export async function registerEightByEightDialect({ app, services }: HttpContext
     registerGroupRoutes(scope, services);
     registerBatchRoutes(scope, services);
   }, { prefix: EIGHT_BY_EIGHT_PREFIX });
+  return { mount: `${EIGHT_BY_EIGHT_PREFIX}/`, renderError };
+}
+
+function renderError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const failure = declaredStatusFor(request, failureOf(error));
+  if (failure.status >= 500) request.log.error({ err: error }, 'request failed');
+  return sendFailure(reply, failure);
 }

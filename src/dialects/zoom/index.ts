@@ -1,4 +1,6 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpContext } from '../../http/context.ts';
+import type { MountedDialect } from '../mounted.ts';
 import { bearerTokenOf } from '../../http/auth.ts';
 import { identifyCaller } from '../shared/credentials.ts';
 import { ZOOM, failureOf, sendFailure, type ErrorContext } from './errors.ts';
@@ -25,7 +27,7 @@ const ZOOM_SCOPE = { 'contacts:read': 'contact_center_contact:read:admin', 'cont
  * Zoom Contact Center address books. Zoom's scheme is an OAuth Bearer token; here the token is
  * an API key (`Authorization: Bearer <key>`). Every failure is `{"code", "message"}`.
  */
-export async function registerZoomDialect({ app, services }: HttpContext): Promise<void> {
+export async function registerZoomDialect({ app, services }: HttpContext): Promise<MountedDialect> {
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (request, reply) => {
       const needed = request.routeOptions.config.platformScope;
@@ -36,11 +38,7 @@ export async function registerZoomDialect({ app, services }: HttpContext): Promi
       request.principal = caller.principal!;
     });
 
-    scope.setErrorHandler((error, request, reply) => {
-      const failure = failureOf(error, request.routeOptions?.config?.zoomErrors);
-      if (failure.status >= 500) request.log.error({ err: error }, 'request failed');
-      return sendFailure(reply, failure);
-    });
+    scope.setErrorHandler(renderError);
     scope.setNotFoundHandler((request, reply) =>
       sendFailure(reply, { status: 404, code: ZOOM.notFound, message: `No such API: ${request.method} ${request.url.split('?')[0]}` }),
     );
@@ -50,4 +48,11 @@ export async function registerZoomDialect({ app, services }: HttpContext): Promi
     registerZoomContactRoutes(scope, services);
     registerZoomBatchRoutes(scope, services);
   }, { prefix: ZOOM_PREFIX });
+  return { mount: `${ZOOM_PREFIX}/`, renderError };
+}
+
+function renderError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const failure = failureOf(error, request.routeOptions?.config?.zoomErrors);
+  if (failure.status >= 500) request.log.error({ err: error }, 'request failed');
+  return sendFailure(reply, failure);
 }
