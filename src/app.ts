@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { Config } from './config.ts';
 import { createServices, type Services } from './core/services.ts';
 import { registerDialects } from './dialects/index.ts';
-import type { MountedDialect } from './dialects/mounted.ts';
+import type { MountedDialect } from './dialects/shared/mount.ts';
 import type { Store } from './core/ports.ts';
 import { registerBearerAuth } from './http/auth.ts';
 import type { HttpContext } from './http/context.ts';

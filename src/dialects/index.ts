@@ -1,5 +1,5 @@
 import type { HttpContext } from '../http/context.ts';
-import type { MountedDialect } from './mounted.ts';
+import type { MountedDialect } from './shared/mount.ts';
 import { registerApptotoDialect } from './apptoto/index.ts';
 import { registerEightByEightDialect } from './eightbyeight/index.ts';
 import { registerGenesysDialect } from './genesys/index.ts';

@@ -1,9 +1,8 @@
 import multipart from '@fastify/multipart';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpContext } from '../../http/context.ts';
-import type { MountedDialect } from '../mounted.ts';
+import { mountDialect, routeOf, type MountedDialect } from '../shared/mount.ts';
 import { bearerTokenOf } from '../../http/auth.ts';
-import { CODE, declaredStatusFor, failureOf, sendFailure } from './errors.ts';
+import { CODE, declaredStatusFor, failureOf, sendFailure, type EightByEightFailure } from './errors.ts';
 import { registerBatchRoutes } from './batches.routes.ts';
 import { registerContactRoutes } from './contacts.routes.ts';
 import { registerGroupRoutes } from './groups.routes.ts';
@@ -26,42 +25,32 @@ function canonicalAccountId(id: string): string {
  * 8x8 Connect Contacts. `Authorization: Bearer <api key>` (the file's only scheme, and contactd's
  * own); the path's accountId must be the key's account. Every failure is an 8x8 error body.
  */
-export async function registerEightByEightDialect({ app, services }: HttpContext): Promise<MountedDialect> {
-  await app.register(async (scope) => {
-    await scope.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 10_000 } });
-
-    scope.addHook('onRequest', async (request, reply) => {
-      const needed = request.routeOptions.config.platformScope;
-      if (!needed) return;
+export function registerEightByEightDialect({ app, services }: HttpContext): Promise<MountedDialect> {
+  return mountDialect<EightByEightFailure>(app, {
+    prefix: EIGHT_BY_EIGHT_PREFIX,
+    plugins: async (scope) => void (await scope.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 10_000 } })),
+    async authenticate(request, needed) {
       const secret = bearerTokenOf(request);
       const principal = secret === null ? undefined : await services.accounts.authenticate(secret);
-      if (!principal) return sendFailure(reply, { status: 401, code: CODE.notAuthenticated, message: 'Request was not authenticated properly' });
+      if (!principal) return { failure: { status: 401, code: CODE.notAuthenticated, message: 'Request was not authenticated properly' } };
       const refusal = request.routeOptions.config.eightByEight?.refusal ?? 400;
       const accountId = (request.params as { accountId?: string }).accountId ?? '';
       if (accountId.length < 32 || accountId.length > 36 || !ACCOUNT_ID.test(accountId)) {
-        return sendFailure(reply, { status: refusal, code: CODE.invalidParameter, message: 'Invalid parameter: accountId must be a GUID (32 to 36 characters)' });
+        return { failure: { status: refusal, code: CODE.invalidParameter, message: 'Invalid parameter: accountId must be a GUID (32 to 36 characters)' } };
       }
       if (canonicalAccountId(accountId) !== principal.accountId) {
-        return sendFailure(reply, { status: refusal, code: CODE.foreignAccount, message: 'Provided accountId doesn\'t belong to your account' });
+        return { failure: { status: refusal, code: CODE.foreignAccount, message: 'Provided accountId doesn\'t belong to your account' } };
       }
-      if (!principal.scopes.includes(needed)) return sendFailure(reply, { status: 403, code: CODE.forbidden, message: `Access forbidden: this API key lacks the ${needed} scope` });
-      request.principal = principal;
-    });
-
-    scope.setErrorHandler(renderError);
-    scope.setNotFoundHandler((request, reply) =>
-      sendFailure(reply, { status: 404, code: CODE.notFound, message: `No resource ${request.method} ${request.url.split('?')[0]}` }),
-    );
-
-    registerContactRoutes(scope, services);
-    registerGroupRoutes(scope, services);
-    registerBatchRoutes(scope, services);
-  }, { prefix: EIGHT_BY_EIGHT_PREFIX });
-  return { mount: `${EIGHT_BY_EIGHT_PREFIX}/`, renderError };
-}
-
-function renderError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const failure = declaredStatusFor(request, failureOf(error));
-  if (failure.status >= 500) request.log.error({ err: error }, 'request failed');
-  return sendFailure(reply, failure);
+      if (!principal.scopes.includes(needed)) return { failure: { status: 403, code: CODE.forbidden, message: `Access forbidden: this API key lacks the ${needed} scope` } };
+      return { principal };
+    },
+    failureOf: (error, request) => declaredStatusFor(request, failureOf(error)),
+    notFound: (request) => ({ status: 404, code: CODE.notFound, message: `No resource ${routeOf(request)}` }),
+    send: sendFailure,
+    routes(scope) {
+      registerContactRoutes(scope, services);
+      registerGroupRoutes(scope, services);
+      registerBatchRoutes(scope, services);
+    },
+  });
 }

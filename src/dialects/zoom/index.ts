@@ -1,6 +1,5 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpContext } from '../../http/context.ts';
-import type { MountedDialect } from '../mounted.ts';
+import { mountDialect, routeOf, type MountedDialect } from '../shared/mount.ts';
 import { bearerTokenOf } from '../../http/auth.ts';
 import { identifyCaller } from '../shared/credentials.ts';
 import { ZOOM, failureOf, sendFailure, type ErrorContext } from './errors.ts';
@@ -27,32 +26,23 @@ const ZOOM_SCOPE = { 'contacts:read': 'contact_center_contact:read:admin', 'cont
  * Zoom Contact Center address books. Zoom's scheme is an OAuth Bearer token; here the token is
  * an API key (`Authorization: Bearer <key>`). Every failure is `{"code", "message"}`.
  */
-export async function registerZoomDialect({ app, services }: HttpContext): Promise<MountedDialect> {
-  await app.register(async (scope) => {
-    scope.addHook('onRequest', async (request, reply) => {
-      const needed = request.routeOptions.config.platformScope;
-      if (!needed) return;
+export function registerZoomDialect({ app, services }: HttpContext): Promise<MountedDialect> {
+  return mountDialect(app, {
+    prefix: ZOOM_PREFIX,
+    async authenticate(request, needed) {
       const caller = await identifyCaller(services.accounts, bearerTokenOf(request), needed);
-      if (caller.refusal?.status === 401) return sendFailure(reply, { status: 401, code: ZOOM.invalidToken, message: 'Invalid access token.' });
-      if (caller.refusal) return sendFailure(reply, { status: 403, code: ZOOM.missingScope, message: `Invalid access token, does not contain scopes:[${ZOOM_SCOPE[needed]}].` });
-      request.principal = caller.principal!;
-    });
-
-    scope.setErrorHandler(renderError);
-    scope.setNotFoundHandler((request, reply) =>
-      sendFailure(reply, { status: 404, code: ZOOM.notFound, message: `No such API: ${request.method} ${request.url.split('?')[0]}` }),
-    );
-
-    registerZoomUnitRoutes(scope, services);
-    registerZoomFieldRoutes(scope, services);
-    registerZoomContactRoutes(scope, services);
-    registerZoomBatchRoutes(scope, services);
-  }, { prefix: ZOOM_PREFIX });
-  return { mount: `${ZOOM_PREFIX}/`, renderError };
-}
-
-function renderError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const failure = failureOf(error, request.routeOptions?.config?.zoomErrors);
-  if (failure.status >= 500) request.log.error({ err: error }, 'request failed');
-  return sendFailure(reply, failure);
+      if (caller.principal) return { principal: caller.principal };
+      if (caller.refusal.status === 401) return { failure: { status: 401, code: ZOOM.invalidToken, message: 'Invalid access token.' } };
+      return { failure: { status: 403, code: ZOOM.missingScope, message: `Invalid access token, does not contain scopes:[${ZOOM_SCOPE[needed]}].` } };
+    },
+    failureOf: (error, request) => failureOf(error, request.routeOptions?.config?.zoomErrors),
+    notFound: (request) => ({ status: 404, code: ZOOM.notFound, message: `No such API: ${routeOf(request)}` }),
+    send: sendFailure,
+    routes(scope) {
+      registerZoomUnitRoutes(scope, services);
+      registerZoomFieldRoutes(scope, services);
+      registerZoomContactRoutes(scope, services);
+      registerZoomBatchRoutes(scope, services);
+    },
+  });
 }
