@@ -6,6 +6,9 @@ import { Type, type TSchema } from 'typebox';
  * under the "8x8 Connect" tag.
  */
 
+/** The largest page index whose first row is still an exact integer at the largest page. */
+const MAX_PAGE_INDEX = Math.floor(Number.MAX_SAFE_INTEGER / 500);
+
 export const tags = ['8x8 Connect'];
 export const security: Record<string, string[]>[] = [{ bearer: [] }];
 
@@ -99,7 +102,7 @@ export const GroupList = listOf(Group);
 
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 20, description: 'Items per page.' })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Page offset (Decision: the page index from 0; offset 1 with limit 10 is items 11 to 20).' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE_INDEX, default: 0, description: 'Page offset (Decision: the page index from 0; offset 1 with limit 10 is items 11 to 20).' })),
 };
 export const ContactQuery = Type.Object({
   ...PageQuery,

@@ -21,16 +21,19 @@ export function coreTypeOf(wire: string): ContactType {
 export function toGwsContact(contact: Contact): GwsContact {
   const phone = contact.phone_numbers.find((p) => p.is_primary) ?? contact.phone_numbers[0];
   const email = contact.emails.find((e) => e.is_primary) ?? contact.emails[0];
-  // GWS: "name" is the user name of a User, the name of a Queue or Custom contact.
-  const name = contact.type === 'user' ? (contact.user_name ?? contact.display_name) : contact.display_name;
+  // GWS: "name ... could be the name of a queue or the first name/last name of a user".
+  const name = contact.display_name;
   const wire: GwsContact = { id: contact.id, type: WIRE_TYPE[contact.type], phoneNumbers: [], path: `/contacts/${contact.id}` };
   if (name !== null) wire.name = name;
   if (phone) wire.phoneNumber = phone.number;
   wire.phoneNumbers = contact.phone_numbers.map((p) => ({ phoneNumber: p.number, description: p.label ?? p.type }));
   if (email) wire.emailAddress = email.address;
-  for (const [key, field] of USER_ATTRIBUTES) {
-    const value = contact[field];
-    if (value !== null) wire[key] = value;
+  // "The presence or absence of each attribute is determined by resource type": these are User's.
+  if (contact.type === 'user') {
+    for (const [key, field] of USER_ATTRIBUTES) {
+      const value = contact[field];
+      if (value !== null) wire[key] = value;
+    }
   }
   return wire;
 }
@@ -82,6 +85,11 @@ export function matchQueryOf(query: Static<typeof ListQuery>): ContactMatchQuery
   const match: ContactMatchQuery = { textEquals };
   if (query.id?.trim()) match.ids = [query.id.trim()];
   if (query.type?.trim()) match.type = coreTypeOf(query.type);
+  // Only Users have user attributes: filtering on one keeps Users alone.
+  if (USER_ATTRIBUTES.some(([key]) => query[key]?.trim())) {
+    if (match.type !== undefined && match.type !== 'user') match.ids = [];
+    match.type = 'user';
+  }
   if (query.emailAddress?.trim()) match.email = query.emailAddress.trim();
   const phones = listOf(query.phoneNumber);
   if (phones.length > 0) match.phonesAnyOf = phones;

@@ -76,7 +76,7 @@ export const BulkDeleteBody = Type.Object(
 
 export const ListQuery = Type.Object(
   {
-    skip: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Number of records to skip before starting to return results.' })),
+    skip: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'Number of records to skip before starting to return results.' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: `Maximum number of records returned (1 to ${MAX_LIMIT}).` })),
   },
   { additionalProperties: true },

@@ -64,10 +64,10 @@ for (const engine of engines) {
       for (const id of [custom.body.id, user.id, queue.id, inOtherBook.id]) assert.ok(byId.has(id), `lists ${id}`);
       assert.equal(res.body.totalCount, res.body.contacts.length);
 
-      // User attributes: name is the user name; userName, firstName, lastName, employeeId (GET, User).
+      // "name ... could be ... the first name/last name of a user"; userName, firstName, lastName, employeeId: "GET User".
       const wireUser = byId.get(user.id) as Record<string, unknown>;
       assert.equal(wireUser.type, 'User');
-      assert.equal(wireUser.name, 'joej');
+      assert.equal(wireUser.name, 'Joe Johnson');
       assert.equal(wireUser.userName, 'joej');
       assert.equal(wireUser.firstName, 'Joe');
       assert.equal(wireUser.lastName, 'Johnson');
@@ -75,6 +75,10 @@ for (const engine of engines) {
       assert.equal(wireUser.emailAddress, 'joej@example.com');
       assert.equal((byId.get(queue.id) as Record<string, unknown>).type, 'Queue');
       assert.equal((byId.get(queue.id) as Record<string, unknown>).name, 'Support Queue');
+      // "The presence or absence of each attribute is determined by resource type": User attributes only on Users.
+      for (const id of [custom.body.id, queue.id, inOtherBook.id]) {
+        for (const attribute of ['userName', 'firstName', 'lastName', 'employeeId']) assert.equal((byId.get(id) as Record<string, unknown>)[attribute], undefined, `${attribute} on ${id}`);
+      }
     });
 
     test('another account\'s contacts are not listed', async () => {

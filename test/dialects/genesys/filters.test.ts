@@ -37,6 +37,16 @@ for (const engine of engines) {
       assert.deepEqual(await ids(`firstName=Joe&lastName=Johnson&userName=joej${t}`), [joe.id]);
     });
 
+    test('spec: userName, firstName, lastName, employeeId are attributes of Users only, so filtering on one keeps Users alone', async () => {
+      const t = tag();
+      const joe = await user({ first_name: 'Joe', last_name: `Only${t}`, user_name: `ou${t}` });
+      const custom = await api.createContact({ first_name: 'Joe', last_name: `Only${t}`, phone_numbers: [{ number: uniquePhone() }] });
+      assert.deepEqual(await ids(`lastName=Only${t}`), [joe.id]);
+      assert.deepEqual(await ids(`lastName=Only${t}&type=Custom`), []);
+      assert.deepEqual(await ids(`lastName=Only${t}&type=user`), [joe.id]);
+      assert.notEqual(custom.id, joe.id);
+    });
+
     test('attribute filters are exact matches that ignore case, not substrings', async () => {
       const t = tag();
       const joe = await user({ first_name: 'Joe', last_name: `Johnson${t}`, user_name: `JoeJ${t}`, employee_id: `EMP-${t}` });
