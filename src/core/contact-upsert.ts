@@ -41,8 +41,8 @@ export interface UpsertPolicy extends WritePolicy {
   mode: 'create' | 'upsert';
   /** A new contact must name its address book; else it goes into the account's default book. */
   bookRequiredToCreate?: boolean;
-  /** A new contact must have a name (display, first or last). */
-  nameRequiredToCreate?: boolean;
+  /** A contact created or changed must have a name (display, first or last): a change cannot clear it. */
+  nameRequired?: boolean;
 }
 
 export type UpsertResult = { contact: Contact; created: boolean };
@@ -115,7 +115,7 @@ async function createIn(scope: WriteScope, request: UpsertRequest, policy: Upser
     emails: [...(request.input.emails ?? []), ...(request.add?.emails ?? [])],
   };
   const state = await scope.buildState(input);
-  if (policy.nameRequiredToCreate && state.display_name === null) throw invalidField('display_name', 'a new contact needs a name (or a first or last name)');
+  if (policy.nameRequired && state.display_name === null) throw invalidField('display_name', 'a new contact needs a name (or a first or last name)');
   const { contact, outcome } = await createWithRule(scope, state, { policy: book.duplicate_policy, scope: 'book' }, book);
   return { contact, created: outcome === 'created' };
 }
@@ -138,6 +138,7 @@ async function changeIn(scope: WriteScope, seen: Contact, request: UpsertRequest
   if (customFields !== undefined) input.custom_fields = customFields ?? {};
   appendTo(input, request.add);
   const state = await scope.buildState(input);
+  if (policy.nameRequired && state.display_name === null) throw invalidField('display_name', 'a contact needs a name (or a first or last name); it cannot be cleared');
   await rejectDuplicatesOnChange(scope, current, state);
   return { contact: await saveChanged(scope.tx, current, state), created: false };
 }

@@ -9,7 +9,7 @@ import { engines } from '../support/engines.ts';
 import { startApi, uniquePhone, type TestApi } from '../support/api.ts';
 
 const PUT: UpsertPolicy = { mode: 'upsert', writableTypes: ['custom'] };
-const POST: UpsertPolicy = { mode: 'create', bookRequiredToCreate: true, nameRequiredToCreate: true, writableTypes: ['custom'] };
+const POST: UpsertPolicy = { mode: 'create', bookRequiredToCreate: true, nameRequired: true, writableTypes: ['custom'] };
 const failsWith = (code: string, path?: string) => (e: unknown) =>
   e instanceof DomainError && e.code === code && (path === undefined || e.fieldErrors.some((f) => f.path === path));
 

@@ -1,5 +1,5 @@
 import type { BookRef, ContactKey, UpsertRequest } from '../../core/contact-upsert.ts';
-import { FieldErrors } from '../../core/errors.ts';
+import { FieldErrors, validationError } from '../../core/errors.ts';
 import type { AddressBook, Contact, EmailInput, PhoneInput } from '../../core/types.ts';
 import { wireFieldOf } from './errors.ts';
 import { BOOK_TYPE, EMAIL_TYPES, PHONE_TYPES, type ApptotoContact, type CreateItem, type PutItem } from './schemas.ts';
@@ -14,6 +14,12 @@ export interface MappedItem {
 
 /** A POST item: always a new contact; `external_id` is set on it. */
 export function createRequestOf(item: CreateItem): MappedItem {
+  // The create table marks name, first_name and last_name "(Required)": "either name" or "first_name and last_name".
+  if (item.name === undefined) {
+    const missing = (['first_name', 'last_name'] as const).filter((f) => (item[f] ?? '').trim() === '');
+    if (missing.length === 2) throw validationError([{ path: 'name', message: 'is required (or first_name and last_name)' }]);
+    if (missing.length > 0) throw validationError(missing.map((path) => ({ path, message: 'is required unless name is given' })));
+  }
   return requestOf(item, undefined, item.external_id);
 }
 

@@ -17,8 +17,8 @@ const write = { platformScope: 'contacts:write' as const };
  * held is refused), needs a book and a name; a PUT creates or changes. Apptoto contacts are custom
  * contacts: directory users and queues stay read-only here, whatever the key.
  */
-const POST_RULES: UpsertPolicy = { mode: 'create', bookRequiredToCreate: true, nameRequiredToCreate: true, writableTypes: ['custom'] };
-const PUT_RULES: UpsertPolicy = { mode: 'upsert', bookRequiredToCreate: true, nameRequiredToCreate: true, writableTypes: ['custom'] };
+const POST_RULES: UpsertPolicy = { mode: 'create', bookRequiredToCreate: true, nameRequired: true, writableTypes: ['custom'] };
+const PUT_RULES: UpsertPolicy = { mode: 'upsert', bookRequiredToCreate: true, nameRequired: true, writableTypes: ['custom'] };
 
 /** POST/PUT/GET /contacts and GET /address_books of Apptoto's API v1. */
 export function registerApptotoRoutes(scope: FastifyInstance, services: Services): void {

@@ -90,13 +90,16 @@ for (const engine of engines) {
           { address_book: name, name: 'Ludwig van Beethoven', first_name: 'Ignored', last_name: 'Ignored' },
           { address_book: name, name: 'Cher' },
           { address_book: name, phone: uniquePhone() },
+          { address_book: name, first_name: 'Solo', phone: uniquePhone() },
         ],
       });
-      const [split, precedence, single, nameless] = res.body.contacts;
+      const [split, precedence, single, nameless, firstOnly] = res.body.contacts;
       assert.deepEqual([split.name, split.first_name, split.last_name], ['Jane Doe', 'Jane', 'Doe']);
       assert.deepEqual([precedence.name, precedence.first_name, precedence.last_name], ['Ludwig van Beethoven', 'Ludwig', 'van Beethoven']);
       assert.deepEqual([single.name, single.first_name, single.last_name], ['Cher', 'Cher', null]);
       assertItemFailure(nameless, 400, 'validation_failed', 'name', 'name is (Required)');
+      // Without name, first_name and last_name are both "(Required)".
+      assertItemFailure(firstOnly, 400, 'validation_failed', 'last_name', 'last_name is (Required) without name');
     });
 
     test('spec: phone_numbers (number, is_mobile, type, is_primary) and email_addresses (address, type, is_primary)', async () => {
