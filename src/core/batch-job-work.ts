@@ -63,7 +63,8 @@ export async function runItem(ctx: WorkContext, kind: BatchKind, payload: BatchP
     case 'create_contacts': {
       const it = item as CreateContactItem;
       if ('error' in it) return failed(it.error.code, it.error.message);
-      const options = payload.duplicateRule ? { duplicateRule: payload.duplicateRule as DuplicateRule } : {};
+      // Jobs' rows carry free-form attributes (8x8 customAttributes): their keys become string fields.
+      const options = { freeFormCustomFields: true, ...(payload.duplicateRule ? { duplicateRule: payload.duplicateRule as DuplicateRule } : {}) };
       const { contact, outcome } = await ctx.contacts.create(ctx.actor, it.input, options);
       return { status: outcome === 'merged' ? 'merged' : 'succeeded', ref: contact.id, ref_seq: contact.seq, code: null, message: null };
     }

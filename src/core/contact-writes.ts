@@ -1,5 +1,6 @@
 import { buildContactState, stateOf, type ContactState } from './contact-state.ts';
 import { addressKeysOf, indexEntriesOf } from './contact-index.ts';
+import { defineStringFieldsIn } from './custom-field.service.ts';
 import { DomainError, invalidField } from './errors.ts';
 import { newId, nowIso } from './clock.ts';
 import { mergeStates } from './merge.ts';
@@ -11,6 +12,11 @@ export interface DuplicateRule {
   policy: DuplicatePolicy;
   /** `book`: only contacts of the same address book count; `account`: any of the account's. */
   scope: 'book' | 'account';
+  /**
+   * A merge whose data brings an external id other than the target's: `refuse` (the default) is a
+   * 409, `keepExisting` merges and keeps the target's (8x8: the existing contact's values stay).
+   */
+  externalIdConflict?: 'refuse' | 'keepExisting';
 }
 
 export type CreateOutcome = 'created' | 'merged';
@@ -29,6 +35,8 @@ export class WriteScope {
     readonly tx: Store,
     readonly actor: Principal,
     private readonly region: string,
+    /** Custom values of keys the account has not defined define them as `string` fields (8x8). */
+    private readonly freeFormCustomFields = false,
   ) {}
 
   get accountId(): string {
@@ -50,7 +58,14 @@ export class WriteScope {
   /** Validates a complete input against the account's custom fields and groups. */
   async buildState(input: ContactInput & { address_book_id: string }): Promise<ContactState> {
     this.customFields ??= new Map((await this.tx.customFields.listAll(this.accountId)).map((f) => [f.key, f]));
-    const state = buildContactState(input, { region: this.region, customFields: this.customFields });
+    let customFields = this.customFields;
+    const undefinedKeys = Object.entries(input.custom_fields ?? {}).filter(([key, value]) => value !== null && !customFields.has(key)).map(([key]) => key);
+    if (this.freeFormCustomFields && undefinedKeys.length > 0) {
+      // Not cached: a savepoint that fails undoes these definitions, and the next item must not count on them.
+      customFields = new Map(customFields);
+      for (const field of await defineStringFieldsIn(this.tx, this.accountId, undefinedKeys)) customFields.set(field.key, field);
+    }
+    const state = buildContactState(input, { region: this.region, customFields });
     const unchecked = state.group_ids.filter((g) => !this.groupIds.has(g));
     if (unchecked.length > 0) {
       const groups = await this.tx.groups.findMany(this.accountId, unchecked);
@@ -80,7 +95,8 @@ export async function createWithRule(scope: WriteScope, state: ContactState, rul
       await tx.lock(`contact:${existing[0]!.id}`);
       const target = await findOrThrow(tx, accountId, existing[0]!.id);
       // The new data's external id joins the target when it has none; it cannot hold two.
-      if (state.external_id !== null && target.external_id !== null && state.external_id !== target.external_id) throw duplicateError(target);
+      const conflict = state.external_id !== null && target.external_id !== null && state.external_id !== target.external_id;
+      if (conflict && rule.externalIdConflict !== 'keepExisting') throw duplicateError(target);
       const merged = mergeStates(stateOf(target), state);
       merged.external_id = target.external_id ?? state.external_id;
       return { contact: await saveChanged(tx, target, merged), outcome: 'merged' };

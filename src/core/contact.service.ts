@@ -31,6 +31,8 @@ export interface CreateOptions {
   writableTypes?: readonly ContactType[];
   /** What the new contact must hold (see ContactRequirements). */
   requires?: ContactRequirements;
+  /** Custom values of undefined keys define them as `string` fields, in the write's transaction (8x8). */
+  freeFormCustomFields?: boolean;
 }
 
 /** One item of a batch: the contact and how it was stored, or why it was not. */
@@ -67,7 +69,7 @@ export class ContactService {
   constructor(private readonly deps: ContactServiceDeps) {}
 
   async create(actor: Principal, input: ContactInput, options: CreateOptions = {}): Promise<{ contact: Contact; outcome: CreateOutcome }> {
-    return this.deps.store.transaction((tx) => this.createIn(this.scope(tx, actor), input, options));
+    return this.deps.store.transaction((tx) => this.createIn(this.scope(tx, actor, options.freeFormCustomFields), input, options));
   }
 
   /**
@@ -80,7 +82,7 @@ export class ContactService {
     const outcomes: BatchOutcome[] = new Array(items.length);
     for (let start = 0; start < items.length; start += BATCH_CHUNK) {
       await this.deps.store.transaction(async (tx) => {
-        const scope = this.scope(tx, actor);
+        const scope = this.scope(tx, actor, options.freeFormCustomFields);
         const plain: { slot: number; contact: Omit<Contact, 'seq'> }[] = [];
         // Inserting the plain items before each ruled one keeps the batch's order in the book.
         const insertPlain = async () => {
@@ -124,7 +126,7 @@ export class ContactService {
   /** JSON merge patch; `ifMatch` is the version the caller last saw (412 when stale). */
   async patch(actor: Principal, id: string, patch: ContactInput, ifMatch?: number, policy: WritePolicy = {}): Promise<Contact> {
     return this.deps.store.transaction(async (tx) => {
-      const scope = this.scope(tx, actor);
+      const scope = this.scope(tx, actor, policy.freeFormCustomFields);
       const seen = await findOrThrow(tx, actor.accountId, id);
       const current = await lockForChange(tx, seen, patch.address_book_id ?? seen.address_book_id);
       assertVersion(current, ifMatch);
@@ -318,8 +320,8 @@ export class ContactService {
     });
   }
 
-  private scope(tx: Store, actor: Principal): WriteScope {
-    return new WriteScope(tx, actor, this.deps.defaultRegion);
+  private scope(tx: Store, actor: Principal, freeFormCustomFields = false): WriteScope {
+    return new WriteScope(tx, actor, this.deps.defaultRegion, freeFormCustomFields);
   }
 
   private async createIn(scope: WriteScope, input: ContactInput, options: CreateOptions): Promise<{ contact: Contact; outcome: CreateOutcome }> {

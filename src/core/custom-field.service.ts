@@ -119,23 +119,6 @@ export class CustomFieldService {
     await this.store.customFields.delete(actor.accountId, key);
   }
 
-  /**
-   * Defines every key not yet defined as a `string` field, for platforms whose contacts carry
-   * free-form attributes (8x8 `customAttributes`). Racing callers define each key once.
-   */
-  async ensureStringFields(actor: Principal, keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    const known = new Set((await this.store.customFields.listAll(actor.accountId)).map((f) => f.key));
-    const missing = [...new Set(keys)].filter((k) => !known.has(k));
-    if (missing.length === 0) return;
-    await this.store.transaction(async (tx) => {
-      for (const key of missing.sort()) {
-        await tx.lock(`custom-field:${actor.accountId}:${key}`);
-        if (await tx.customFields.findByKey(actor.accountId, key)) continue;
-        await this.insert(tx, actor, { key, data_type: 'string' });
-      }
-    });
-  }
   private async insert(tx: Store, actor: Principal, input: CustomFieldInput): Promise<CustomField> {
     const now = nowIso();
     const field: Omit<CustomField, 'seq'> = {
@@ -192,4 +175,27 @@ function checkOptions(type: CustomFieldType, options: string[] | null): void {
   if (type === 'pick_list' && (options === null || options.length === 0)) errors.add('options', 'a pick_list needs at least one option');
   if (type !== 'pick_list' && options !== null && options.length > 0) errors.add('options', 'only a pick_list takes options');
   errors.throwIfAny();
+}
+
+/**
+ * Inside a write's transaction: defines each key the account has not defined as a `string`
+ * field, for platforms whose contacts carry free-form attributes (8x8 `customAttributes`). Racing
+ * writers define each key once; a write that fails undoes the fields it defined.
+ */
+export async function defineStringFieldsIn(tx: Store, accountId: string, keys: string[]): Promise<CustomField[]> {
+  const defined: CustomField[] = [];
+  for (const key of [...new Set(keys)].sort()) {
+    await tx.lock(`custom-field:${accountId}:${key}`);
+    const found = await tx.customFields.findByKey(accountId, key);
+    if (found) {
+      defined.push(found);
+      continue;
+    }
+    const now = nowIso();
+    defined.push(await tx.customFields.insert({
+      id: newId(), account_id: accountId, key, label: null, name: key, data_type: 'string', group: null, options: null,
+      description: null, default_value: null, address_book_ids: [], flags: {}, created_at: now, updated_at: now,
+    }));
+  }
+  return defined;
 }

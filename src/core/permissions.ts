@@ -14,6 +14,8 @@ export function assertMayWriteType(actor: Principal, type: string): void {
  * only `custom` contacts; its users and queues are read-only). Absent: every type, as the key allows.
  */
 export interface WritePolicy {
+  /** Custom values of undefined keys define them as `string` fields, in the write's transaction (8x8). */
+  freeFormCustomFields?: boolean;
   writableTypes?: readonly ContactType[];
   /** Only contacts of this address book may be written (Kore.ai: a stream's contacts); any other is not found. */
   addressBookId?: string;

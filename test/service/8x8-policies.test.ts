@@ -75,11 +75,19 @@ for (const engine of engines) {
       assert.equal((await api.app.services.blockList.blockPhone(owner, uniquePhone())).group.id, own.id);
     });
 
-    test('free-form attributes: racing callers define each key once, as a string field', async () => {
+    test('free-form attributes: racing writers define each key once, as a string field; a refused write defines none', async () => {
       const keys = [`Dept${uniquePhone().slice(-6)}`, `Pos${uniquePhone().slice(-6)}`];
-      await Promise.all(Array.from({ length: 4 }, () => api.app.services.customFields.ensureStringFields(admin, keys)));
-      const fields = (await api.app.services.customFields.list(admin)).filter((f) => keys.includes(f.key));
+      const values = Object.fromEntries(keys.map((k) => [k, 'x']));
+      const { contacts, customFields } = api.app.services;
+      await Promise.all(Array.from({ length: 4 }, () => contacts.create(admin, { first_name: 'Free', phone_numbers: [{ number: uniquePhone() }], custom_fields: values }, { freeFormCustomFields: true })));
+      const fields = (await customFields.list(admin)).filter((f) => keys.includes(f.key));
       assert.deepEqual(fields.map((f) => [f.key, f.data_type]).sort(), keys.map((k) => [k, 'string']).sort());
+
+      const refusedKey = `Refused${uniquePhone().slice(-6)}`;
+      await assert.rejects(contacts.create(admin, { first_name: 'Bad', phone_numbers: [{ number: 'not a phone' }], custom_fields: { [refusedKey]: 'x' } }, { freeFormCustomFields: true }), coded('validation_failed'));
+      assert.equal((await customFields.list(admin)).some((f) => f.key === refusedKey), false, 'the refused write left no field behind');
+      // Without the option an undefined key is refused, as the native API does.
+      await assert.rejects(contacts.create(admin, { first_name: 'Strict', custom_fields: { [`Strict${uniquePhone().slice(-6)}`]: 'x' } }), coded('validation_failed'));
     });
 
     const jobOf = (owner: string, heartbeat: string | null, items: unknown[] = []): Omit<BatchJob, 'seq'> => ({

@@ -9,6 +9,7 @@ import { BatchJob, BatchList, BatchListQuery, DeleteContactsBody, DeleteGroupsBo
 import { createItemOf, csvRecords } from './csv.ts';
 import { CODE, EightByEightError, MSISDN_MESSAGE, codeOf, messageOf } from './errors.ts';
 import { CORE_KIND, msisdnToE164, toWireJob } from './mapping.ts';
+import { MERGE_ACROSS_ACCOUNT } from './rules.ts';
 import { pageFields, pageOf, routeConfig } from './present.ts';
 
 const ACCOUNT = '/api/v1/accounts/:accountId';
@@ -70,9 +71,8 @@ export function registerBatchRoutes(scope: FastifyInstance, services: Services):
       throw error;
     }
     const items = records.map((record) => createItemOf(record, groupIds));
-    await services.customFields.ensureStringFields(request.principal, items.flatMap((i) => ('input' in i ? Object.keys(i.input.custom_fields ?? {}) : [])));
     reply.status(202);
-    return submit(request, { kind: 'create_contacts', items, duplicateRule: { policy: 'merge', scope: 'account' }, meta: { fileName: file.name, groupCount: groupIds.length } });
+    return submit(request, { kind: 'create_contacts', items, duplicateRule: MERGE_ACROSS_ACCOUNT, meta: { fileName: file.name, groupCount: groupIds.length } });
   });
 
   scope.post(`${ACCOUNT}/contacts/batches/deleteContacts`, {

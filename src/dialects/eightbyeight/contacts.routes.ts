@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
-import type { DuplicateRule } from '../../core/contact.service.ts';
+import { MERGE_ACROSS_ACCOUNT } from './rules.ts';
 import type { Services } from '../../core/services.ts';
 import type { Principal } from '../../core/types.ts';
 import { errors } from './batch.schemas.ts';
@@ -10,8 +10,6 @@ import { contactPatchOf } from './patch.ts';
 import { integerId, pageFields, pageOf, presentContacts, routeConfig } from './present.ts';
 import { AccountParams, Contact, ContactList, ContactParams, ContactQuery, CreateContactBody, MSISDN_PATTERN, MsisdnParams, PatchBody, security, tags } from './schemas.ts';
 
-/** 8x8's create rule (README): one existing contact of the account sharing an address absorbs the new data; several are a 409. */
-const MERGE_ACROSS_ACCOUNT: DuplicateRule = { policy: 'merge', scope: 'account' };
 const MSISDN = new RegExp(MSISDN_PATTERN);
 const BASE = '/api/v1/accounts/:accountId/contacts';
 
@@ -72,8 +70,7 @@ export function registerContactRoutes(scope: FastifyInstance, services: Services
   }, async (request, reply) => {
     const body = request.body as CreateBody;
     const input = createInputOf(body, await groupIdsOf(request.principal, (body.groups ?? []).map((g) => g.id)));
-    await services.customFields.ensureStringFields(request.principal, Object.keys(body.customAttributes ?? {}));
-    const { contact, outcome } = await contacts.create(request.principal, input, { duplicateRule: MERGE_ACROSS_ACCOUNT, writableTypes: ['custom'] });
+    const { contact, outcome } = await contacts.create(request.principal, input, { duplicateRule: MERGE_ACROSS_ACCOUNT, writableTypes: ['custom'], freeFormCustomFields: true });
     reply.status(outcome === 'merged' ? 200 : 201);
     return (await presentContacts(services, request.principal, [contact]))[0];
   });
@@ -129,8 +126,7 @@ export function registerContactRoutes(scope: FastifyInstance, services: Services
     const seqs = new Map((await groups.withMemberCounts(actor, contact.group_ids)).map((g) => [g.group.id, g.group.seq]));
     const { input, groupSeqs } = contactPatchOf(contact, wire!.addresses as Record<string, string>, seqs, request.body as Static<typeof PatchBody>);
     if (groupSeqs !== undefined) input.group_ids = await groupIdsOf(actor, groupSeqs);
-    await services.customFields.ensureStringFields(actor, Object.keys(input.custom_fields ?? {}).filter((k) => input.custom_fields![k] !== null));
-    const changed = await contacts.patch(actor, contact.id, input, undefined, { writableTypes: ['custom'] });
+    const changed = await contacts.patch(actor, contact.id, input, undefined, { writableTypes: ['custom'], freeFormCustomFields: true });
     return (await presentContacts(services, actor, [changed]))[0];
   });
 

@@ -21,6 +21,33 @@ for (const engine of engines) {
     /** The contact as the native API stores it, found by its phone number. */
     const native = async (digits: string) => (await api.call('GET', `/v1/contacts?phone=%2B${digits}`)).body.data;
 
+    test('README: "If one existing contact shares any given address, the data is merged into it" — messaging addresses (lineId, facebookUserId, ...) count as addresses too', async () => {
+      const line = `line-${msisdn()}`;
+      const first = await call('POST', '/contacts', { firstName: 'Line', addresses: { lineId: line } });
+      assert.equal(first.status, 201, JSON.stringify(first.body));
+      const again = await call('POST', '/contacts', { lastName: 'Again', addresses: { lineId: line } });
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      assert.equal(again.body.id, first.body.id);
+      assert.equal(again.body.lastName, 'Again');
+      // Two contacts, one by phone and one by messaging handle: several share the addresses, 409.
+      const number = msisdn();
+      await call('POST', '/contacts', { firstName: 'Phone', addresses: { msisdn: number } });
+      assertError(await call('POST', '/contacts', { addresses: { msisdn: number, lineId: line } }), 409, 5001);
+      // The spec's query: "Can be name or one of addresses (email, phone number, etc)".
+      const found = await call('GET', `/contacts?query=${encodeURIComponent(line)}`);
+      assert.deepEqual(found.body.items.map((c: { id: number }) => c.id), [first.body.id]);
+    });
+
+    test('README: one existing contact sharing an address absorbs the data even when it brings another externalId (the existing one stays)', async () => {
+      const number = msisdn();
+      const existing = await call('POST', '/contacts', { externalId: `ext-${number}`, addresses: { msisdn: number } });
+      const merged = await call('POST', '/contacts', { externalId: `other-${number}`, firstName: 'Merged', addresses: { msisdn: number } });
+      assert.equal(merged.status, 200, JSON.stringify(merged.body));
+      assert.equal(merged.body.id, existing.body.id);
+      assert.equal(merged.body.externalId, `ext-${number}`);
+      assert.equal(merged.body.firstName, 'Merged');
+    });
+
     test('lead benchmark body {"firstName","lastName","addresses":{"msisdn","email"}}: 201 Created, integer id, msisdn returned without the plus; stored in the default book', async () => {
       const number = msisdn();
       const res = await call('POST', '/contacts', { firstName: 'Jane', lastName: 'Doe', addresses: { msisdn: number, email: `${number}@example.com` } });
