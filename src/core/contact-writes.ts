@@ -7,7 +7,7 @@ import { mergeStates } from './merge.ts';
 import type { Store } from './ports.ts';
 import type { AddressBook, Contact, ContactInput, CustomField, DuplicatePolicy, Principal } from './types.ts';
 
-/** How a create treats an existing contact sharing a phone or email. */
+/** How a create treats an existing contact sharing a phone, email or messaging handle. */
 export interface DuplicateRule {
   policy: DuplicatePolicy;
   /** `book`: only contacts of the same address book count; `account`: any of the account's. */
@@ -78,7 +78,7 @@ export class WriteScope {
 }
 
 /**
- * Inserts a new contact under a duplicate rule: in a `reject` scope a shared phone or email is a
+ * Inserts a new contact under a duplicate rule: in a `reject` scope a shared phone, email or handle is a
  * 409; in a `merge` scope the new data folds into the one contact holding it (several: 409).
  */
 export async function createWithRule(scope: WriteScope, state: ContactState, rule: DuplicateRule, book: AddressBook): Promise<{ contact: Contact; outcome: CreateOutcome }> {
@@ -172,7 +172,7 @@ function laterThan(previous: string): string {
 }
 
 export function duplicateError(existing: Contact): DomainError {
-  return new DomainError('duplicate_contact', `contact ${existing.id} already holds one of these phone numbers or emails`, [], {
+  return new DomainError('duplicate_contact', `contact ${existing.id} already holds one of these phone numbers, emails or messaging handles`, [], {
     existing_contact_id: existing.id,
   });
 }
