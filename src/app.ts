@@ -91,14 +91,14 @@ class AccessLog extends LogController {
 }
 
 /**
- * JSON and JSON merge patch bodies, parsed safely (no __proto__ poisoning). An empty body is no
+ * JSON, JSON merge patch and JSON Patch (8x8) bodies, parsed safely (no __proto__ poisoning). An empty body is no
  * body: many clients send a JSON content type on DELETE; a route that needs a body says so.
  */
 function registerJsonParsers(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   // Only JSON is spoken: anything else, text/plain included, is a 415.
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser(['application/json', 'application/merge-patch+json', 'application/json-patch+json'], { parseAs: 'string' }, (request, body, done) => {
     if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
     return (parseJson as (req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => void)(request, body, done);
   });

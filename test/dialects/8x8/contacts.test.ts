@@ -38,6 +38,13 @@ for (const engine of engines) {
       assert.deepEqual(found.body.items.map((c: { id: number }) => c.id), [first.body.id]);
     });
 
+    test('RFC 6902: a PATCH sent as application/json-patch+json, as JSON Patch libraries send it, is read like application/json', async () => {
+      const created = await call('POST', '/contacts', { firstName: 'Patchy', addresses: { msisdn: msisdn() } });
+      const res = await api.call('PATCH', `/8x8/api/v1/accounts/${api.accountId}/contacts/${created.body.id}`, JSON.stringify([{ op: 'replace', path: '/firstName', value: 'Patched' }]), { headers: { 'content-type': 'application/json-patch+json' } });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.firstName, 'Patched');
+    });
+
     test('README: one existing contact sharing an address absorbs the data even when it brings another externalId (the existing one stays)', async () => {
       const number = msisdn();
       const existing = await call('POST', '/contacts', { externalId: `ext-${number}`, addresses: { msisdn: number } });
