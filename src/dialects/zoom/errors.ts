@@ -99,6 +99,26 @@ const OF_FIELD: [RegExp, number][] = [
   [/^default_value$/, ZOOM.defaultValueMismatch],
 ];
 
+/** The messages the OpenAPI file gives for its codes, `$placeholders` filled with what the core named. */
+const ZOOM_MESSAGE: Partial<Record<number, (subject: string) => string>> = {
+  [ZOOM.unitNotFound]: (id) => `Unit does not exist: ${id}.`,
+  [ZOOM.unitExists]: () => 'Unit already exists.',
+  [ZOOM.addressBookNotFound]: (id) => `Address book does not exist: ${id}.`,
+  [ZOOM.addressBookNotFoundOnDelete]: (id) => `Address book does not exist: ${id}`,
+  [ZOOM.addressBookExists]: () => 'Address book already exists.',
+  [ZOOM.addressBooksNotFound]: (ids) => `Address books does not exist: ${ids}.`,
+  [ZOOM.contactNotFound]: (id) => `Contact does not exist: ${id}.`,
+  [ZOOM.phoneOrEmailNeeded]: () => 'At least one of email or phone number fields should be not empty.',
+  [ZOOM.displayNameEmpty]: () => 'The `display_name` field cannot be an empty value.',
+  [ZOOM.customFieldExists]: (name) => `A custom field with this name already exists: ${name}`,
+  [ZOOM.customFieldNotFound]: (id) => `Custom field does not exist: ${id}`,
+};
+
+/** What a core detail names last: the id of `no unit with id X`, the name of `... already exists: X`. */
+function subjectOf(detail: string): string {
+  return /(?:with (?:id|key) |exists: )(.+)$/.exec(detail)?.[1] ?? '';
+}
+
 export function failureOf(error: unknown, context: ErrorContext = {}): ZoomFailure {
   if (error instanceof ZoomError) return { status: error.status, code: error.code, message: error.message };
   const e = error as FastifyError;
@@ -116,7 +136,7 @@ export function failureOf(error: unknown, context: ErrorContext = {}): ZoomFailu
     if (error.code === 'address_book_not_found' && context.bookNotFound !== undefined) code = context.bookNotFound;
     const field = error.fieldErrors[0];
     if (error.code === 'validation_failed' && field) code = OF_FIELD.find(([pattern]) => pattern.test(field.path))?.[1] ?? ZOOM.invalidField;
-    const message = error.fieldErrors.length > 0 ? error.fieldErrors.map((f) => `${f.path} ${f.message}`).join('; ') : error.detail;
+    const message = ZOOM_MESSAGE[code]?.(subjectOf(error.detail)) ?? (error.fieldErrors.length > 0 ? error.fieldErrors.map((f) => `${f.path} ${f.message}`).join('; ') : error.detail);
     return { status, code, message };
   }
   if (e instanceof SyntaxError || e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e?.statusCode === 400 && /JSON/i.test(e.message))) {

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { HttpContext } from '../../http/context.ts';
 import { mountDialect, routeOf, type MountedDialect } from '../shared/mount.ts';
 import { bearerTokenOf } from '../../http/auth.ts';
@@ -30,7 +31,7 @@ export function registerZoomDialect({ app, services }: HttpContext): Promise<Mou
   return mountDialect(app, {
     prefix: ZOOM_PREFIX,
     async authenticate(request, needed) {
-      const caller = await identifyCaller(services.accounts, bearerTokenOf(request), needed);
+      const caller = await identifyCaller(services.accounts, bearerTokenOf(request) ?? bareKeyOf(request), needed);
       if (caller.principal) return { principal: caller.principal };
       if (caller.refusal.status === 401) return { failure: { status: 401, code: ZOOM.invalidToken, message: 'Invalid access token.' } };
       return { failure: { status: 403, code: ZOOM.missingScope, message: `Invalid access token, does not contain scopes:[${ZOOM_SCOPE[needed]}].` } };
@@ -45,4 +46,13 @@ export function registerZoomDialect({ app, services }: HttpContext): Promise<Mou
       registerZoomBatchRoutes(scope, services);
     },
   });
+}
+
+/**
+ * Zoom's file also declares its token as a bare `Authorization` header (`openapi_authorization`,
+ * an apiKey in the Authorization header): a value without a scheme is read as the key itself.
+ */
+function bareKeyOf(request: FastifyRequest): string | null {
+  const value = request.headers.authorization?.trim() ?? '';
+  return value !== '' && !/\s/.test(value) ? value : null;
 }

@@ -86,6 +86,13 @@ for (const engine of engines) {
       assert.deepEqual(await snapshot(api.db), before);
     });
 
+    test('the file\'s openapi_authorization scheme (an apiKey in the Authorization header): a bare key is read like a Bearer one', async () => {
+      const res = await call('GET', '/units', undefined, null, { authorization: api.keys.read });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assertZoomError(await call('POST', '/units', { unit_name: 'Bare' }, null, { authorization: api.keys.read }), 403, 4711);
+      assertZoomError(await call('GET', '/units', undefined, null, { authorization: 'cdk_unknown' }), 401, 124);
+    });
+
     test('a contacts:read key: every read answers, every write is 403, code 4711, naming Zoom\'s scope; nothing written', async () => {
       const before = await snapshot(api.db);
       for (const route of routes()) {
