@@ -54,6 +54,9 @@ export const CreateContactBody = Type.Object(
     groups: Type.Optional(Type.Array(Type.Object({ id: Type.Integer({ description: 'Group identifier.' }) }), { minItems: 1, maxItems: 10, uniqueItems: true })),
     addresses: Addresses,
     customAttributes: Type.Optional(customAttributes),
+    // Only answers carry these: a client sending back what it read is not refused; they are ignored.
+    id: Type.Optional(Type.Unknown({ description: 'Read-only: ignored.' })),
+    createdAt: Type.Optional(Type.Unknown({ description: 'Read-only: ignored.' })),
   },
   { additionalProperties: false, examples: [{ firstName: 'John', lastName: 'Black', country: 'US', addresses: { msisdn: '16511112222', email: 'john.black@example.com' } }] },
 );

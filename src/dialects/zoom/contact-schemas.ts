@@ -45,10 +45,21 @@ const optional = Object.fromEntries(Object.entries(writable).map(([k, v]) => [k,
 
 const example = { display_name: 'Jill Chill', first_name: 'Jill', last_name: 'Chill', phone_numbers: ['+12048002447'], emails: ['user@example.com'], location: 'San Jose', company: 'Example' };
 
+/**
+ * Fields only answers carry: a body may hold them (a client sending back what it read), and
+ * they are ignored. Any other unknown field is a 400, so that a misspelt one is not lost quietly.
+ */
+const readOnly = {
+  contact_id: Type.Optional(Type.Unknown({ description: 'Read-only: ignored.' })),
+  address_book_id: Type.Optional(Type.Unknown({ description: 'Read-only (the path names the book): ignored.' })),
+  address_book_name: Type.Optional(Type.Unknown({ description: 'Read-only: ignored.' })),
+  custom_fields_url: Type.Optional(Type.Unknown({ description: 'Read-only: ignored.' })),
+};
+
 /** README Decision: a create needs `display_name` and one phone or email (checked by the core policy, codes 2104 / 2102). */
-export const ContactCreateBody = Type.Object(optional, { additionalProperties: false, examples: [example] });
+export const ContactCreateBody = Type.Object({ ...optional, ...readOnly }, { additionalProperties: false, examples: [example] });
 /** README Decision: a PATCH requires nothing. */
-export const ContactPatchBody = Type.Object(optional, { additionalProperties: false, examples: [{ location: 'New York' }] });
+export const ContactPatchBody = Type.Object({ ...optional, ...readOnly }, { additionalProperties: false, examples: [{ location: 'New York' }] });
 
 export const ZoomVariable = Type.Object({
   variable_group_id: Type.Optional(Type.String({ description: 'The custom field\'s group.' })),

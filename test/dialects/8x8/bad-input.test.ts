@@ -151,7 +151,7 @@ for (const engine of engines) {
         { addresses: { msisdn: msisdn() }, customAttributes: { nested: { a: 1 } } },
         { addresses: { msisdn: msisdn() }, customAttributes: { ['k'.repeat(65)]: 'long key' } },
         { addresses: { msisdn: msisdn() }, customAttributes: { '': 'empty key' } },
-        { addresses: { msisdn: msisdn() }, id: 5 },
+        { addresses: { msisdn: msisdn() }, nickname: 'unknown field' },
         { addresses: { msisdn: msisdn() }, firstName: 'Nul\u0000byte' },
         [{ addresses: { msisdn: msisdn() } }],
       ];

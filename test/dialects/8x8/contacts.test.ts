@@ -38,6 +38,14 @@ for (const engine of engines) {
       assert.deepEqual(found.body.items.map((c: { id: number }) => c.id), [first.body.id]);
     });
 
+    test('a contact sent back as it was read (with its read-only id and createdAt) is accepted; those fields are ignored', async () => {
+      const read = await call('POST', '/contacts', { firstName: 'Round', addresses: { msisdn: msisdn() } });
+      const again = await call('POST', '/contacts', { ...read.body, firstName: 'Trip' });
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      assert.equal(again.body.id, read.body.id, 'merged into itself by its msisdn');
+      assert.equal(again.body.createdAt, read.body.createdAt);
+    });
+
     test('RFC 6902: a PATCH sent as application/json-patch+json, as JSON Patch libraries send it, is read like application/json', async () => {
       const created = await call('POST', '/contacts', { firstName: 'Patchy', addresses: { msisdn: msisdn() } });
       const res = await api.call('PATCH', `/8x8/api/v1/accounts/${api.accountId}/contacts/${created.body.id}`, JSON.stringify([{ op: 'replace', path: '/firstName', value: 'Patched' }]), { headers: { 'content-type': 'application/json-patch+json' } });

@@ -84,6 +84,16 @@ for (const engine of engines) {
       assertZoomError(await call('POST', `/${bookId}/contacts`, { display_name: 'x'.repeat(126), phone_numbers: [uniquePhone()] }), 400, 300);
     });
 
+    test('a contact sent back as it was read (with its read-only contact_id, address_book_id, address_book_name) is a valid PATCH', async () => {
+      const created = await call('POST', `/${bookId}/contacts`, { display_name: 'Round Trip', phone_numbers: [uniquePhone()] });
+      const read = await call('GET', `/${bookId}/contacts/${created.body.contact_id}`);
+      const patched = await call('PATCH', `/${bookId}/contacts/${created.body.contact_id}`, { ...read.body, display_name: 'Round Tripped' });
+      assert.equal(patched.status, 204, JSON.stringify(patched.body));
+      assert.equal((await call('GET', `/${bookId}/contacts/${created.body.contact_id}`)).body.display_name, 'Round Tripped');
+      const misspelt = await call('PATCH', `/${bookId}/contacts/${created.body.contact_id}`, { dispaly_name: 'Typo' });
+      assert.equal(misspelt.status, 400, 'a misspelt field is still refused');
+    });
+
     test('getContact: 404/2101 for an unknown contact or one of another book or tenant; 404/2001 for an unknown book', async () => {
       const other = await newZoomBook(call);
       const contact = (await call('POST', `/${other}/contacts`, { display_name: 'Elsewhere', phone_numbers: [uniquePhone()] })).body;
