@@ -1,13 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ContactMatchQuery } from '../../core/contact.service.ts';
 import type { UpsertOutcome, UpsertPolicy } from '../../core/contact-upsert.ts';
 import { DomainError, invalidField } from '../../core/errors.ts';
 import type { Services } from '../../core/services.ts';
 import type { AddressBook, Principal } from '../../core/types.ts';
-import { failureOfDomain } from './errors.ts';
+import { failureOfDomain, type ApptotoFailure } from './errors.ts';
 import { assertEnvelope, prepareCreates, preparePuts } from './items.ts';
 import { createRequestOf, putRequestOf, toApptotoBook, toApptotoContact } from './mapping.ts';
-import { BooksAnswer, BooksQuery, CreateBody, DEFAULT_PAGE_SIZE, ListAnswer, ListQuery, PutBody, WriteAnswer, errors, security, tags } from './schemas.ts';
+import { BooksAnswer, BooksQuery, CreateBody, DEFAULT_PAGE_SIZE, ListAnswer, ListQuery, PutBody, WriteAnswer, errors, security, tags, writeErrors } from './schemas.ts';
 
 const read = { platformScope: 'contacts:read' as const };
 const write = { platformScope: 'contacts:write' as const };
@@ -48,12 +48,12 @@ export function registerApptotoRoutes(scope: FastifyInstance, services: Services
       tags, security, summary: 'Create contacts (Apptoto)',
       description: 'Creates each contact in the address book it names (`address_book` is created when missing). Each item succeeds or fails on its own: the answer holds, in order, the contact or the item\'s failure `{status, code, message, fields}`. An `external_id` already held in the account is refused (409, duplicate_external_id).',
       body: CreateBody,
-      response: { 200: { ...WriteAnswer, description: 'One entry per item, in order.' }, ...errors(413, 415) },
+      response: { 200: { ...WriteAnswer, description: 'One entry per item, in order: at least one was written.' }, ...writeErrors() },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { requests, wireFields } = prepareCreates(assertEnvelope(request.body), createRequestOf);
     const outcomes = await contacts.upsertMany(request.principal, requests, POST_RULES);
-    return { contacts: await render(request.principal, outcomes, wireFields) };
+    return answerWrite(reply, await render(request.principal, outcomes, wireFields));
   });
 
   scope.put('/contacts', {
@@ -63,12 +63,12 @@ export function registerApptotoRoutes(scope: FastifyInstance, services: Services
       tags, security, summary: 'Create or update contacts (Apptoto)',
       description: 'Each item is matched on `id`, else on `external_id`; without a match it is created (it then needs an address book and a name). Fields given are changed, others kept; `phone_numbers`, `email_addresses` and `custom_data` given replace the stored ones whole; `add_phone`, `add_email` (and `phone`, `email`) add one. A contact never moves between address books. Each item succeeds or fails on its own.',
       body: PutBody,
-      response: { 200: { ...WriteAnswer, description: 'One entry per item, in order.' }, ...errors(413, 415) },
+      response: { 200: { ...WriteAnswer, description: 'One entry per item, in order: at least one was written.' }, ...writeErrors() },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { requests, wireFields } = preparePuts(assertEnvelope(request.body), putRequestOf);
     const outcomes = await contacts.upsertMany(request.principal, requests, PUT_RULES);
-    return { contacts: await render(request.principal, outcomes, wireFields) };
+    return answerWrite(reply, await render(request.principal, outcomes, wireFields));
   });
 
   scope.get('/contacts', {
@@ -114,4 +114,20 @@ export function registerApptotoRoutes(scope: FastifyInstance, services: Services
     } while (cursor);
     return { address_books: books.map(toApptotoBook) };
   });
+}
+
+type Entry = Awaited<ReturnType<typeof toApptotoContact>> | ApptotoFailure;
+
+/**
+ * 200 with every item's entry when at least one was written. When none was, the request failed:
+ * its status is the items' own (400 when they differ), its body the first failure's error, with
+ * every item's failure beside it, so that a one-contact request that fails reads as a failure.
+ */
+function answerWrite(reply: FastifyReply, entries: Entry[]) {
+  const failures = entries.filter((e): e is ApptotoFailure => 'code' in e);
+  if (failures.length < entries.length) return { contacts: entries };
+  const statuses = new Set(failures.map((f) => f.status));
+  const first = failures[0]!;
+  reply.status(statuses.size === 1 ? first.status : 400);
+  return { code: first.code, message: failures.length === 1 ? first.message : `none of the ${failures.length} contacts was written; first: ${first.message}`, ...(first.fields ? { fields: first.fields } : {}), contacts: failures };
 }

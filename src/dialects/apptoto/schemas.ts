@@ -156,6 +156,29 @@ export const WriteAnswer = Type.Object({
   contacts: Type.Array(Type.Union([ApptotoContact, ItemFailure]), { description: 'One entry per item, in order: the contact as stored, or the item\'s failure (it has `code`, no `id`).' }),
 });
 
+/** When no item was written: the error (the first failure's code and message) with every item's failure. */
+export const FailedWriteAnswer = Type.Object(
+  {
+    ...ApptotoError.properties,
+    contacts: Type.Optional(Type.Array(ItemFailure, { description: 'Each item\'s failure, in order (absent when the body itself was refused).' })),
+  },
+  { examples: [{ code: 'validation_failed', message: 'name: is required (or first_name and last_name)', fields: [{ field: 'name', message: 'is required (or first_name and last_name)' }], contacts: [{ status: 400, code: 'validation_failed', message: 'name: is required (or first_name and last_name)', fields: [{ field: 'name', message: 'is required (or first_name and last_name)' }] }] }] },
+);
+
+/** The error answers of POST and PUT /contacts: a refused body, or every item refused. */
+export function writeErrors() {
+  const failed = (status: number, description: string) => [status, { ...FailedWriteAnswer, description }] as const;
+  return {
+    ...errors(413, 415),
+    ...Object.fromEntries([
+      failed(400, 'Malformed JSON or envelope; or no item was written and each failed as invalid (validation_failed) or for several reasons.'),
+      failed(403, 'The key lacks the scope; or no item was written and each was refused (a User or Queue).'),
+      failed(404, 'No item was written: each names an unknown contact or address book.'),
+      failed(409, 'No item was written: each collides (duplicate_external_id, duplicate_contact).'),
+    ]),
+  };
+}
+
 export const ListQuery = Type.Object(
   {
     address_book_id: Type.Optional(Type.Integer({ minimum: 1, description: 'Only contacts of this address book.' })),

@@ -102,6 +102,25 @@ for (const engine of engines) {
       assertItemFailure(firstOnly, 400, 'validation_failed', 'last_name', 'last_name is (Required) without name');
     });
 
+    test('README Decision: when no item is written the request fails with the items\' status and the first failure, every item\'s failure beside it', async () => {
+      const one = await call('POST', '/contacts', { contacts: [{ address_book: bookName() }] });
+      assert.equal(one.status, 400, JSON.stringify(one.body));
+      assert.equal(one.body.code, 'validation_failed');
+      assert.ok(one.body.fields.some((f: { field: string }) => f.field === 'name'));
+      assertItemFailure(one.body.contacts[0], 400, 'validation_failed', 'name');
+      const external = `ext-${randomUUID()}`;
+      await call('POST', '/contacts', { contacts: [{ address_book: bookName(), name: 'Held', external_id: external }] });
+      const taken = await call('POST', '/contacts', { contacts: [{ address_book: bookName(), name: 'Again', external_id: external }] });
+      assert.equal(taken.status, 409, JSON.stringify(taken.body));
+      assert.equal(taken.body.code, 'duplicate_external_id');
+      const mixed = await call('POST', '/contacts', { contacts: [{ address_book: bookName() }, { address_book: bookName(), name: 'Again', external_id: external }] });
+      assert.equal(mixed.status, 400, 'failures of different statuses: 400');
+      assert.equal(mixed.body.contacts.length, 2);
+      const partly = await call('POST', '/contacts', { contacts: [{ address_book: bookName() }, { address_book: bookName(), name: 'Written' }] });
+      assert.equal(partly.status, 200, 'one item written: 200 with each entry');
+      assert.equal(partly.body.contacts[1].name, 'Written');
+    });
+
     test('spec: phone_numbers (number, is_mobile, type, is_primary) and email_addresses (address, type, is_primary)', async () => {
       const [p1, p2] = [uniquePhone(), uniquePhone()];
       const res = await call('POST', '/contacts', {
