@@ -10,6 +10,7 @@ import { createItemOf, csvRecords } from './csv.ts';
 import { CODE, EightByEightError, MSISDN_MESSAGE, codeOf, messageOf } from './errors.ts';
 import { CORE_KIND, msisdnToE164, toWireJob } from './mapping.ts';
 import { MERGE_ACROSS_ACCOUNT } from './rules.ts';
+import { assertMultipartBoundary } from '../shared/multipart.ts';
 import { pageFields, pageOf, routeConfig } from './present.ts';
 
 const ACCOUNT = '/api/v1/accounts/:accountId';
@@ -45,6 +46,7 @@ export function registerBatchRoutes(scope: FastifyInstance, services: Services):
     },
   }, async (request, reply) => {
     if (!request.isMultipart()) throw invalidField('file', 'send the file as multipart/form-data');
+    assertMultipartBoundary(request, 'file');
     const fields: Record<string, string> = {};
     let file: { name: string; data: Buffer } | undefined;
     for await (const part of request.parts()) {

@@ -22,6 +22,13 @@ for (const engine of engines) {
       return call('POST', '/contacts/batches/createContacts', body.payload, { headers: body.headers });
     };
 
+    test('an upload whose multipart content type names no boundary is a 400 (code 1000), not a server error', async () => {
+      const body = multipart({}, { name: 'c.csv', content: 'msisdn\n16511110000\n' });
+      const res = await call('POST', '/contacts/batches/createContacts', body.payload, { headers: { 'content-type': 'multipart/form-data' } });
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+      assert.equal(res.body.code, 1000);
+    });
+
     test('spec get-batch-job-list on an account without jobs: the file\'s schema wants at least one item (minItems 1), so the empty list is its one known deviation', async () => {
       const other = await api.otherAccount();
       const url = `/8x8/api/v1/accounts/${other.accountId}/batches`;

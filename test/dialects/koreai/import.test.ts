@@ -38,6 +38,19 @@ for (const engine of engines) {
       return { status: raw.statusCode, headers: raw.headers, body: raw.body ? raw.json() : raw.body, raw };
     }
 
+    test('create-bulk-contacts.md sample as written: content-type application/json;charset=UTF-8 beside --form (curl appends its boundary) is read as the multipart upload', async () => {
+      const digits = uniqueDigits();
+      const res = await upload(newStream(), multipart(`${HEADER}\njane,doe,Mrs,${digits},+91,+\n`), { 'content-type': `application/json;charset=UTF-8; boundary=${BOUNDARY}` });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body[0].cellPhone.phoneNumber, `+91${digits}`);
+    });
+
+    test('a multipart content type without its boundary is a 400 BadRequest, not a server error; nothing written', async () => {
+      const before = await snapshot(api.db);
+      assertKoreError(await upload(newStream(), multipart(`${HEADER}\n`), { 'content-type': 'multipart/form-data' }), 400, 'BadRequest');
+      assert.deepEqual(await snapshot(api.db), before);
+    });
+
     test('spec sample: a CSV of two rows answers the array of both created contacts, in Kore\'s contact shape, and they are in the stream', async () => {
       const stream = newStream();
       const [john, jane] = [uniqueDigits(), uniqueDigits()];

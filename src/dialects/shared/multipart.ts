@@ -1,0 +1,23 @@
+import type { FastifyRequest } from 'fastify';
+import { invalidField } from '../../core/errors.ts';
+
+/**
+ * A multipart body cannot be read without its boundary: refused as a bad field (the platform's
+ * 400) before the reader would throw an error of its own (a 500).
+ */
+export function assertMultipartBoundary(request: FastifyRequest, field: string): void {
+  if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? '')) {
+    throw invalidField(field, 'the multipart/form-data content type names no boundary');
+  }
+}
+
+/**
+ * A body sent with a `boundary=` parameter is multipart whatever media type it names: Kore.ai's
+ * own import sample sends `content-type: application/json` beside curl's `--form`, and curl
+ * then appends its boundary to that header. For upload routes only (an onRequest hook).
+ */
+export async function readBoundaryAsMultipart(request: FastifyRequest): Promise<void> {
+  const type = request.headers['content-type'] ?? '';
+  const boundary = /;\s*boundary=([^;]+)/i.exec(type)?.[1];
+  if (boundary !== undefined && !/^multipart\/form-data/i.test(type)) request.headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
+}
