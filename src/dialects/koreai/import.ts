@@ -9,7 +9,7 @@ import { fieldErrorsOf } from '../../http/validation.ts';
 import { assertMultipartBoundary, readBoundaryAsMultipart } from '../shared/multipart.ts';
 import { domainFailureOf } from './errors.ts';
 import { createInputOf, toKoreContact, wireFieldOf } from './mapping.ts';
-import { KORE_CREATE, streamBook } from './routes.ts';
+import { KORE_CREATE, streamBook, streamOf } from './routes.ts';
 import { CreateBody, ImportAnswer, StreamParams, errors, security, tags } from './schemas.ts';
 
 /** Largest CSV file and most data rows per import: the answer lists every row, so both are bounded. */
@@ -46,7 +46,7 @@ export function registerKoreImport(scope: FastifyInstance, services: Services): 
       }
     });
     const outcomes = await services.contacts.createMany(request.principal, items, KORE_CREATE);
-    return outcomes.map((o, i) => ('contact' in o ? toKoreContact(o.contact) : { row: i + 1, errors: domainFailureOf(o.error as DomainError, columnOf).errors }));
+    return outcomes.map((o, i) => ('contact' in o ? toKoreContact(o.contact, streamOf(request)) : { row: i + 1, errors: domainFailureOf(o.error as DomainError, columnOf).errors }));
   });
 }
 

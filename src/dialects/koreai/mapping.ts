@@ -36,7 +36,8 @@ function phoneOf(cell: Static<typeof CellPhoneInput>): PhoneInput {
   return { number: `+${cell.countryCode.replace(/^\+/, '')}${cell.phoneNumber}`, type: 'mobile', extension: cell.extension };
 }
 
-export function toKoreContact(contact: Contact): Wire {
+/** A core contact as Kore shows it; `instanceBotId` is the stream (Kore's bot instance) it was read in. */
+export function toKoreContact(contact: Contact, streamId: string): Wire {
   const phone = contact.phone_numbers.find((p) => p.is_primary) ?? contact.phone_numbers[0];
   // In the order of Kore's sample answer.
   return {
@@ -45,6 +46,7 @@ export function toKoreContact(contact: Contact): Wire {
     lastName: contact.last_name ?? '',
     salutation: contact.salutation ?? '',
     cellPhone: phone ? { phoneNumber: phone.e164, countryCode: callingCodeOf(phone.e164), extension: phone.extension ?? '' } : { phoneNumber: '', countryCode: '', extension: '' },
+    instanceBotId: streamId,
     accountId: contact.account_id,
     fullName: contact.display_name ?? [contact.first_name, contact.last_name].filter(Boolean).join(' '),
     address: [],

@@ -29,7 +29,8 @@ export function koreWrites(book: AddressBook | undefined, id: string): WritePoli
   return { writableTypes: ['custom'], addressBookId: book.id, activeOnly: true };
 }
 
-const bookNameOfRequest = (request: FastifyRequest) => bookNameOf((request.params as { streamId: string }).streamId);
+export const streamOf = (request: FastifyRequest) => (request.params as { streamId: string }).streamId;
+const bookNameOfRequest = (request: FastifyRequest) => bookNameOf(streamOf(request));
 
 /** The stream's address book, created on first create with a `reject` duplicate policy (PUT follows it too). */
 export function streamBook(services: Services, request: FastifyRequest): Promise<AddressBook> {
@@ -62,7 +63,7 @@ export function registerKoreRoutes(scope: FastifyInstance, services: Services): 
     const { items, total } = book
       ? await contacts.listWithTotal(request.principal, { addressBookId: book.id }, { limit, offset: skip })
       : { items: [], total: 0 };
-    return { results: items.map(toKoreContact), skip, limit, hasMore: skip + items.length < total, totalPages: Math.ceil(total / limit), totalResults: total };
+    return { results: items.map((c) => toKoreContact(c, streamOf(request))), skip, limit, hasMore: skip + items.length < total, totalPages: Math.ceil(total / limit), totalResults: total };
   });
 
   scope.post('', {
@@ -76,7 +77,7 @@ export function registerKoreRoutes(scope: FastifyInstance, services: Services): 
     const book = await streamBook(services, request);
     const input = { ...createInputOf(request.body as Static<typeof CreateBody>), address_book_id: book.id };
     const { contact } = await contacts.create(request.principal, input, KORE_CREATE);
-    return reply.status(201).send(toKoreContact(contact));
+    return reply.status(201).send(toKoreContact(contact, streamOf(request)));
   });
 
   scope.put('/bulk-update', {
@@ -119,7 +120,7 @@ export function registerKoreRoutes(scope: FastifyInstance, services: Services): 
     const book = await existingStreamBook(services, request);
     const { id } = request.params as Static<typeof ContactParams>;
     const contact = await contacts.patch(request.principal, id, patchInputOf(request.body as Static<typeof UpdateBody>), undefined, koreWrites(book, id));
-    return toKoreContact(contact);
+    return toKoreContact(contact, streamOf(request));
   });
 
   scope.delete('/:id', {
@@ -132,7 +133,7 @@ export function registerKoreRoutes(scope: FastifyInstance, services: Services): 
   }, async (request) => {
     const book = await existingStreamBook(services, request);
     const { id } = request.params as Static<typeof ContactParams>;
-    return toKoreContact(await contacts.deactivate(request.principal, id, koreWrites(book, id)));
+    return toKoreContact(await contacts.deactivate(request.principal, id, koreWrites(book, id)), streamOf(request));
   });
 }
 

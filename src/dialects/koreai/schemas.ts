@@ -93,6 +93,7 @@ export const KoreContact = Type.Object(
       countryCode: Type.String({ description: 'Country calling code of the number, as `+<digits>`.', examples: ['+91'] }),
       extension: Type.String({ description: 'The extension as given.', examples: ['+'] }),
     }, { description: 'Mobile details of the contact (empty strings for a contact without a phone, made through another API).' }),
+    instanceBotId: Type.String({ description: 'Unique identifier of the associated bot instance: the stream id.', examples: ['st-7dc994f0-4436-5134-9fa8-a942625a1b2c'] }),
     accountId: Type.String({ description: 'Unique identifier of the account.' }),
     fullName: Type.String({ description: 'Contact\'s full name.', examples: ['John Doe'] }),
     address: Type.Array(Type.Object({}), { description: 'Always empty: contactd keeps no postal addresses.' }),
@@ -101,7 +102,7 @@ export const KoreContact = Type.Object(
     updatedAt: Type.String({ description: 'When the contact was last updated (ISO 8601).', examples: ['2023-01-18T10:21:05.318Z'] }),
     id,
   },
-  { examples: [{ status: 'ACTIVE', firstName: 'John', lastName: 'Doe', salutation: 'Mr', cellPhone: { phoneNumber: '+919876543210', countryCode: '+91', extension: '+' }, accountId: '635ba2bb-ec8c-4d28-8846-c7a1b2c3d4e5', fullName: 'John Doe', address: [], twitterDetails: [], createdAt: '2023-01-18T10:21:05.318Z', updatedAt: '2023-01-18T10:21:05.318Z', id: '0b6f3f9e-7d7a-4d55-9d5e-3c1b2f0a9c11' }] },
+  { examples: [{ status: 'ACTIVE', firstName: 'John', lastName: 'Doe', salutation: 'Mr', cellPhone: { phoneNumber: '+919876543210', countryCode: '+91', extension: '+' }, instanceBotId: 'st-7dc994f0-4436-5134-9fa8-a942625a1b2c', accountId: '635ba2bb-ec8c-4d28-8846-c7a1b2c3d4e5', fullName: 'John Doe', address: [], twitterDetails: [], createdAt: '2023-01-18T10:21:05.318Z', updatedAt: '2023-01-18T10:21:05.318Z', id: '0b6f3f9e-7d7a-4d55-9d5e-3c1b2f0a9c11' }] },
 );
 
 export const ListAnswer = Type.Object({

@@ -25,6 +25,8 @@ for (const engine of engines) {
         status: 'ACTIVE', firstName: 'John', lastName: 'Doe', salutation: 'Mr',
         cellPhone: { phoneNumber: `+91${digits}`, countryCode: '+91', extension: '+' },
         accountId: api.accountId, fullName: 'John Doe', address: [], twitterDetails: [],
+        // Kore's update and list samples also carry instanceBotId, the bot (stream) the contact belongs to.
+        instanceBotId: stream,
       });
       assert.match(id, /^[0-9a-f-]{36}$/);
       assert.match(createdAt, ISO);
