@@ -39,13 +39,17 @@ const firstName = text('The first name of the contact.', 'John');
 const lastName = text('The last name of the contact.', 'Doe');
 const salutation = text('The salutation (Mr. or Mrs.) of the contact.', 'Mr');
 
+/** Kore's samples send `fullName` back; it is ignored, since it follows the first and last name. */
+const fullName = Type.Optional(Type.String({ maxLength: 201, description: 'Ignored: the full name follows the first and last name.' }));
+
 export const CreateBody = Type.Object(
-  { firstName, lastName, salutation, cellPhone: CellPhoneInput },
+  { firstName, lastName, salutation, cellPhone: CellPhoneInput, fullName },
   { additionalProperties: false, examples: [{ firstName: 'John', lastName: 'Doe', salutation: 'Mr', cellPhone: { phoneNumber: '9876543210', countryCode: '+91', extension: '+' } }] },
 );
 
 /** The fields a PUT may change: any of the create fields; a cellPhone given is complete. */
 const updateFields = {
+  fullName,
   firstName: Type.Optional(firstName),
   lastName: Type.Optional(lastName),
   salutation: Type.Optional(salutation),

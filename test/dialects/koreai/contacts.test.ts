@@ -144,6 +144,10 @@ for (const engine of engines) {
       assert.ok(res.body.updatedAt > created.updatedAt);
       const partial = await call('PUT', `/${created.id}`, { lastName: 'Smith' });
       assert.equal(partial.body.fullName, 'john Smith');
+      // Kore's bulk-update sample sends fullName too: accepted, and it follows the names.
+      const withFullName = await call('PUT', `/${created.id}`, { fullName: 'ignored name', salutation: 'Dr' });
+      assert.equal(withFullName.status, 200, JSON.stringify(withFullName.body));
+      assert.equal(withFullName.body.fullName, 'john Smith');
       assert.equal(partial.body.cellPhone.phoneNumber, `+91${digits}`);
       const native = await api.call('GET', `/v1/contacts/${created.id}`);
       assert.equal(native.body.last_name, 'Smith');
