@@ -149,7 +149,7 @@ async function bookOf(scope: WriteScope, ref: BookRef, create: boolean): Promise
   let book: AddressBook | undefined;
   if (ref.seq !== undefined) {
     book = await tx.addressBooks.findBySeq(accountId, ref.seq);
-    if (!book) throw invalidField('address_book_id', `no address book with id ${ref.seq}`);
+    if (!book) throw new DomainError('address_book_not_found', `no address book with id ${ref.seq}`, [{ path: 'address_book_id', message: `no address book with id ${ref.seq}` }]);
     if (ref.name !== undefined && ref.name.trim() !== book.name) throw invalidField('address_book', `address book ${ref.seq} is named "${book.name}", not "${ref.name}"`);
     return book;
   }

@@ -120,7 +120,7 @@ for (const engine of engines) {
       assert.equal((await contacts().get(otherAdmin, theirs.id)).display_name, 'Theirs');
       const b = (await contacts().upsert(admin, { input: { display_name: 'B', external_id: `b-${randomUUID()}` } }, PUT)).contact;
       await assert.rejects(contacts().upsert(admin, { key: { seq: b.seq }, input: { external_id: 'shared-ext' } }, PUT), failsWith('duplicate_external_id'));
-      await assert.rejects(contacts().upsert(admin, { book: { seq: 987654321 }, input: { display_name: 'x' } }, POST), failsWith('validation_failed', 'address_book_id'));
+      await assert.rejects(contacts().upsert(admin, { book: { seq: 987654321 }, input: { display_name: 'x' } }, POST), failsWith('address_book_not_found', 'address_book_id'));
     });
 
     test('create policy: a book and a name are required; users and queues are not written; the default book otherwise', async () => {

@@ -108,7 +108,8 @@ export function registerContactRoutes(scope: FastifyInstance, services: Services
     },
   }, async (request, reply) => {
     const contact = await contacts.getBySeq(request.principal, integerId((request.params as Static<typeof ContactParams>).contactId, 'contact'));
-    await contacts.delete(request.principal, contact.id);
+    // Directory users and queues are read-only here, as on PATCH.
+    await contacts.delete(request.principal, contact.id, undefined, { writableTypes: ['custom'] });
     return reply.status(204).send();
   });
 

@@ -38,6 +38,15 @@ for (const engine of engines) {
       assert.deepEqual(found.body.items.map((c: { id: number }) => c.id), [first.body.id]);
     });
 
+    test('directory users and queues (written natively) are read-only through 8x8: PATCH and DELETE are 403 (code 1201), the entry stays', async () => {
+      const number = msisdn();
+      const user = await api.createContact({ type: 'user', display_name: 'Agent Smith', user_name: `agent${number}`, phone_numbers: [{ number: `+${number}` }] });
+      const [listed] = (await call('GET', `/contacts?query=${number}`)).body.items;
+      assertError(await call('PATCH', `/contacts/${listed.id}`, [{ op: 'replace', path: '/firstName', value: 'X' }]), 403, 1201);
+      assertError(await call('DELETE', `/contacts/${listed.id}`), 403, 1201);
+      assert.equal((await api.call('GET', `/v1/contacts/${user.id}`)).status, 200);
+    });
+
     test('a contact sent back as it was read (with its read-only id and createdAt) is accepted; those fields are ignored', async () => {
       const read = await call('POST', '/contacts', { firstName: 'Round', addresses: { msisdn: msisdn() } });
       const again = await call('POST', '/contacts', { ...read.body, firstName: 'Trip' });

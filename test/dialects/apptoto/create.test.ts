@@ -65,11 +65,12 @@ for (const engine of engines) {
       const theDefault = books.find((b: { is_default: boolean }) => b.is_default);
       const res = await call('POST', '/contacts', { contacts: [{ address_book_id: theDefault.id, name: 'By Id' }, { address_book_id: 987654, name: 'Nowhere' }] });
       assert.equal(res.body.contacts[0].address_book_id, theDefault.id);
-      assertItemFailure(res.body.contacts[1], 400, 'validation_failed', 'address_book_id');
+      // As GET /contacts?address_book_id= answers an unknown book: 404 address_book_not_found.
+      assertItemFailure(res.body.contacts[1], 404, 'address_book_not_found', 'address_book_id');
       const other = await api.otherAccount();
       const theirBook = (await api.call('GET', `${BASE}/address_books`, undefined, { key: other.key })).body.address_books[0];
       const foreign = await call('POST', '/contacts', { contacts: [{ address_book_id: theirBook.id + 1000, name: 'Foreign' }] });
-      assertItemFailure(foreign.body.contacts[0], 400, 'validation_failed', 'address_book_id');
+      assertItemFailure(foreign.body.contacts[0], 404, 'address_book_not_found', 'address_book_id');
     });
 
     test('spec: address_book "Required unless address_book_id specified"; both naming different books fails the item', async () => {
