@@ -106,10 +106,14 @@ export function contactPatchOf(contact: Contact, addresses: Record<string, strin
   }
   const addressCount = (input.phone_numbers ?? contact.phone_numbers).length + (input.emails ?? contact.emails).length + (input.messaging ?? contact.messaging).length;
   if (addressCount === 0) throw invalidField('addresses', 'at least one address should be provided');
+  // Only what the patch changed is written (a merge patch, key by key): values it left alone keep
+  // their stored type, such as a number field set through the native API.
   const attributes = attributeValuesOf(body.customAttributes ?? {})!;
-  if (JSON.stringify(attributes) !== JSON.stringify(before.customAttributes)) {
-    input.custom_fields = { ...Object.fromEntries(Object.keys(contact.custom_fields).map((k) => [k, null])), ...attributes };
-  }
+  const shown = (before.customAttributes ?? {}) as Record<string, unknown>;
+  const changed: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(attributes)) if (!(key in shown) || String(shown[key]) !== value) changed[key] = value;
+  for (const key of Object.keys(shown)) if (!(key in attributes)) changed[key] = null;
+  if (Object.keys(changed).length > 0) input.custom_fields = changed;
   const groupsBefore = JSON.stringify(before.groups ?? []);
   const groupSeqList = (body.groups ?? []).map((g) => g.id);
   return { input, groupSeqs: JSON.stringify(body.groups ?? []) === groupsBefore ? undefined : groupSeqList };

@@ -47,6 +47,21 @@ for (const engine of engines) {
       assert.equal((await api.call('GET', `/v1/contacts/${user.id}`)).status, 200);
     });
 
+    test('spec PATCH example on a contact with a number custom field set natively: the patch changes what it names, the number stays a number', async () => {
+      const key = `score_${msisdn().slice(-6)}`;
+      assert.equal((await api.call('POST', '/v1/custom-fields', { key, data_type: 'number' })).status, 201);
+      const number = msisdn();
+      await api.createContact({ first_name: 'Scored', phone_numbers: [{ number: `+${number}` }], custom_fields: { [key]: 5 } });
+      const [listed] = (await call('GET', `/contacts?query=${number}`)).body.items;
+      assert.equal(listed.customAttributes[key], 5);
+      const res = await call('PATCH', `/contacts/${listed.id}`, [{ op: 'replace', path: '/firstName', value: 'John' }]);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.firstName, 'John');
+      assert.equal(res.body.customAttributes[key], 5);
+      const removed = await call('PATCH', `/contacts/${listed.id}`, [{ op: 'remove', path: `/customAttributes/${key}` }]);
+      assert.equal(removed.body.customAttributes[key], undefined);
+    });
+
     test('a contact sent back as it was read (with its read-only id and createdAt) is accepted; those fields are ignored', async () => {
       const read = await call('POST', '/contacts', { firstName: 'Round', addresses: { msisdn: msisdn() } });
       const again = await call('POST', '/contacts', { ...read.body, firstName: 'Trip' });
