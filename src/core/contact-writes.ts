@@ -106,11 +106,27 @@ export async function createWithRule(scope: WriteScope, state: ContactState, rul
 }
 
 /** A change that adds an address already held by another contact of a `reject` or `merge` book is refused. */
-export async function rejectDuplicatesOnChange(scope: WriteScope, current: Contact, state: ContactState): Promise<void> {
+export async function rejectDuplicatesOnChange(scope: WriteScope, current: Contact, state: ContactState, accountRule?: DuplicateRule): Promise<void> {
   const book = await scope.book(state.address_book_id);
-  if (book.duplicate_policy === 'allow') return;
-  const others = (await findDuplicates(scope.tx, scope.accountId, state, { policy: book.duplicate_policy, scope: 'book' }, book)).filter((c) => c.id !== current.id);
-  if (others.length > 0) throw duplicateError(others[0]!);
+  if (book.duplicate_policy !== 'allow') {
+    const others = (await findDuplicates(scope.tx, scope.accountId, state, { policy: book.duplicate_policy, scope: 'book' }, book)).filter((c) => c.id !== current.id);
+    if (others.length > 0) throw duplicateError(others[0]!);
+  }
+  // A platform whose creates merge across the account (8x8) keeps each address to one contact:
+  // a change may not take on an address another contact holds.
+  if (accountRule?.scope === 'account' && accountRule.policy !== 'allow') {
+    const added = addedAddressKeys(current, state);
+    if (added.length === 0) return;
+    await lockAccountAddresses(scope.tx, scope.accountId, added);
+    const others = (await scope.tx.contacts.findByAddresses(scope.accountId, added)).filter((c) => c.id !== current.id);
+    if (others.length > 0) throw duplicateError(others[0]!);
+  }
+}
+
+/** The address keys `state` holds that `current` does not. */
+export function addedAddressKeys(current: Pick<Contact, 'phone_numbers' | 'emails' | 'messaging'>, state: ContactState) {
+  const held = new Set(addressKeysOf(current).map((k) => `${k.kind}:${k.value}`));
+  return addressKeysOf(state).filter((k) => !held.has(`${k.kind}:${k.value}`));
 }
 
 export async function findOrThrow(store: Store, accountId: string, id: string): Promise<Contact> {

@@ -7,6 +7,8 @@ import {
   lockForChange,
   newContact,
   rejectDuplicatesOnChange,
+  addedAddressKeys,
+  lockAccountAddresses,
   saveChanged,
   type CreateOutcome,
   type DuplicateRule,
@@ -128,6 +130,11 @@ export class ContactService {
     return this.deps.store.transaction(async (tx) => {
       const scope = this.scope(tx, actor, policy.freeFormCustomFields);
       const seen = await findOrThrow(tx, actor.accountId, id);
+      if (policy.accountDuplicates?.scope === 'account') {
+        // The addresses' locks before the contact's, in the order creates take them.
+        const preview = await scope.buildState(applyMergePatch(seen, patch));
+        await lockAccountAddresses(tx, actor.accountId, addedAddressKeys(seen, preview));
+      }
       const current = await lockForChange(tx, seen, patch.address_book_id ?? seen.address_book_id);
       assertVersion(current, ifMatch);
       assertContactWritable(current, policy);
@@ -140,7 +147,7 @@ export class ContactService {
       await scope.book(input.address_book_id);
       const state = await scope.buildState(input);
       assertRequirements(state, policy.requires);
-      await rejectDuplicatesOnChange(scope, current, state);
+      await rejectDuplicatesOnChange(scope, current, state, policy.accountDuplicates);
       return saveChanged(tx, current, state);
     });
   }

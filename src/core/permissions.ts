@@ -1,4 +1,5 @@
 import type { ContactRequirements } from './contact-requirements.ts';
+import type { DuplicateRule } from './contact-writes.ts';
 import { DomainError } from './errors.ts';
 import type { Contact, ContactType, Principal } from './types.ts';
 
@@ -14,6 +15,8 @@ export function assertMayWriteType(actor: Principal, type: string): void {
  * only `custom` contacts; its users and queues are read-only). Absent: every type, as the key allows.
  */
 export interface WritePolicy {
+  /** A change may not take on an address another contact of the account holds (8x8's account-wide rule). */
+  accountDuplicates?: DuplicateRule;
   /** Custom values of undefined keys define them as `string` fields, in the write's transaction (8x8). */
   freeFormCustomFields?: boolean;
   writableTypes?: readonly ContactType[];

@@ -127,7 +127,7 @@ export function registerContactRoutes(scope: FastifyInstance, services: Services
     const seqs = new Map((await groups.withMemberCounts(actor, contact.group_ids)).map((g) => [g.group.id, g.group.seq]));
     const { input, groupSeqs } = contactPatchOf(contact, wire!.addresses as Record<string, string>, seqs, request.body as Static<typeof PatchBody>);
     if (groupSeqs !== undefined) input.group_ids = await groupIdsOf(actor, groupSeqs);
-    const changed = await contacts.patch(actor, contact.id, input, undefined, { writableTypes: ['custom'], freeFormCustomFields: true });
+    const changed = await contacts.patch(actor, contact.id, input, undefined, { writableTypes: ['custom'], freeFormCustomFields: true, accountDuplicates: MERGE_ACROSS_ACCOUNT });
     return (await presentContacts(services, actor, [changed]))[0];
   });
 

@@ -62,6 +62,17 @@ for (const engine of engines) {
       assert.equal(removed.body.customAttributes[key], undefined);
     });
 
+    test('README: merged on a shared address, so one address stays with one contact: a PATCH taking another contact\'s msisdn is 409, nothing changed', async () => {
+      const [mine, theirs] = [msisdn(), msisdn()];
+      const a = await call('POST', '/contacts', { firstName: 'A', addresses: { msisdn: mine } });
+      await call('POST', '/contacts', { firstName: 'B', addresses: { msisdn: theirs } });
+      const res = await call('PATCH', `/contacts/${a.body.id}`, [{ op: 'replace', path: '/addresses/msisdn', value: theirs }]);
+      assert.equal(res.status, 409, JSON.stringify(res.body));
+      assert.equal((await call('GET', `/contacts/${a.body.id}`)).body.addresses.msisdn, mine);
+      // Its own addresses do not count against it.
+      assert.equal((await call('PATCH', `/contacts/${a.body.id}`, [{ op: 'replace', path: '/firstName', value: 'A2' }])).status, 200);
+    });
+
     test('a contact sent back as it was read (with its read-only id and createdAt) is accepted; those fields are ignored', async () => {
       const read = await call('POST', '/contacts', { firstName: 'Round', addresses: { msisdn: msisdn() } });
       const again = await call('POST', '/contacts', { ...read.body, firstName: 'Trip' });
