@@ -100,7 +100,7 @@ export class CustomFieldService {
         data_type: dataType,
         options: dataType === 'pick_list' ? [...new Set(options ?? [])] : null,
         description: patch.description === undefined ? field.description : patch.description,
-        default_value: patch.default_value === undefined ? (dataType === field.data_type ? field.default_value : null) : patch.default_value,
+        default_value: patch.default_value === undefined ? keptDefault(field, dataType, options ?? null) : patch.default_value,
         address_book_ids: patch.address_book_ids === undefined ? field.address_book_ids : await booksOrThrow(tx, actor.accountId, patch.address_book_ids),
         flags: patch.flags === undefined ? field.flags : { ...field.flags, ...patch.flags },
         updated_at: nowIso(),
@@ -198,4 +198,11 @@ export async function defineStringFieldsIn(tx: Store, accountId: string, keys: s
     }));
   }
   return defined;
+}
+
+/** A stored default that a change of type or pick list leaves meaningless is dropped, not refused. */
+function keptDefault(field: CustomField, dataType: CustomFieldType, options: string[] | null): CustomField['default_value'] {
+  if (dataType !== field.data_type) return null;
+  if (dataType === 'pick_list' && field.default_value !== null && !(options ?? []).includes(String(field.default_value))) return null;
+  return field.default_value;
 }

@@ -67,6 +67,11 @@ for (const engine of engines) {
       const ok = await call('POST', '/custom_fields', { custom_field_name: uniqueName(), data_type: 'dateTime', default_value: '1700000000' });
       assert.equal(ok.status, 201);
       assert.equal(ok.body.default_value, '1700000000');
+      // A PATCH whose new pick list leaves the stored default out drops it, as a change of type does.
+      const picked = await call('POST', '/custom_fields', { custom_field_name: uniqueName(), data_type: 'pick_list', pick_list_values: ['a', 'b'], default_value: 'a' });
+      const narrowed = await call('PATCH', `/custom_fields/${picked.body.custom_field_id}`, { custom_field_name: picked.body.custom_field_name, data_type: 'pick_list', pick_list_values: ['b', 'c'] });
+      assert.equal(narrowed.status, 204, JSON.stringify(narrowed.body));
+      assert.equal((await call('GET', `/custom_fields/${picked.body.custom_field_id}`)).body.default_value, undefined);
     });
 
     test('Updateacustomfield 204 (name and data_type required by the file); 2107 for a taken name; 2112 for an unknown field; the id stays', async () => {
