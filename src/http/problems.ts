@@ -49,6 +49,12 @@ export interface ProblemBody {
   [extra: string]: unknown;
 }
 
+/** A body that was sent as JSON but is not JSON (each API renders this in its own format). */
+export function isMalformedJson(error: unknown): boolean {
+  const e = error as FastifyError | undefined;
+  return e instanceof SyntaxError || e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e?.statusCode === 400 && /JSON/i.test(e.message));
+}
+
 export function problemOf(error: unknown, requestId: string): ProblemBody {
   const e = error as FastifyError;
   if (e?.validation) return problemOf(validationError(fieldErrorsOf(e.validation, e.validationContext)), requestId);
@@ -56,7 +62,7 @@ export function problemOf(error: unknown, requestId: string): ProblemBody {
     const [status, title] = STATUS_OF[error.code];
     return build(status, error.code, title, error.detail, requestId, error.fieldErrors, error.extra);
   }
-  if (e instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e.statusCode === 400 && /JSON/i.test(e.message))) {
+  if (isMalformedJson(error)) {
     return build(400, 'invalid_json', 'Malformed JSON', 'the body is not valid JSON', requestId);
   }
   const status = e.statusCode ?? 500;

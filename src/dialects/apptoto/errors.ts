@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import { DomainError, type ErrorCode } from '../../core/errors.ts';
+import { isMalformedJson } from '../../http/problems.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
 
 /**
@@ -44,7 +45,7 @@ export function failureOf(error: unknown): ApptotoFailure {
     return { status: 400, code: 'validation_failed', message: fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields };
   }
   if (error instanceof DomainError) return failureOfDomain(error);
-  if (e instanceof SyntaxError || e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e?.statusCode === 400 && /JSON/i.test(e.message))) {
+  if (isMalformedJson(error)) {
     return { status: 400, code: 'invalid_json', message: 'the request body is not valid JSON' };
   }
   const status = e?.statusCode ?? 500;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorCode, type FieldError } from '../../core/errors.ts';
+import { isMalformedJson } from '../../http/problems.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
 import { wireFieldOf } from './mapping.ts';
 import { MSISDN_MESSAGE } from './messages.ts';
@@ -81,7 +82,7 @@ export function failureOf(error: unknown): EightByEightFailure {
     const [status, code] = OF_CODE[error.code] ?? [400, CODE.invalidParameter];
     return { status, code, message: messageOf(error.code, error.detail) };
   }
-  if (e instanceof SyntaxError || e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e?.statusCode === 400 && /JSON/i.test(e.message))) {
+  if (isMalformedJson(error)) {
     return { status: 400, code: CODE.invalidParameter, message: 'The request body is not valid JSON' };
   }
   const status = e?.statusCode ?? 500;

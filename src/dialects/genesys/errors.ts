@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import { DomainError, type ErrorCode } from '../../core/errors.ts';
+import { isMalformedJson } from '../../http/problems.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
 import { wireFieldOf } from './mapping.ts';
 
@@ -57,7 +58,7 @@ export function failureOf(error: unknown): GwsFailure {
     const statusMessage = fields.length > 0 ? `Invalid parameter: ${fields.join('; ')}` : error.detail;
     return { status, statusCode, statusMessage };
   }
-  if (e instanceof SyntaxError || e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e?.statusCode === 400 && /JSON/i.test(e.message))) {
+  if (isMalformedJson(error)) {
     return { status: 400, statusCode: GWS.invalidParameter, statusMessage: 'The request body is not valid JSON' };
   }
   const status = e?.statusCode ?? 500;

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import { DomainError, type ErrorCode } from '../../core/errors.ts';
+import { isMalformedJson } from '../../http/problems.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
 import { wireFieldOf } from './mapping.ts';
 
@@ -67,7 +68,7 @@ export function failureOf(error: unknown): KoreFailure {
     return { status: 400, errors: fields.map((f) => ({ msg: `${f.path}: ${f.message}`, code: KORE.badRequest, field: f.path })) };
   }
   if (error instanceof DomainError) return domainFailureOf(error);
-  if (e instanceof SyntaxError || e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e?.statusCode === 400 && /JSON/i.test(e.message))) {
+  if (isMalformedJson(error)) {
     return failure(400, KORE.badRequest, 'The request body is not valid JSON');
   }
   const status = e?.statusCode ?? 500;

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import { DomainError, type ErrorCode } from '../../core/errors.ts';
+import { isMalformedJson } from '../../http/problems.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
 
 /**
@@ -139,7 +140,7 @@ export function failureOf(error: unknown, context: ErrorContext = {}): ZoomFailu
     const message = ZOOM_MESSAGE[code]?.(subjectOf(error.detail)) ?? (error.fieldErrors.length > 0 ? error.fieldErrors.map((f) => `${f.path} ${f.message}`).join('; ') : error.detail);
     return { status, code, message };
   }
-  if (e instanceof SyntaxError || e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e?.statusCode === 400 && /JSON/i.test(e.message))) {
+  if (isMalformedJson(error)) {
     return { status: 400, code: ZOOM.invalidField, message: 'The request body is not valid JSON.' };
   }
   const status = e?.statusCode ?? 500;
