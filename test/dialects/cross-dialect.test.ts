@@ -18,7 +18,7 @@ import { engines } from '../support/engines.ts';
 import { startApi, uniquePhone, type Response, type TestApi } from '../support/api.ts';
 import { token } from '../support/assertions.ts';
 import { koreHeaders } from './koreai/support.ts';
-import { basic } from './genesys/support.ts';
+import { basic } from './shared/basic-auth.ts';
 import { dialects, type Shared, type Written } from './cross-dialect.support.ts';
 
 for (const engine of engines) {

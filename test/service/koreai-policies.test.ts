@@ -15,7 +15,7 @@ for (const engine of engines) {
     let admin: Principal;
     before(async () => {
       api = await startApi(engine);
-      admin = (await api.app.services.accounts.authenticate(api.keys.admin))!;
+      admin = api.admin;
     });
     after(() => api.close());
 

@@ -2,14 +2,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
 import { DomainError, type ErrorCode } from '../../src/core/errors.ts';
 import type { Principal } from '../../src/core/types.ts';
 import { openDatabase } from '../../src/store/engine.ts';
 import * as initial from '../../src/store/migrations/001-initial.ts';
 import * as analyzeOften from '../../src/store/migrations/002-analyze-often.ts';
 import * as units from '../../src/store/migrations/003-units.ts';
-import { engines } from '../support/engines.ts';
+import { createPrivateSchema, engines } from '../support/engines.ts';
 import { startApi, uniquePhone, type TestApi } from '../support/api.ts';
 
 const failsWith = (code: ErrorCode, path?: string) => (e: unknown) => e instanceof DomainError && e.code === code && (path === undefined || e.fieldErrors.some((f) => f.path === path));
@@ -21,7 +20,7 @@ for (const engine of engines) {
     let admin: Principal;
     before(async () => {
       api = await startApi(engine);
-      admin = (await api.app.services.accounts.authenticate(api.keys.admin))!;
+      admin = api.admin;
     });
     after(() => api.close());
 
@@ -183,20 +182,13 @@ async function bareDatabase(engine: 'sqlite' | 'postgres') {
     return { db: handle.db as any, close: () => handle.close() };
   }
   const url = process.env.TEST_DATABASE_URL!;
-  const schema = `m_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`create schema ${schema}`);
-  await client.end();
+  const { schema, drop } = await createPrivateSchema(url, 'm');
   const handle = openDatabase(url, { searchPath: schema });
   return {
     db: handle.db as any,
     async close() {
       await handle.close();
-      const cleanup = new pg.Client({ connectionString: url });
-      await cleanup.connect();
-      await cleanup.query(`drop schema ${schema} cascade`);
-      await cleanup.end();
+      await drop();
     },
   };
 }

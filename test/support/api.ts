@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
+import type { Principal } from '../../src/core/types.ts';
 import type { TestEngine, OpenedDatabase } from './engines.ts';
 
 /** An app on a private database, with one account and a key of each kind. */
@@ -11,6 +12,8 @@ export interface TestApi {
   db: OpenedDatabase;
   accountId: string;
   keys: { admin: string; write: string; read: string };
+  /** The admin key's caller, for tests that call the core's services directly. */
+  admin: Principal;
   /** Sends a request with the admin key unless `key` says otherwise (null: no key). */
   call(method: InjectOptions['method'], url: string, body?: unknown, options?: { key?: string | null; headers?: Record<string, string> }): Promise<Response>;
   /** A second account with its own admin key, for tenancy checks. */
@@ -38,6 +41,7 @@ export async function startApi(engine: TestEngine, env: Record<string, string> =
   const write = (await app.services.accounts.createKey(account.id, ['contacts:write'])).apiKey;
   const read = (await app.services.accounts.createKey(account.id, ['contacts:read'])).apiKey;
   const keys = { admin: apiKey, write, read };
+  const admin = (await app.services.accounts.authenticate(apiKey))!;
 
   async function call(method: InjectOptions['method'], url: string, body?: unknown, options: { key?: string | null; headers?: Record<string, string> } = {}): Promise<Response> {
     const key = options.key === undefined ? keys.admin : options.key;
@@ -52,6 +56,7 @@ export async function startApi(engine: TestEngine, env: Record<string, string> =
     db,
     accountId: account.id,
     keys,
+    admin,
     call,
     async newBook(policy) {
       const res = await call('POST', '/v1/address-books', { name: `book ${randomUUID()}`, ...(policy ? { duplicate_policy: policy } : {}) });

@@ -52,11 +52,7 @@ function postgresEngine(url: string): TestEngine {
   return {
     name: 'postgres',
     async open() {
-      const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`create schema ${schema}`);
-      await admin.end();
+      const { schema, drop } = await createPrivateSchema(url);
       const { store, handle } = await openStore({ databaseUrl: url }, { searchPath: schema });
       return {
         store,
@@ -65,12 +61,25 @@ function postgresEngine(url: string): TestEngine {
         searchPath: schema,
         async close() {
           await handle.close();
-          const cleanup = new pg.Client({ connectionString: url });
-          await cleanup.connect();
-          await cleanup.query(`drop schema ${schema} cascade`);
-          await cleanup.end();
+          await drop();
         },
       };
     },
   };
+}
+
+/** A fresh, empty PostgreSQL schema of this test's own, and how to drop it with everything in it. */
+export async function createPrivateSchema(url: string, prefix = 't'): Promise<{ schema: string; drop(): Promise<void> }> {
+  const schema = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`create schema ${schema}`);
+  return { schema, drop: () => run(`drop schema ${schema} cascade`) };
 }

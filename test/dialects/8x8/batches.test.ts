@@ -158,7 +158,7 @@ for (const engine of engines) {
 
     test('batch jobs survive their node: a job left unfinished by a stopped node is resumed by a node that starts, from where it stopped, and any node reports it', async () => {
       const numbers = [msisdn(), msisdn(), msisdn()];
-      const admin = (await api.app.services.accounts.authenticate(api.keys.admin))!;
+      const admin = api.admin;
       // A job another node accepted and stopped on: its first item done, its heartbeat old.
       const store = api.db.store;
       const items = numbers.map((n) => ({ input: { phone_numbers: [{ number: `+${n}` }] } }));

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { engines } from '../../support/engines.ts';
 import { startApi, type Response, type TestApi } from '../../support/api.ts';
 import { snapshot } from '../../support/snapshot.ts';
+import { refusedBasicCredentials } from '../shared/basic-auth.ts';
 import { BASE, apptoto, assertApptotoError, assertItemFailure, basic } from './support.ts';
 
 /**
@@ -37,21 +38,7 @@ for (const engine of engines) {
     after(() => api.close());
 
     test('missing or bad credentials, in Basic (account id : API key) and as Bearer: 401 unauthorized on every route', async () => {
-      const other = await api.otherAccount();
-      const revoked = await api.app.services.accounts.createKey(api.accountId, ['contacts:write']);
-      await api.app.services.accounts.revokeKey(revoked.key.id);
-      const credentials: [string, Record<string, string>][] = [
-        ['Basic with a revoked key', basic(api.accountId, revoked.apiKey)],
-        ['Bearer with a revoked key', { authorization: `Bearer ${revoked.apiKey}` }],
-        ['none', {}],
-        ['Basic with a wrong key', basic(api.accountId, 'cdk_wrong')],
-        ['Basic with another account id', basic(other.accountId, api.keys.admin)],
-        ['Basic without a colon', { authorization: `Basic ${Buffer.from('no-colon').toString('base64')}` }],
-        ['Basic that is not base64', { authorization: 'Basic %%%' }],
-        ['Basic with an empty password', basic(api.accountId, '')],
-        ['Bearer with a wrong key', { authorization: 'Bearer cdk_wrong' }],
-        ['an unknown scheme', { authorization: `Digest ${api.keys.admin}` }],
-      ];
+      const credentials = await refusedBasicCredentials(api);
       await unchanged(async () => {
         for (const route of routes()) {
           for (const [label, headers] of credentials) {

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import type { InjectOptions } from 'fastify';
 import type { Response, TestApi } from '../../support/api.ts';
+import { basic } from '../shared/basic-auth.ts';
 
 export const BASE = '/apptoto/v1';
 
-/** `Authorization: Basic` with the account id as user name and an API key as password (README Decision). */
-export function basic(user: string, password: string): Record<string, string> {
-  return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
-}
+export { basic } from '../shared/basic-auth.ts';
 
 /** Calls the Apptoto mount with HTTP Basic and the given key (admin unless told). */
 export function apptoto(api: TestApi) {
