@@ -27,7 +27,19 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
   // Kysely looks for its bookkeeping tables in any schema unless told which: name ours.
   const schema = handle.engine === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(handle.db)).rows[0]?.schema : undefined;
   const migrator = new Migrator({ db: handle.db, provider: new ListedMigrations(handle.engine), ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    // Kysely first looks for its own tables by listing the tables of every schema; a schema
+    // dropped at that moment by someone else (tests drop theirs) fails that listing. Nothing was
+    // migrated yet, so it is safe to look again.
+    if (attempt < 3 && isConcurrentlyDropped(error)) continue;
+    throw error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** PostgreSQL's undefined table or column: a catalog read that raced a DROP elsewhere. */
+function isConcurrentlyDropped(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === '42P01' || code === '42703';
 }
