@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { engines } from '../../support/engines.ts';
+import { describeWithSpec } from '../../support/vendor-specs.ts';
 import { startApi, type Response, type TestApi } from '../../support/api.ts';
 import { snapshot } from '../../support/snapshot.ts';
-import { assertError, assertSpec, eightByEight, msisdn, type Call } from './support.ts';
+import { EIGHT_BY_EIGHT_SPEC, assertError, assertSpec, eightByEight, msisdn, type Call } from './support.ts';
 
 /**
  * The bad-input matrix: every case answers an 8x8 error body ({code, message, errorId, timestamp})
  * with the status the file (or the README) gives, never a 500, and writes nothing.
  */
 for (const engine of engines) {
-  describe(`8x8 bad input on ${engine.name}`, () => {
+  describeWithSpec(EIGHT_BY_EIGHT_SPEC, `8x8 bad input on ${engine.name}`, () => {
     let api: TestApi;
     let call: Call;
     let contactId: number;

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { buildApp } from '../../../src/app.ts';
 import { readConfig } from '../../../src/config.ts';
 import { openStore } from '../../../src/runtime.ts';
 import { engines } from '../../support/engines.ts';
+import { describeWithSpec } from '../../support/vendor-specs.ts';
 import { startApi, type TestApi } from '../../support/api.ts';
 import { snapshot } from '../../support/snapshot.ts';
-import { assertError, assertSpec, eightByEight, msisdn, type Call } from './support.ts';
+import { EIGHT_BY_EIGHT_SPEC, assertError, assertSpec, eightByEight, msisdn, type Call } from './support.ts';
 
 for (const engine of engines) {
-  describe(`8x8 contacts on ${engine.name}`, () => {
+  describeWithSpec(EIGHT_BY_EIGHT_SPEC, `8x8 contacts on ${engine.name}`, () => {
     let api: TestApi;
     let call: Call;
     before(async () => {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { engines } from '../../support/engines.ts';
+import { describeWithSpec } from '../../support/vendor-specs.ts';
 import { startApi, type TestApi } from '../../support/api.ts';
-import { assertError, eightByEight, msisdn, type Call } from './support.ts';
+import { EIGHT_BY_EIGHT_SPEC, assertError, eightByEight, msisdn, type Call } from './support.ts';
 
 for (const engine of engines) {
-  describe(`8x8 groups and block list on ${engine.name}`, () => {
+  describeWithSpec(EIGHT_BY_EIGHT_SPEC, `8x8 groups and block list on ${engine.name}`, () => {
     let api: TestApi;
     let call: Call;
     before(async () => {

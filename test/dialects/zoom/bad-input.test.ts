@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { engines } from '../../support/engines.ts';
+import { describeWithSpec } from '../../support/vendor-specs.ts';
 import { startApi, uniquePhone, type Response, type TestApi } from '../../support/api.ts';
 import { snapshot } from '../../support/snapshot.ts';
-import { BASE, assertZoomError, assertZoomResponse, newZoomBook, zoom } from './support.ts';
+import { ZOOM_SPEC, BASE, assertZoomError, assertZoomResponse, newZoomBook, zoom } from './support.ts';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -15,7 +16,7 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
  * Zoom's 4711 "Invalid access token, does not contain scopes".
  */
 for (const engine of engines) {
-  describe(`Zoom bad input and credentials on ${engine.name}`, () => {
+  describeWithSpec(ZOOM_SPEC, `Zoom bad input and credentials on ${engine.name}`, () => {
     let api: TestApi;
     let call: ReturnType<typeof zoom>;
     let ids: { unit: string; book: string; field: string; contact: string };

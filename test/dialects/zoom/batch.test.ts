@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { engines } from '../../support/engines.ts';
+import { describeWithSpec } from '../../support/vendor-specs.ts';
 import { startApi, uniquePhone, type TestApi } from '../../support/api.ts';
-import { assertZoomError, newZoomBook, zoom } from './support.ts';
+import { ZOOM_SPEC, assertZoomError, newZoomBook, zoom } from './support.ts';
 
 /**
  * README Decision: batch POST takes {"contacts": [<create body>]}, PATCH {"contacts": [{"contact_id", ...}]},
@@ -11,7 +12,7 @@ import { assertZoomError, newZoomBook, zoom } from './support.ts';
  * entry per item (the contact, or {"code", "message"}), DELETE answers 204.
  */
 for (const engine of engines) {
-  describe(`Zoom contact batches on ${engine.name}`, () => {
+  describeWithSpec(ZOOM_SPEC, `Zoom contact batches on ${engine.name}`, () => {
     let api: TestApi;
     let call: ReturnType<typeof zoom>;
     let bookId: string;

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { engines } from '../../support/engines.ts';
+import { describeWithSpec } from '../../support/vendor-specs.ts';
 import { startApi, uniquePhone, type TestApi } from '../../support/api.ts';
-import { assertZoomError, newZoomBook, zoom } from './support.ts';
+import { ZOOM_SPEC, assertZoomError, newZoomBook, zoom } from './support.ts';
 
 /** Contacts of an address book (zoom-contact-center-create-address-book-contact.txt and the OpenAPI file). */
 for (const engine of engines) {
-  describe(`Zoom address book contacts on ${engine.name}`, () => {
+  describeWithSpec(ZOOM_SPEC, `Zoom address book contacts on ${engine.name}`, () => {
     let api: TestApi;
     let call: ReturnType<typeof zoom>;
     let bookId: string;

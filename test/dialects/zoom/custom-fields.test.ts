@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { engines } from '../../support/engines.ts';
+import { describeWithSpec } from '../../support/vendor-specs.ts';
 import { startApi, uniquePhone, type TestApi } from '../../support/api.ts';
-import { assertZoomError, newZoomBook, zoom } from './support.ts';
+import { ZOOM_SPEC, assertZoomError, newZoomBook, zoom } from './support.ts';
 
 const uniqueName = (prefix = 'Field') => `${prefix} ${randomUUID().slice(0, 8)}`;
 
 /** Address book custom fields and a contact's custom fields (Createacustomfield ... ListContactCustomFields). */
 for (const engine of engines) {
-  describe(`Zoom custom fields on ${engine.name}`, () => {
+  describeWithSpec(ZOOM_SPEC, `Zoom custom fields on ${engine.name}`, () => {
     let api: TestApi;
     let call: ReturnType<typeof zoom>;
     before(async () => {

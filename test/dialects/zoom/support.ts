@@ -6,12 +6,15 @@ import type { TSchema } from 'typebox';
 import { BatchAnswer } from '../../../src/dialects/zoom/contact-schemas.ts';
 import { ZoomErrorBody } from '../../../src/dialects/zoom/schemas.ts';
 import type { Response, TestApi } from '../../support/api.ts';
-import { specResponses } from '../../support/spec-responses.ts';
+import { specResponses, type SpecResponses } from '../../support/spec-responses.ts';
+import { specPath, vendorSpec } from '../../support/vendor-specs.ts';
 
 export const BASE = '/zoom/v2/contact_center/address_books';
 
 /** Every answer is held to Zoom's own OpenAPI file; the batch paths (not in it) to the dialect's schemas. */
-const spec = specResponses('../shared/specs/zoom-contact-center-address-books-openapi.json', '/zoom/v2');
+export const ZOOM_SPEC = vendorSpec('zoom-contact-center-address-books-openapi.json');
+let spec: SpecResponses | undefined;
+const zoomSpec = (): SpecResponses => (spec ??= specResponses(specPath(ZOOM_SPEC), '/zoom/v2'));
 const ajv = new Ajv.default({ strict: false, allErrors: true });
 addFormats.default(ajv);
 const batchAnswer = ajv.compile(BatchAnswer as TSchema);
@@ -30,7 +33,7 @@ export function assertZoomResponse(method: string, url: string, res: Response): 
     return;
   }
   const declaredElsewhere = [401, 403, 413, 415].includes(res.status) && !/\/contacts\/[^/]+\/custom_fields$/.test(path);
-  if (!declaredElsewhere) spec.assertResponse(method, path, res.status, res.status === 204 ? undefined : res.body);
+  if (!declaredElsewhere) zoomSpec().assertResponse(method, path, res.status, res.status === 204 ? undefined : res.body);
 }
 
 /** Calls the Zoom mount with a Bearer key (admin unless told; null: none) and checks the answer against the spec. */

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { engines } from '../../support/engines.ts';
+import { describeWithSpec } from '../../support/vendor-specs.ts';
 import { startApi, uniquePhone, type TestApi } from '../../support/api.ts';
-import { assertZoomError, newZoomBook, zoom } from './support.ts';
+import { ZOOM_SPEC, assertZoomError, newZoomBook, zoom } from './support.ts';
 
 /** Units and address books (zoom-contact-center-address-books-openapi.json: listUnits ... deleteAddressBook). */
 for (const engine of engines) {
-  describe(`Zoom units and address books on ${engine.name}`, () => {
+  describeWithSpec(ZOOM_SPEC, `Zoom units and address books on ${engine.name}`, () => {
     let api: TestApi;
     let call: ReturnType<typeof zoom>;
     before(async () => {
