@@ -127,7 +127,7 @@ export function registerBatchRoutes(scope: FastifyInstance, services: Services):
     config: routeConfig('contacts:read', [200, 404]),
     schema: {
       tags, security, summary: 'Get batch information by id (8x8)', params: BatchParams,
-      description: 'Status (queued, inProgress, completed, failed), counters, and `results`: one entry per item done so far, with the contact (or group) id or the error.',
+      description: 'Status (queued, inProgress, completed, failed; stopped: stopped by an operator, `contactd batch stop`; timeout: no item done within BATCH_JOB_TIMEOUT_SECONDS), counters, and `results`: one entry per item done so far, with the contact (or group) id or the error.',
       response: { 200: { ...BatchJob, description: 'The job.' }, ...errors(404) },
     },
   }, async (request) => {

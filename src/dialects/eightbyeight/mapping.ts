@@ -104,7 +104,7 @@ function nonEmpty(value: string | undefined): boolean {
 
 const WIRE_TYPE = { create_contacts: 'createContacts', delete_contacts: 'deleteContacts', copy_group_members: 'copyContacts', move_group_members: 'moveContacts', delete_groups: 'deleteGroups' } as const;
 export const CORE_KIND = Object.fromEntries(Object.entries(WIRE_TYPE).map(([k, v]) => [v, k])) as Record<(typeof WIRE_TYPE)[keyof typeof WIRE_TYPE], BatchJob['kind']>;
-const WIRE_STATUS = { queued: 'queued', in_progress: 'inProgress', completed: 'completed', failed: 'failed' } as const;
+const WIRE_STATUS = { queued: 'queued', in_progress: 'inProgress', completed: 'completed', failed: 'failed', stopped: 'stopped', timeout: 'timeout' } as const;
 
 /** A job as 8x8 shows it; `results` only when asked for one job. */
 export function toWireJob(job: BatchJob, results?: BatchItemResult[], errorOf?: (code: string, message: string) => { code: number; message: string }): Static<typeof WireBatchJob> {
