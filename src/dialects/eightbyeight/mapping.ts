@@ -121,7 +121,7 @@ export function toWireJob(job: BatchJob, results?: BatchItemResult[], errorOf?: 
   if (job.kind === 'create_contacts') {
     wire.duplicatedRows = job.merged;
     if (typeof job.payload.fileName === 'string') wire.fileName = job.payload.fileName;
-    wire.fileType = 'csv';
+    wire.fileType = job.payload.fileType === 'xls' ? 'xls' : 'csv';
     wire.contactGroups = typeof job.payload.groupCount === 'number' ? job.payload.groupCount : 0;
   }
   if (results) {
