@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { DomainError, invalidField } from '../../core/errors.ts';
 import { MAX_ROWS, tooManyRows, type UploadRecord } from './upload-rows.ts';
+import { declaredInflatedSize } from './zip-size.ts';
 
 /**
  * The rows of an Excel (.xlsx) upload, read with exceljs's streaming reader: rows arrive one at a
@@ -14,6 +15,11 @@ import { MAX_ROWS, tooManyRows, type UploadRecord } from './upload-rows.ts';
 const MAX_COLUMNS = 200;
 /** An Excel file may carry no more text than a CSV file under the same 30 MB upload limit. */
 const MAX_TEXT = 30 * 1024 * 1024;
+/**
+ * Inflated, a workbook's XML may be this large: 100,000 rows of contacts are well under 100 MB of
+ * sheet XML; past this, reading it would cost memory and temporary disk for nothing.
+ */
+const MAX_INFLATED = 256 * 1024 * 1024;
 
 /** The local file header every zip archive, and so every .xlsx file, starts with. */
 const ZIP_SIGNATURE = Buffer.from('PK\x03\x04', 'latin1');
@@ -25,6 +31,9 @@ export function isZip(file: Buffer): boolean {
 export async function xlsxRecords(file: Buffer, columns: string[] | undefined): Promise<UploadRecord[]> {
   // Checked first: the reader never settles on an empty input.
   if (!isZip(file)) throw invalidField('file', 'is not an Excel (.xlsx) file');
+  const inflated = declaredInflatedSize(file);
+  if (inflated === Infinity) throw invalidField('file', 'is not a readable Excel (.xlsx) file (its zip directory cannot be read)');
+  if (inflated > MAX_INFLATED) throw invalidField('file', `is an Excel file that would inflate to more than ${MAX_INFLATED / 1024 / 1024} MB`);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(file), { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   let header = columns;
   const records: UploadRecord[] = [];

@@ -79,10 +79,14 @@ for (const engine of engines) {
       assert.deepEqual([contact.addresses.msisdn, contact.firstName, contact.lastName, contact.customAttributes], [number, 'No', 'Header', {}]);
     });
 
-    test('a corrupt workbook, an Excel 97-2003 .xls, a workbook without a worksheet, a text file named .xlsx: 400 code 1000, no job, nothing written', async () => {
+    test('a corrupt workbook, an Excel 97-2003 .xls, a workbook without a worksheet, one that would inflate past 256 MB, a text file named .xlsx: 400 code 1000, no job, nothing written', async () => {
       const good = await workbook({ Contacts: [['msisdn'], [msisdn()], [msisdn()]] });
       const corrupt = Buffer.from(good);
       corrupt.fill(7, 200, 600);
+      // A zip bomb as its central directory declares it: one entry said to inflate to 1 GB.
+      const bomb = Buffer.from(good);
+      const entry = bomb.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+      bomb.writeUInt32LE(1024 * 1024 * 1024, entry + 24);
       const bad: [string, Buffer][] = [
         ['truncated.xlsx', good.subarray(0, Math.floor(good.length / 2))],
         ['corrupt.xlsx', corrupt],
@@ -90,12 +94,14 @@ for (const engine of engines) {
         ['empty-book.xlsx', await workbook({})],
         ['notes.xlsx', Buffer.from('msisdn\n16511112222\n')],
         ['renamed.csv', good.subarray(0, 100)],
+        ['bomb.xlsx', bomb],
       ];
       const before = await snapshot(api.db);
       for (const [name, content] of bad) {
         const res = await upload({}, { name, content, type: XLSX });
         assertError(res, 400, 1000);
         assert.match(res.body.message, /file/, name);
+        if (name === 'bomb.xlsx') assert.match(res.body.message, /inflate to more than 256 MB/);
       }
       assert.deepEqual(await snapshot(api.db), before);
     });
