@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { DomainError, invalidField } from '../../core/errors.ts';
 import { MAX_ROWS, tooManyRows, type UploadRecord } from './upload-rows.ts';
-import { declaredInflatedSize } from './zip-size.ts';
+import { inflatedSize } from './zip-size.ts';
 
 /**
  * The rows of an Excel (.xlsx) upload, read with exceljs's streaming reader: rows arrive one at a
@@ -31,9 +31,9 @@ export function isZip(file: Buffer): boolean {
 export async function xlsxRecords(file: Buffer, columns: string[] | undefined): Promise<UploadRecord[]> {
   // Checked first: the reader never settles on an empty input.
   if (!isZip(file)) throw invalidField('file', 'is not an Excel (.xlsx) file');
-  const inflated = declaredInflatedSize(file);
-  if (inflated === Infinity) throw invalidField('file', 'is not a readable Excel (.xlsx) file (its zip directory cannot be read)');
-  if (inflated > MAX_INFLATED) throw invalidField('file', `is an Excel file that would inflate to more than ${MAX_INFLATED / 1024 / 1024} MB`);
+  const size = await inflatedSize(file, MAX_INFLATED);
+  if (size === 'too_large') throw invalidField('file', `is an Excel file that would inflate to more than ${MAX_INFLATED / 1024 / 1024} MB`);
+  if (size === 'unreadable') throw invalidField('file', 'is not a readable Excel (.xlsx) file (a damaged zip archive)');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(file), { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   let header = columns;
   const records: UploadRecord[] = [];

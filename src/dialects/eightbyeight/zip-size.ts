@@ -1,31 +1,66 @@
+import { createInflateRaw } from 'node:zlib';
+
 /**
- * The inflated size a zip archive declares, read from its central directory, so that an .xlsx
- * upload that would inflate to gigabytes (a "zip bomb": exceljs would cache its shared strings in
- * memory and spill its sheets to temporary files) is refused before it is read. Sizes are what
- * the archive declares: tools that make such files declare them truly; see the dialect README.
+ * How large a zip archive (an .xlsx upload) inflates, measured before exceljs reads it: a "zip
+ * bomb" of a few MB can inflate to gigabytes, which exceljs would cache (shared strings) or spill
+ * to temporary files (sheets). Each entry the central directory lists is inflated and counted,
+ * output discarded, so the answer holds whatever sizes the archive declares.
  */
 
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 const CENTRAL_DIRECTORY_ENTRY = 0x02014b50;
+const LOCAL_FILE_HEADER = 0x04034b50;
 /** The end record is 22 bytes and may be followed by a comment of up to 65,535 bytes. */
 const END_RECORD_SIZE = 22;
 const MAX_COMMENT = 0xffff;
+const STORED = 0;
+const DEFLATED = 8;
 
-/** The sum of the entries' declared inflated sizes; Infinity when the archive's directory cannot be read or needs ZIP64. */
-export function declaredInflatedSize(file: Buffer): number {
+export type InflatedSize = 'within' | 'too_large' | 'unreadable';
+
+/** Whether the entries inflate to at most `budget` bytes in all. */
+export async function inflatedSize(file: Buffer, budget: number): Promise<InflatedSize> {
   const end = findEndRecord(file);
-  if (end < 0) return Infinity;
-  const entries = file.readUInt16LE(end + 10);
+  if (end < 0) return 'unreadable';
+  let left = budget;
   let offset = file.readUInt32LE(end + 16);
-  let total = 0;
-  for (let i = 0; i < entries; i++) {
-    if (offset + 46 > file.length || file.readUInt32LE(offset) !== CENTRAL_DIRECTORY_ENTRY) return Infinity;
-    const size = file.readUInt32LE(offset + 24);
-    if (size === 0xffffffff) return Infinity; // ZIP64: no spreadsheet of ours needs it
-    total += size;
+  for (let i = 0, entries = file.readUInt16LE(end + 10); i < entries; i++) {
+    if (offset + 46 > file.length || file.readUInt32LE(offset) !== CENTRAL_DIRECTORY_ENTRY) return 'unreadable';
+    const method = file.readUInt16LE(offset + 10);
+    const compressed = file.readUInt32LE(offset + 20);
+    const local = file.readUInt32LE(offset + 42);
+    if (local + 30 > file.length || file.readUInt32LE(local) !== LOCAL_FILE_HEADER) return 'unreadable';
+    const start = local + 30 + file.readUInt16LE(local + 26) + file.readUInt16LE(local + 28);
+    if (start + compressed > file.length) return 'unreadable';
+    const data = file.subarray(start, start + compressed);
+    if (method === STORED) left -= data.length;
+    else if (method === DEFLATED) {
+      const inflated = await inflatedLength(data, left);
+      if (inflated === undefined) return 'unreadable';
+      left -= inflated;
+    } else return 'unreadable';
+    if (left < 0) return 'too_large';
     offset += 46 + file.readUInt16LE(offset + 28) + file.readUInt16LE(offset + 30) + file.readUInt16LE(offset + 32);
   }
-  return total;
+  return 'within';
+}
+
+/** Bytes `data` inflates to, counted without keeping them; stops once past `limit`; undefined for corrupt data. */
+function inflatedLength(data: Buffer, limit: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const inflate = createInflateRaw();
+    let length = 0;
+    inflate.on('data', (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > limit) {
+        inflate.destroy();
+        resolve(length);
+      }
+    });
+    inflate.on('end', () => resolve(length));
+    inflate.on('error', () => resolve(undefined));
+    inflate.end(data);
+  });
 }
 
 function findEndRecord(file: Buffer): number {
