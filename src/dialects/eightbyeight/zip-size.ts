@@ -18,12 +18,21 @@ const DEFLATED = 8;
 
 export type InflatedSize = 'within' | 'too_large' | 'unreadable';
 
-/** Whether the entries inflate to at most `budget` bytes in all. */
+/** A data descriptor after an entry's data: 12 bytes, 16 with its signature (20 or 24 in ZIP64). */
+const DESCRIPTOR_SIZES = new Set([0, 12, 16, 20, 24]);
+
+/**
+ * Whether the entries inflate to at most `budget` bytes in all. The listed entries must also
+ * fill the archive up to its directory, as a streaming reader meets them: bytes between them
+ * could hide an entry that reader would inflate unmeasured.
+ */
 export async function inflatedSize(file: Buffer, budget: number): Promise<InflatedSize> {
   const end = findEndRecord(file);
   if (end < 0) return 'unreadable';
   let left = budget;
-  let offset = file.readUInt32LE(end + 16);
+  const directory = file.readUInt32LE(end + 16);
+  let offset = directory;
+  const spans: [number, number][] = [];
   for (let i = 0, entries = file.readUInt16LE(end + 10); i < entries; i++) {
     if (offset + 46 > file.length || file.readUInt32LE(offset) !== CENTRAL_DIRECTORY_ENTRY) return 'unreadable';
     const method = file.readUInt16LE(offset + 10);
@@ -33,6 +42,7 @@ export async function inflatedSize(file: Buffer, budget: number): Promise<Inflat
     const start = local + 30 + file.readUInt16LE(local + 26) + file.readUInt16LE(local + 28);
     if (start + compressed > file.length) return 'unreadable';
     const data = file.subarray(start, start + compressed);
+    spans.push([local, start + compressed]);
     if (method === STORED) left -= data.length;
     else if (method === DEFLATED) {
       const inflated = await inflatedLength(data, left);
@@ -42,7 +52,17 @@ export async function inflatedSize(file: Buffer, budget: number): Promise<Inflat
     if (left < 0) return 'too_large';
     offset += 46 + file.readUInt16LE(offset + 28) + file.readUInt16LE(offset + 30) + file.readUInt16LE(offset + 32);
   }
-  return 'within';
+  return fillsUpTo(spans, directory) ? 'within' : 'unreadable';
+}
+
+/** The spans, in order, leave no gap from 0 to `directory` but a data descriptor after each. */
+function fillsUpTo(spans: [number, number][], directory: number): boolean {
+  let at = 0;
+  for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
+    if (!DESCRIPTOR_SIZES.has(start - at)) return false;
+    at = end;
+  }
+  return DESCRIPTOR_SIZES.has(directory - at);
 }
 
 /** Bytes `data` inflates to, counted without keeping them; stops once past `limit`; undefined for corrupt data. */
