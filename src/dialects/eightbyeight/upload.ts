@@ -19,6 +19,9 @@ export interface UploadForm {
 /** The file's `fileType` values: "csv" or "xls" (its one value for Excel). */
 export type UploadFileType = 'csv' | 'xls';
 
+/** Git's test for a binary file: a NUL byte among its first 8000 bytes. No text CSV has one. */
+const TEXT_SNIFF_LENGTH = 8000;
+
 /** The start of an Excel 97-2003 (.xls) workbook, an OLE2 compound file. */
 const OLE2_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
@@ -44,5 +47,8 @@ export async function uploadRecords(file: UploadForm['file'], columns: string[] 
   }
   if (isZip(file.data)) return { fileType: 'xls', records: await xlsxRecords(file.data, columns) };
   if (/\.xls[xmb]?$/i.test(file.name)) throw invalidField('file', 'is named as an Excel file but is not one');
+  if (file.data.subarray(0, TEXT_SNIFF_LENGTH).includes(0)) {
+    throw invalidField('file', 'is neither a CSV (text) file nor an Excel (.xlsx) workbook; a CSV file must be UTF-8 (or ASCII) text');
+  }
   return { fileType: 'csv', records: csvRecords(file.data, columns) };
 }
