@@ -118,7 +118,7 @@ for (const engine of engines) {
       assert.deepEqual([contact.addresses.msisdn, contact.firstName, contact.lastName, contact.customAttributes], [number, 'No', 'Header', {}]);
     });
 
-    test('a wrong type or a corrupt file: a damaged workbook, an Excel 97-2003 .xls, a workbook without a worksheet, a text file named .xlsx, an image, UTF-16 text: 400 code 1000, no job, nothing written', async () => {
+    test('a wrong type or a corrupt file: a damaged workbook, an Excel 97-2003 .xls, a workbook without a worksheet, a text file named .xlsx, an image, UTF-16 text, a header of over 200 columns: 400 code 1000, no job, nothing written', async () => {
       const good = await workbook({ Contacts: [['msisdn'], [msisdn()], [msisdn()]] });
       const corrupt = Buffer.from(good);
       corrupt.fill(7, 200, 600);
@@ -131,6 +131,7 @@ for (const engine of engines) {
         ['renamed.csv', good.subarray(0, 100)],
         ['photo.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.from('IHDR')])],
         ['unicode.csv', Buffer.from(`\ufeffmsisdn\n${msisdn()}\n`, 'utf16le')],
+        ['wide.xlsx', await workbook({ Wide: [['msisdn', ...Array.from({ length: 200 }, (_, i) => `Column ${i}`)], [msisdn()]] })],
       ];
       const before = await snapshot(api.db);
       for (const [name, content] of bad) {
