@@ -10,6 +10,7 @@ export interface Config {
   readonly databaseUrl: string;
   readonly logLevel: LogLevel;
   readonly defaultRegion: string;
+  readonly batchJobTimeoutSeconds: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -29,6 +30,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: readLogLevel(env.LOG_LEVEL ?? 'info'),
     // Most contact centers we serve first dial North American numbers nationally.
     defaultRegion: readRegion(env.DEFAULT_REGION ?? 'US'),
+    // A batch job (8x8 batches) with no item done for this long ends as `timeout`; 0: never. An
+    // hour: a chunk takes well under a second and a dead node's jobs are taken over after 30 s,
+    // so a job still stuck after 120 takeovers will not move by itself, while jobs left by a
+    // fleet restarted or upgraded within the hour are resumed rather than ended.
+    batchJobTimeoutSeconds: readSeconds('BATCH_JOB_TIMEOUT_SECONDS', env.BATCH_JOB_TIMEOUT_SECONDS ?? '3600'),
   });
 }
 
@@ -53,6 +59,11 @@ function readDatabaseUrl(raw: string): string {
 function readLogLevel(raw: string): LogLevel {
   if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as LogLevel;
   throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+}
+
+function readSeconds(name: string, raw: string): number {
+  if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(`${name} must be a whole number of seconds (0 or more), got "${raw}"`);
+  return Number(raw);
 }
 
 function readRegion(raw: string): string {

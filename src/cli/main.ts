@@ -77,6 +77,19 @@ key
     }),
   );
 
+const batch = program.command('batch').description('manage batch jobs (8x8 batches)');
+batch
+  .command('stop')
+  .description('stop an unfinished batch job: it does no further item and keeps what it did (status "stopped")')
+  .requiredOption('--account <id>', 'the account id')
+  .argument('<job_id>', 'the job id')
+  .action(async (jobId: string, { account: accountId }: { account: string }) =>
+    withServices(async (s) => {
+      const job = await s.batchJobs.stopJob({ accountId }, jobId);
+      print({ job_id: job.id, status: job.status, processed: job.processed, total: job.total });
+    }),
+  );
+
 async function withServices(work: (services: ReturnType<typeof createServices>) => Promise<void>): Promise<void> {
   const config = readConfig();
   const { store, handle } = await openStore(config);

@@ -13,6 +13,11 @@ export interface BatchJobOptions {
   chunkSize?: number;
   /** A job whose owner has not recorded progress for this long is taken over by another node. */
   staleAfterMs?: number;
+  /**
+   * A job with no item done for this long, whoever owned it meanwhile, ends as `timeout`
+   * (0: never). Takeovers do not restart this clock, so a job that no node can move ends.
+   */
+  timeoutMs?: number;
 }
 
 /** Thrown inside a chunk's transaction when another node took the job over: the chunk is undone. */
@@ -23,7 +28,9 @@ class LostClaim extends Error {}
  * node that accepted it, chunk by chunk; each chunk's work, results and counters commit together,
  * and only while the node still owns the job. Status lives in the database, so any node answers
  * for any job. A node that starts, and every `staleAfterMs` after, takes over unfinished jobs
- * whose owner stopped recording progress (a node that died or was stopped), from the next item.
+ * whose owner stopped recording progress (a node that died or was stopped), from the next item,
+ * after first ending as `timeout` those with no item done for `timeoutMs`. A job stopped
+ * (`stopJob`) or timed out records no further chunk: its runner's next chunk is undone.
  */
 export class BatchJobService {
   /** This process's name as a job owner. */
@@ -33,6 +40,7 @@ export class BatchJobService {
   private sweeper: NodeJS.Timeout | undefined;
   private readonly chunkSize: number;
   private readonly staleAfterMs: number;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly store: Store,
@@ -40,6 +48,7 @@ export class BatchJobService {
   ) {
     this.chunkSize = options.chunkSize ?? 50;
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
+    this.timeoutMs = options.timeoutMs ?? 0;
   }
 
   /** Accepts a job: its items are fixed now (e.g. the group's members), then it runs in the background. */
@@ -50,7 +59,7 @@ export class BatchJobService {
       return tx.batchJobs.insert({
         id: newId(), account_id: actor.accountId, key_id: actor.keyId, scopes: actor.scopes, kind: request.kind, status: 'queued', payload,
         total: payload.items.length, processed: 0, succeeded: 0, merged: 0, failed: 0,
-        owner: this.nodeId, heartbeat_at: now, error: null, created_at: now, updated_at: now, finished_at: null,
+        owner: this.nodeId, heartbeat_at: now, progressed_at: now, error: null, created_at: now, updated_at: now, finished_at: null,
       });
     });
     this.launch(job);
@@ -71,6 +80,17 @@ export class BatchJobService {
     return this.store.batchJobs.list(actor.accountId, query, page);
   }
 
+  /**
+   * Stops an unfinished job of the account: it records no further chunk and keeps the results it
+   * has. A job already final (completed, failed, stopped, timeout) is left as it is. Returns the job.
+   */
+  async stopJob(actor: Pick<Principal, 'accountId'>, id: string): Promise<BatchJob> {
+    await this.store.transaction((tx) => tx.batchJobs.stop(actor.accountId, id, nowIso()));
+    const job = await this.store.batchJobs.find(actor.accountId, id);
+    if (!job) throw new DomainError('not_found', `no batch job with id ${id}`);
+    return job;
+  }
+
   /** Takes over the unfinished jobs of nodes that stopped, and keeps doing so every `staleAfterMs`. */
   async start(): Promise<void> {
     this.stopping = false;
@@ -86,9 +106,17 @@ export class BatchJobService {
     await Promise.allSettled([...this.running.values()]);
   }
 
-  /** Claims unfinished jobs whose owner has shown no progress for `staleAfterMs`; returns how many it took. */
+  /**
+   * Ends as `timeout` the jobs with no item done for `timeoutMs`, then claims unfinished jobs
+   * whose owner has shown no progress for `staleAfterMs`; returns how many it took.
+   */
   async resumeUnfinished(): Promise<number> {
     if (this.stopping) return 0;
+    if (this.timeoutMs > 0) {
+      const progressedBefore = new Date(Date.now() - this.timeoutMs).toISOString();
+      const reason = `no item was done for ${this.timeoutMs / 1000} seconds`;
+      await this.store.transaction((tx) => tx.batchJobs.timeOutIdle(progressedBefore, nowIso(), reason));
+    }
     const staleBefore = new Date(Date.now() - this.staleAfterMs).toISOString();
     let taken = 0;
     for (const job of await this.store.batchJobs.findStale(staleBefore, 100)) {

@@ -4,9 +4,15 @@ import type { Scope } from './types.ts';
 export const BATCH_KINDS = ['create_contacts', 'delete_contacts', 'copy_group_members', 'move_group_members', 'delete_groups'] as const;
 export type BatchKind = (typeof BATCH_KINDS)[number];
 
-/** queued: accepted, not started; in_progress: items being done; completed: every item has a result; failed: the job itself could not run. */
-export const BATCH_STATUSES = ['queued', 'in_progress', 'completed', 'failed'] as const;
+/**
+ * queued: accepted, not started; in_progress: items being done; completed: every item has a
+ * result; failed: the job itself could not run; stopped: stopped on request (`stopJob`);
+ * timeout: no item was done within the configured time. The last four are final.
+ */
+export const BATCH_STATUSES = ['queued', 'in_progress', 'completed', 'failed', 'stopped', 'timeout'] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
+/** The statuses of a job that may still do work: the only ones a claim, progress, a stop or a timeout changes. */
+export const UNFINISHED_STATUSES = ['queued', 'in_progress'] as const satisfies readonly BatchStatus[];
 
 /** An asynchronous job of an account. Counters say how many items have a result of each kind. */
 export interface BatchJob {
@@ -28,6 +34,8 @@ export interface BatchJob {
   /** The node running it, and when that node last showed it was alive. */
   owner: string | null;
   heartbeat_at: string | null;
+  /** When an item last got a result (at first, when the job was accepted): takeovers leave it alone. */
+  progressed_at: string | null;
   error: string | null;
   created_at: string;
   updated_at: string;

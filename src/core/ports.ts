@@ -209,6 +209,10 @@ export interface BatchJobRepository {
   claim(id: string, owner: string, seenHeartbeat: string | null, now: string): Promise<boolean>;
   /** Adds a chunk's results and counters if `owner` still holds the job; false when it lost it. */
   recordProgress(id: string, owner: string, progress: BatchProgress, now: string): Promise<boolean>;
-  /** Marks the job failed (the job itself, not an item, could not run). */
+  /** Marks the job failed (the job itself, not an item, could not run), if it is still unfinished. */
   fail(id: string, owner: string, error: string, now: string): Promise<void>;
+  /** Marks the account's job stopped if it is unfinished; false when it was not (already final, or not there). */
+  stop(accountId: string, id: string, now: string): Promise<boolean>;
+  /** Ends as `timeout` (with `error`) every unfinished job whose last item result is older than `progressedBefore`; returns how many. */
+  timeOutIdle(progressedBefore: string, now: string, error: string): Promise<number>;
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from '../core/batch-job.types.ts';
+import { UNFINISHED_STATUSES, type BatchItemResult, type BatchJob, type BatchKind, type BatchProgress } from '../core/batch-job.types.ts';
 import type { BatchJobRepository } from '../core/ports.ts';
 import type { Scope } from '../core/types.ts';
 import { chunks, rowsPerStatement } from './contact.rows.ts';
@@ -45,7 +45,7 @@ export class KyselyBatchJobRepository implements BatchJobRepository {
     const rows = await this.db
       .selectFrom('batch_jobs')
       .selectAll()
-      .where('status', 'in', ['queued', 'in_progress'])
+      .where('status', 'in', UNFINISHED_STATUSES)
       .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', staleBefore)]))
       .orderBy('seq')
       .limit(limit)
@@ -54,7 +54,7 @@ export class KyselyBatchJobRepository implements BatchJobRepository {
   }
 
   async claim(id: string, owner: string, seenHeartbeat: string | null, now: string): Promise<boolean> {
-    let update = this.db.updateTable('batch_jobs').set({ owner, heartbeat_at: now, updated_at: now }).where('id', '=', id).where('status', 'in', ['queued', 'in_progress']);
+    let update = this.db.updateTable('batch_jobs').set({ owner, heartbeat_at: now, updated_at: now }).where('id', '=', id).where('status', 'in', UNFINISHED_STATUSES);
     update = seenHeartbeat === null ? update.where('heartbeat_at', 'is', null) : update.where('heartbeat_at', '=', seenHeartbeat);
     const result = await update.executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
@@ -70,11 +70,14 @@ export class KyselyBatchJobRepository implements BatchJobRepository {
         merged: eb('merged', '+', progress.merged),
         failed: eb('failed', '+', progress.failed),
         heartbeat_at: now,
+        progressed_at: now,
         updated_at: now,
         finished_at: progress.finished_at,
       }))
       .where('id', '=', id)
       .where('owner', '=', owner)
+      // A job stopped or timed out meanwhile takes no more work, even from its owner.
+      .where('status', 'in', UNFINISHED_STATUSES)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
     const rows = progress.results.map((r) => ({ job_id: id, item_index: r.index, status: r.status, ref: r.ref, ref_seq: r.ref_seq, code: r.code, message: r.message }));
@@ -83,7 +86,28 @@ export class KyselyBatchJobRepository implements BatchJobRepository {
   }
 
   async fail(id: string, owner: string, error: string, now: string): Promise<void> {
-    await this.db.updateTable('batch_jobs').set({ status: 'failed', error, updated_at: now, finished_at: now }).where('id', '=', id).where('owner', '=', owner).execute();
+    await this.db.updateTable('batch_jobs').set({ status: 'failed', error, updated_at: now, finished_at: now }).where('id', '=', id).where('owner', '=', owner).where('status', 'in', UNFINISHED_STATUSES).execute();
+  }
+
+  async stop(accountId: string, id: string, now: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('batch_jobs')
+      .set({ status: 'stopped', updated_at: now, finished_at: now })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .where('status', 'in', UNFINISHED_STATUSES)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async timeOutIdle(progressedBefore: string, now: string, error: string): Promise<number> {
+    const result = await this.db
+      .updateTable('batch_jobs')
+      .set({ status: 'timeout', error, updated_at: now, finished_at: now })
+      .where('status', 'in', UNFINISHED_STATUSES)
+      .where('progressed_at', '<', progressedBefore)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 }
 

@@ -169,6 +169,7 @@ export interface BatchJobTable {
   failed: number;
   owner: string | null;
   heartbeat_at: string | null;
+  progressed_at: string | null;
   error: string | null;
   created_at: string;
   updated_at: string;

@@ -332,6 +332,26 @@ for (const backend of backends) {
       assert.equal((await call('GET', '/v1/contacts', key.api_key)).status, 401);
     });
 
+    test('batch stop --account ID JOB_ID: an unfinished job is stopped (8x8 reads "stopped"); an unknown job or no --account fails', async () => {
+      const account = await cliJson(['account', 'create', '--name', 'Batches'], env);
+      await appOnSameDatabase();
+      const { store, handle } = await openStore(readConfig({ DATABASE_URL: databaseUrl }));
+      const now = new Date().toISOString();
+      const job = await store.transaction((tx) => tx.batchJobs.insert({
+        id: randomUUID(), account_id: account.account_id, key_id: account.key_id, scopes: ['admin'], kind: 'delete_contacts', status: 'in_progress',
+        payload: { items: [{ seq: 1 }, { seq: 2 }] }, total: 2, processed: 0, succeeded: 0, merged: 0, failed: 0,
+        owner: 'a-node-elsewhere', heartbeat_at: now, progressed_at: now, error: null, created_at: now, updated_at: now, finished_at: null,
+      }));
+      await handle.close();
+      assert.deepEqual(await cliJson(['batch', 'stop', '--account', account.account_id, job.id], env), { job_id: job.id, status: 'stopped', processed: 0, total: 2 });
+      const read = await call('GET', `/8x8/api/v1/accounts/${account.account_id}/batches/${job.id}`, account.api_key);
+      assert.deepEqual([read.status, read.body.status], [200, 'stopped']);
+      await Promise.all([
+        cliFails(['batch', 'stop', '--account', account.account_id, randomUUID()], env, /batch job/),
+        cliFails(['batch', 'stop', job.id], env, /account/),
+      ]);
+    });
+
     test('bad input fails with a non-zero exit, a message on stderr and nothing on stdout', async () => {
       const account = await cliJson(['account', 'create', '--name', 'Errors'], env);
       // Independent failures, run side by side to keep the suite quick.

@@ -90,9 +90,9 @@ for (const engine of engines) {
       await assert.rejects(contacts.create(admin, { first_name: 'Strict', custom_fields: { [`Strict${uniquePhone().slice(-6)}`]: 'x' } }), coded('validation_failed'));
     });
 
-    const jobOf = (owner: string, heartbeat: string | null, items: unknown[] = []): Omit<BatchJob, 'seq'> => ({
+    const jobOf = (owner: string, heartbeat: string | null, items: unknown[] = [], progressed: string | null = heartbeat): Omit<BatchJob, 'seq'> => ({
       id: crypto.randomUUID(), account_id: admin.accountId, key_id: admin.keyId, scopes: admin.scopes, kind: 'delete_contacts', status: 'in_progress',
-      payload: { items }, total: items.length, processed: 0, succeeded: 0, merged: 0, failed: 0, owner, heartbeat_at: heartbeat, error: null,
+      payload: { items }, total: items.length, processed: 0, succeeded: 0, merged: 0, failed: 0, owner, heartbeat_at: heartbeat, progressed_at: progressed, error: null,
       created_at: '2020-01-01T00:00:00.000Z', updated_at: '2020-01-01T00:00:00.000Z', finished_at: null,
     });
 

@@ -6,11 +6,11 @@ import type { Services } from '../../core/services.ts';
 import type { Principal } from '../../core/types.ts';
 import { AccountParams, BatchParams, MSISDN_PATTERN, security, tags } from './schemas.ts';
 import { BatchJob, BatchList, BatchListQuery, DeleteContactsBody, DeleteGroupsBody, GroupPairQuery, errors } from './batch.schemas.ts';
-import { createItemOf, csvRecords } from './csv.ts';
+import { createItemOf } from './upload-rows.ts';
+import { readUploadForm, uploadRecords } from './upload.ts';
 import { CODE, EightByEightError, MSISDN_MESSAGE, codeOf, messageOf } from './errors.ts';
 import { CORE_KIND, msisdnToE164, toWireJob } from './mapping.ts';
 import { MERGE_ACROSS_ACCOUNT } from './rules.ts';
-import { assertMultipartBoundary } from '../shared/multipart.ts';
 import { pageFields, pageOf, routeConfig } from './present.ts';
 
 const ACCOUNT = '/api/v1/accounts/:accountId';
@@ -39,24 +39,13 @@ export function registerBatchRoutes(scope: FastifyInstance, services: Services):
     config: routeConfig('contacts:write', [202, 400]),
     schema: {
       tags, security, summary: 'Batch create contacts (8x8)', params: AccountParams,
-      description: 'multipart/form-data: `file` (CSV, at most 30 MB; Excel is not supported, 400), `groups` (comma-separated group ids, at most 10), `fileHasHeader` (default true), `fileColumns` (comma-separated column names, required without a header). '
+      description: 'multipart/form-data: `file` (CSV or Excel .xlsx, its first worksheet; at most 30 MB; Excel 97-2003 .xls: 400), `groups` (comma-separated group ids, at most 10), `fileHasHeader` (default true), `fileColumns` (comma-separated column names, required without a header). '
         + 'Each row is created like POST contacts: merged into the one contact sharing an address, refused when several do. Poll GET batches/{id} for the status and per-row results.',
       consumes: ['multipart/form-data'],
       response: { ...accepted('Accepted: the job is queued.'), ...errors(413, 415) },
     },
   }, async (request, reply) => {
-    if (!request.isMultipart()) throw invalidField('file', 'send the file as multipart/form-data');
-    assertMultipartBoundary(request, 'file');
-    const fields: Record<string, string> = {};
-    let file: { name: string; data: Buffer } | undefined;
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        if (part.fieldname !== 'file' || file) throw invalidField(part.fieldname, 'send one file, in the field "file"');
-        file = { name: part.filename, data: await part.toBuffer() };
-      } else fields[part.fieldname] = String(part.value);
-    }
-    if (!file) throw invalidField('file', 'is required');
-    if (/\.xlsx?$/i.test(file.name)) throw invalidField('file', 'Excel files are not supported; upload the contacts as CSV');
+    const { file, fields } = await readUploadForm(request);
     const hasHeader = (fields.fileHasHeader ?? 'true').trim().toLowerCase() !== 'false';
     const columns = fields.fileColumns?.split(',').map((c) => c.trim()).filter((c) => c !== '');
     if (!hasHeader && (columns === undefined || columns.length === 0)) throw invalidField('fileColumns', 'is required when fileHasHeader is false');
@@ -65,16 +54,10 @@ export function registerBatchRoutes(scope: FastifyInstance, services: Services):
     if (groupSeqs.some((g) => !/^\d{1,15}$/.test(g))) throw invalidField('groups', 'must be comma-separated group ids');
     const groupIds: string[] = [];
     for (const seq of groupSeqs) groupIds.push(await groupIdOf(request.principal, Number(seq)));
-    let records;
-    try {
-      records = csvRecords(file.data, hasHeader ? undefined : columns);
-    } catch (error) {
-      if ((error as { code?: string }).code?.startsWith('CSV_')) throw invalidField('file', `is not a readable CSV file (${(error as Error).message.split('\n')[0]})`);
-      throw error;
-    }
+    const { fileType, records } = await uploadRecords(file, hasHeader ? undefined : columns);
     const items = records.map((record) => createItemOf(record, groupIds));
     reply.status(202);
-    return submit(request, { kind: 'create_contacts', items, duplicateRule: MERGE_ACROSS_ACCOUNT, meta: { fileName: file.name, groupCount: groupIds.length } });
+    return submit(request, { kind: 'create_contacts', items, duplicateRule: MERGE_ACROSS_ACCOUNT, meta: { fileName: file.name, fileType, groupCount: groupIds.length } });
   });
 
   scope.post(`${ACCOUNT}/contacts/batches/deleteContacts`, {
@@ -127,7 +110,7 @@ export function registerBatchRoutes(scope: FastifyInstance, services: Services):
     config: routeConfig('contacts:read', [200, 404]),
     schema: {
       tags, security, summary: 'Get batch information by id (8x8)', params: BatchParams,
-      description: 'Status (queued, inProgress, completed, failed), counters, and `results`: one entry per item done so far, with the contact (or group) id or the error.',
+      description: 'Status (queued, inProgress, completed, failed; stopped: stopped by an operator, `contactd batch stop`; timeout: no item done within BATCH_JOB_TIMEOUT_SECONDS), counters, and `results`: one entry per item done so far, with the contact (or group) id or the error.',
       response: { 200: { ...BatchJob, description: 'The job.' }, ...errors(404) },
     },
   }, async (request) => {

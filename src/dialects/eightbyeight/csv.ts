@@ -1,61 +1,16 @@
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
-import type { CreateContactItem } from '../../core/batch-job-work.ts';
-import { DomainError } from '../../core/errors.ts';
-import { CODE, failureOf } from './errors.ts';
-import { CHANNELS, createInputOf, type CreateBody } from './mapping.ts';
-import { CreateContactBody } from './schemas.ts';
+import { invalidField } from '../../core/errors.ts';
+import { MAX_ROWS, tooManyRows, type UploadRecord } from './upload-rows.ts';
 
-/**
- * The createContacts batch file (CSV) as create items. Columns are the create body's fields
- * (`msisdn`, `firstName`, `lastName`, `externalId`, `country`, `email`, `weChatUserId`,
- * `facebookUserId`, `zaloId`, `lineId`, `kakaoTalkId`, in any case); any other column is a custom
- * attribute. A row that is not a valid contact becomes a failed item with the 8x8 code, and the
- * other rows go on.
- */
-
-const ajv = new Ajv.default({ allErrors: true, strict: false });
-addFormats.default(ajv);
-const validCreate = ajv.compile(CreateContactBody);
-
-const TOP = ['firstName', 'lastName', 'externalId', 'country'] as const;
-const ADDRESS = ['msisdn', 'email', ...CHANNELS.map(([field]) => field)] as const;
-const KNOWN = new Map<string, string>([...TOP, ...ADDRESS].map((f) => [f.toLowerCase(), f]));
-
-export const MAX_ROWS = 100_000;
-
-/** Rows of the file as records by column name; `columns` is given when the file has no header. */
-export function csvRecords(file: Buffer, columns: string[] | undefined): Record<string, string>[] {
-  const rows = parse(file, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, columns: columns ?? true, to: MAX_ROWS + 1 }) as Record<string, string>[];
-  if (rows.length > MAX_ROWS) throw new DomainError('validation_failed', `file: at most ${MAX_ROWS} rows`, [{ path: 'file', message: `at most ${MAX_ROWS} rows` }]);
-  return rows;
-}
-
-export function createItemOf(record: Record<string, string>, groupIds: string[]): CreateContactItem {
-  const body: Record<string, unknown> = { addresses: {} };
-  const attributes: Record<string, string> = {};
-  for (const [column, raw] of Object.entries(record)) {
-    const value = (raw ?? '').trim();
-    if (value === '' || column === '') continue;
-    if (value.includes('\u0000') || column.includes('\u0000')) return { error: { code: String(CODE.invalidParameter), message: `Invalid parameter: ${column} must not contain NUL characters` } };
-    const field = KNOWN.get(column.trim().toLowerCase());
-    if (field === undefined) attributes[column.trim()] = value;
-    else if ((ADDRESS as readonly string[]).includes(field)) (body.addresses as Record<string, string>)[field] = value;
-    else body[field] = value;
-  }
-  if (Object.keys(attributes).length > 0) body.customAttributes = attributes;
-  if (!validCreate(body)) return { error: errorOf({ validation: validCreate.errors ?? [], validationContext: 'body' }) };
+/** The rows of a CSV upload as records by column name; `columns` is given when the file has no header. */
+export function csvRecords(file: Buffer, columns: string[] | undefined): UploadRecord[] {
+  let rows: UploadRecord[];
   try {
-    return { input: createInputOf(body as unknown as CreateBody, groupIds) };
+    rows = parse(file, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, columns: columns ?? true, to: MAX_ROWS + 1 }) as UploadRecord[];
   } catch (error) {
-    if (error instanceof DomainError) return { error: errorOf(error) };
+    if ((error as { code?: string }).code?.startsWith('CSV_')) throw invalidField('file', `is not a readable CSV file (${(error as Error).message.split('\n')[0]})`);
     throw error;
   }
+  if (rows.length > MAX_ROWS) throw tooManyRows();
+  return rows;
 }
-
-function errorOf(error: unknown): { code: string; message: string } {
-  const failure = failureOf(error);
-  return { code: String(failure.code), message: failure.message };
-}
-

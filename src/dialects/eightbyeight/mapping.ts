@@ -104,7 +104,7 @@ function nonEmpty(value: string | undefined): boolean {
 
 const WIRE_TYPE = { create_contacts: 'createContacts', delete_contacts: 'deleteContacts', copy_group_members: 'copyContacts', move_group_members: 'moveContacts', delete_groups: 'deleteGroups' } as const;
 export const CORE_KIND = Object.fromEntries(Object.entries(WIRE_TYPE).map(([k, v]) => [v, k])) as Record<(typeof WIRE_TYPE)[keyof typeof WIRE_TYPE], BatchJob['kind']>;
-const WIRE_STATUS = { queued: 'queued', in_progress: 'inProgress', completed: 'completed', failed: 'failed' } as const;
+const WIRE_STATUS = { queued: 'queued', in_progress: 'inProgress', completed: 'completed', failed: 'failed', stopped: 'stopped', timeout: 'timeout' } as const;
 
 /** A job as 8x8 shows it; `results` only when asked for one job. */
 export function toWireJob(job: BatchJob, results?: BatchItemResult[], errorOf?: (code: string, message: string) => { code: number; message: string }): Static<typeof WireBatchJob> {
@@ -121,7 +121,7 @@ export function toWireJob(job: BatchJob, results?: BatchItemResult[], errorOf?: 
   if (job.kind === 'create_contacts') {
     wire.duplicatedRows = job.merged;
     if (typeof job.payload.fileName === 'string') wire.fileName = job.payload.fileName;
-    wire.fileType = 'csv';
+    wire.fileType = job.payload.fileType === 'xls' ? 'xls' : 'csv';
     wire.contactGroups = typeof job.payload.groupCount === 'number' ? job.payload.groupCount : 0;
   }
   if (results) {

@@ -169,7 +169,7 @@ for (const engine of engines) {
         const inserted = await tx.batchJobs.insert({
           id: crypto.randomUUID(), account_id: admin.accountId, key_id: admin.keyId, scopes: admin.scopes, kind: 'create_contacts', status: 'in_progress',
           payload: { items, duplicateRule: { policy: 'merge', scope: 'account' } }, total: 3, processed: 0, succeeded: 0, merged: 0, failed: 0,
-          owner: 'a-node-that-died', heartbeat_at: old, error: null, created_at: old, updated_at: old, finished_at: null,
+          owner: 'a-node-that-died', heartbeat_at: old, progressed_at: old, error: null, created_at: old, updated_at: old, finished_at: null,
         });
         await tx.batchJobs.recordProgress(inserted.id, 'a-node-that-died', { processed: 1, succeeded: 1, merged: 0, failed: 0, results: [{ index: 0, status: 'succeeded', ref: null, ref_seq: done.id, code: null, message: null }], status: 'in_progress', finished_at: null }, old);
         return inserted;

@@ -89,14 +89,17 @@ export async function waitForJob(call: Call, id: string): Promise<any> {
   assert.fail(`job ${id} did not finish`);
 }
 
-/** A multipart/form-data body with a file and fields, as app.inject takes it. */
-export function multipart(fields: Record<string, string>, file?: { name: string; content: string; type?: string }): { payload: Buffer; headers: Record<string, string> } {
+/** A multipart/form-data body with a file (text or bytes) and fields, as app.inject takes it. */
+export function multipart(fields: Record<string, string>, file?: { name: string; content: string | Buffer; type?: string }): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----contactd${Math.random().toString(16).slice(2)}`;
-  const parts: string[] = [];
-  for (const [name, value] of Object.entries(fields)) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
-  if (file) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'text/csv'}\r\n\r\n${file.content}\r\n`);
-  parts.push(`--${boundary}--\r\n`);
-  return { payload: Buffer.from(parts.join('')), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  if (file) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'text/csv'}\r\n\r\n`));
+    parts.push(Buffer.from(file.content), Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
 /** The operation declares this status (checked through the validator, with a body its schema may refuse). */
