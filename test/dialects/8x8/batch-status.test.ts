@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { readConfig } from '../../../src/config.ts';
 import { engines } from '../../support/engines.ts';
+import { describeWithSpec } from '../../support/vendor-specs.ts';
 import { startApi, type TestApi } from '../../support/api.ts';
-import { eightByEight, msisdn, type Call } from './support.ts';
+import { EIGHT_BY_EIGHT_SPEC, eightByEight, msisdn, type Call } from './support.ts';
 
 /**
  * The file's `batch-status` enum: "queued", "inProgress", "failed", "completed", "stopped",
@@ -12,7 +13,7 @@ import { eightByEight, msisdn, type Call } from './support.ts';
  * BATCH_JOB_TIMEOUT_SECONDS ends as timeout. Every answer here is held to the file by `call`.
  */
 for (const engine of engines) {
-  describe(`8x8 batch jobs stopped and timed out, on ${engine.name}`, () => {
+  describeWithSpec(EIGHT_BY_EIGHT_SPEC, `8x8 batch jobs stopped and timed out, on ${engine.name}`, () => {
     let api: TestApi;
     let call: Call;
     before(async () => {

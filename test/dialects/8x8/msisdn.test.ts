@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { isPossiblePhoneNumber, type CountryCode } from 'libphonenumber-js';
 import { engines } from '../../support/engines.ts';
+import { describeWithSpec } from '../../support/vendor-specs.ts';
 import { startApi, type TestApi } from '../../support/api.ts';
 import { snapshot } from '../../support/snapshot.ts';
 import { MSISDN_PATTERN } from '../../../src/dialects/eightbyeight/schemas.ts';
-import { assertError, eightByEight, msisdn, multipart, waitForJob, type Call } from './support.ts';
+import { EIGHT_BY_EIGHT_SPEC, assertError, eightByEight, msisdn, multipart, waitForJob, type Call } from './support.ts';
 
 /**
  * An msisdn that fits 8x8's pattern but is no possible phone number. The documents behind it:
@@ -31,7 +32,7 @@ const IMPOSSIBLE: [string, CountryCode | undefined][] = [
 ];
 
 for (const engine of engines) {
-  describe(`8x8 msisdns that fit the pattern but are no possible number, on ${engine.name}`, () => {
+  describeWithSpec(EIGHT_BY_EIGHT_SPEC, `8x8 msisdns that fit the pattern but are no possible number, on ${engine.name}`, () => {
     let api: TestApi;
     let call: Call;
     let contactId: number;

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { once } from 'node:events';
 import { createDeflateRaw } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { engines } from '../../support/engines.ts';
+import { describeWithSpec } from '../../support/vendor-specs.ts';
 import { startApi, type TestApi } from '../../support/api.ts';
 import { snapshot } from '../../support/snapshot.ts';
-import { assertError, eightByEight, msisdn, multipart, waitForJob, type Call } from './support.ts';
+import { EIGHT_BY_EIGHT_SPEC, assertError, eightByEight, msisdn, multipart, waitForJob, type Call } from './support.ts';
 
 /**
  * Excel uploads to createContacts. 8x8's file, batch-upload-contacts: "Batch create contacts
@@ -66,7 +67,7 @@ async function zipOfOneEntry(name: string, megabytes: number): Promise<Buffer> {
 }
 
 for (const engine of engines) {
-  describe(`8x8 createContacts with Excel files on ${engine.name}`, () => {
+  describeWithSpec(EIGHT_BY_EIGHT_SPEC, `8x8 createContacts with Excel files on ${engine.name}`, () => {
     let api: TestApi;
     let call: Call;
     before(async () => {
