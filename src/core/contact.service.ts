@@ -241,7 +241,7 @@ export class ContactService extends ContactQueries {
     assertTypeWritable(input.type ?? 'custom', options);
     const book = await scope.book(input.address_book_id);
     const state = await scope.buildState({ ...input, address_book_id: book.id });
-    assertRequirements(state, options.requires);
+    assertRequirements(state, options.requires, input);
     const rule: DuplicateRule = options.duplicateRule ?? { policy: book.duplicate_policy, scope: 'book' };
     return { state, book, rule };
   }
