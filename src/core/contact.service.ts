@@ -20,6 +20,7 @@ import { AddressBookService, type AddressBookInput } from './address-book.servic
 import { DomainError, invalidField } from './errors.ts';
 import { nowIso } from './clock.ts';
 import { mergeStates } from './merge.ts';
+import { withNamePartsOfRename } from './name-parts.ts';
 import { assertContactWritable, assertMayWriteType, assertTypeWritable, type WritePolicy } from './permissions.ts';
 import type { Store } from './ports.ts';
 import type { Contact, ContactInput, ContactType, Principal } from './types.ts';
@@ -134,7 +135,7 @@ export class ContactService extends ContactQueries {
       assertTypeWritable(current.type, policy);
       assertTypeWritable(patch.type ?? current.type, policy);
       assertNotMerged(current);
-      const input = applyMergePatch(current, patch);
+      const input = applyMergePatch(current, policy.renameSetsNameParts ? withNamePartsOfRename(current, patch) : patch);
       await scope.book(input.address_book_id);
       const state = await scope.buildState(input);
       assertRequirements(state, policy.requires);
