@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Static } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { DomainError } from '../../core/errors.ts';
 import type { CreateOptions } from '../../core/contact.service.ts';
 import type { WritePolicy } from '../../core/permissions.ts';
@@ -12,7 +12,6 @@ import {
   BulkAnswer, BulkDeleteBody, BulkUpdateArrayBody, BulkUpdateBody, ContactParams, CreateArrayBody, CreateBody, DEFAULT_LIMIT, KoreContact, ListAnswer, ListQuery,
   StreamParams, UpdateBody, errors, security, tags,
 } from './schemas.ts';
-import { Type } from 'typebox';
 
 const read = { platformScope: 'contacts:read' as const };
 const write = { platformScope: 'contacts:write' as const };
