@@ -76,3 +76,12 @@ test('a merge patch keeps what it omits, clears nulls, replaces arrays and merge
   assert.deepEqual(next.phone_numbers.map((p) => p.e164), ['+16511113333']);
   assert.deepEqual(next.custom_fields, { score: 4 });
 });
+
+test('per-contact limits count what the contact would hold: numbers read to E.164 and repeats dropped first', () => {
+  const numbers = Array.from({ length: 50 }, (_, i) => ({ number: `+1651555${String(i).padStart(4, '0')}` }));
+  const fifty = buildContactState({ address_book_id: 'b', phone_numbers: [...numbers, { number: '651-555-0000' }] }, ctx);
+  assert.equal(fifty.phone_numbers.length, 50);
+  assert.deepEqual(fieldErrors(() => buildContactState({ address_book_id: 'b', phone_numbers: [...numbers, { number: '651-555-9999' }] }, ctx)), ['phone_numbers']);
+  const handles = Array.from({ length: 51 }, (_, i) => ({ channel: 'whatsapp', handle: `h${i}` }));
+  assert.deepEqual(fieldErrors(() => buildContactState({ address_book_id: 'b', messaging: handles }, ctx)), ['messaging']);
+});

@@ -26,6 +26,13 @@ export type ContactState = ContactText & {
   group_ids: string[];
 };
 
+/**
+ * What one contact may hold, counted after phones are read to E.164 and repeats dropped, however
+ * the caller sent them (Apptoto: `phone` beside `phone_numbers`, `add_phone` onto a stored list).
+ * Wire schemas may allow fewer (Zoom: 5 phones), never more.
+ */
+export const CONTACT_LIMITS = { phone_numbers: 50, emails: 50, messaging: 50 } as const;
+
 export interface StateContext {
   region: string;
   customFields: Map<string, CustomField>;
@@ -56,6 +63,9 @@ export function buildContactState(input: ContactInput & { address_book_id: strin
     custom_fields: normalizeCustomFieldValues(input.custom_fields ?? {}, ctx.customFields, ctx.region, errors),
     group_ids: [...new Set(input.group_ids ?? [])],
   };
+  for (const list of ['phone_numbers', 'emails', 'messaging'] as const) {
+    if (state[list].length > CONTACT_LIMITS[list]) errors.add(list, `a contact holds at most ${CONTACT_LIMITS[list]} (${state[list].length} given, repeats counted once)`);
+  }
   errors.throwIfAny();
   return state;
 }

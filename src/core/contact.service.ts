@@ -16,9 +16,11 @@ import {
 import { upsertIn, upsertMany, type UpsertOutcome, type UpsertPolicy, type UpsertRequest, type UpsertResult } from './contact-upsert.ts';
 import { assertRequirements, type ContactRequirements } from './contact-requirements.ts';
 import { ContactQueries, type ContactMatchQuery, type ContactQuery, type ContactServiceDeps } from './contact-queries.ts';
+import { AddressBookService, type AddressBookInput } from './address-book.service.ts';
 import { DomainError, invalidField } from './errors.ts';
 import { nowIso } from './clock.ts';
 import { mergeStates } from './merge.ts';
+import { withNamePartsOfRename } from './name-parts.ts';
 import { assertContactWritable, assertMayWriteType, assertTypeWritable, type WritePolicy } from './permissions.ts';
 import type { Store } from './ports.ts';
 import type { Contact, ContactInput, ContactType, Principal } from './types.ts';
@@ -34,6 +36,11 @@ export interface CreateOptions {
   requires?: ContactRequirements;
   /** Custom values of undefined keys define them as `string` fields, in the write's transaction (8x8). */
   freeFormCustomFields?: boolean;
+  /**
+   * The contact goes into the account's book of this name, made in the create's own transaction
+   * when missing (Kore.ai streams): a refused create leaves no new book behind.
+   */
+  bookByName?: { name: string; defaults?: Omit<AddressBookInput, 'name'> };
 }
 
 /** One item of a batch: the contact and how it was stored, or why it was not. */
@@ -48,6 +55,26 @@ const BATCH_CHUNK = 100;
 export class ContactService extends ContactQueries {
   async create(actor: Principal, input: ContactInput, options: CreateOptions = {}): Promise<{ contact: Contact; outcome: CreateOutcome }> {
     return this.deps.store.transaction((tx) => this.createIn(this.scope(tx, actor, options.freeFormCustomFields), input, options));
+  }
+
+  /**
+   * Creates every contact or none, in one transaction (Kore.ai's array body). A refused item
+   * undoes the others; its error carries the item's index as `extra.item`.
+   */
+  async createAll(actor: Principal, inputs: ContactInput[], options: CreateOptions = {}): Promise<Contact[]> {
+    return this.deps.store.transaction(async (tx) => {
+      const scope = this.scope(tx, actor, options.freeFormCustomFields);
+      const created: Contact[] = [];
+      for (const [item, input] of inputs.entries()) {
+        try {
+          created.push((await this.createIn(scope, input, options)).contact);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          throw new DomainError(error.code, `item ${item}: ${error.detail}`, error.fieldErrors, { ...error.extra, item });
+        }
+      }
+      return created;
+    });
   }
 
   /**
@@ -108,7 +135,7 @@ export class ContactService extends ContactQueries {
       assertTypeWritable(current.type, policy);
       assertTypeWritable(patch.type ?? current.type, policy);
       assertNotMerged(current);
-      const input = applyMergePatch(current, patch);
+      const input = applyMergePatch(current, policy.renameSetsNameParts ? withNamePartsOfRename(current, patch) : patch);
       await scope.book(input.address_book_id);
       const state = await scope.buildState(input);
       assertRequirements(state, policy.requires);
@@ -239,9 +266,11 @@ export class ContactService extends ContactQueries {
   private async prepareCreate(scope: WriteScope, input: ContactInput, options: CreateOptions) {
     assertMayWriteType(scope.actor, input.type ?? 'custom');
     assertTypeWritable(input.type ?? 'custom', options);
-    const book = await scope.book(input.address_book_id);
+    const book = options.bookByName
+      ? await new AddressBookService(scope.tx).findOrCreateByName(scope.actor, options.bookByName.name, options.bookByName.defaults)
+      : await scope.book(input.address_book_id);
     const state = await scope.buildState({ ...input, address_book_id: book.id });
-    assertRequirements(state, options.requires);
+    assertRequirements(state, options.requires, input);
     const rule: DuplicateRule = options.duplicateRule ?? { policy: book.duplicate_policy, scope: 'book' };
     return { state, book, rule };
   }

@@ -26,6 +26,8 @@ export interface WritePolicy {
   activeOnly?: boolean;
   /** What every contact written must hold (see ContactRequirements). */
   requires?: ContactRequirements;
+  /** A new display name also sets the first and last names the contact has (Genesys; see name-parts.ts). */
+  renameSetsNameParts?: boolean;
 }
 
 export function assertTypeWritable(type: ContactType, policy: WritePolicy = {}): void {

@@ -4,6 +4,7 @@ import * as initial from './migrations/001-initial.ts';
 import * as analyzeOften from './migrations/002-analyze-often.ts';
 import * as units from './migrations/003-units.ts';
 import * as batchJobs from './migrations/004-batch-jobs.ts';
+import * as rebuildSearchTerms from './migrations/005-rebuild-search-terms.ts';
 import * as batchJobProgress from './migrations/006-batch-job-progress.ts';
 
 /** Migrations are listed here in order; each receives the engine for the rare column it must spell twice. */
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<any>, engine: DatabaseHandle['e
   '002-analyze-often': analyzeOften,
   '003-units': units,
   '004-batch-jobs': batchJobs,
+  '005-rebuild-search-terms': rebuildSearchTerms,
   '006-batch-job-progress': batchJobProgress,
 };
 

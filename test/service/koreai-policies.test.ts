@@ -37,6 +37,23 @@ for (const engine of engines) {
       await assert.rejects(contacts.deactivate(admin, first.id), codeIs('contact_not_active'), 'only a live contact can be deactivated');
     });
 
+    test('createAll with bookByName: every contact or none, the named book made in the same transaction; a refused item is named by extra.item', async () => {
+      const { contacts, addressBooks } = api.app.services;
+      const name = `stream ${Math.random()}`;
+      const options = { ...REJECT_IN_BOOK, bookByName: { name, defaults: { duplicate_policy: 'reject' as const } } };
+      const phone = uniquePhone();
+      await assert.rejects(
+        contacts.createAll(admin, [{ first_name: 'A', phone_numbers: [{ number: phone }] }, { first_name: 'B', phone_numbers: [{ number: phone }] }], options),
+        (e: unknown) => codeIs('duplicate_contact')(e) && (e as DomainError).extra.item === 1,
+      );
+      await assert.rejects(contacts.create(admin, { first_name: 'C', phone_numbers: [{ number: 'not a phone' }] }, options), codeIs('validation_failed'));
+      assert.equal(await addressBooks.findByName(admin, name), undefined, 'no book left behind');
+      const made = await contacts.createAll(admin, [{ first_name: 'A', phone_numbers: [{ number: phone }] }, { first_name: 'B', phone_numbers: [{ number: uniquePhone() }] }], options);
+      const book = await addressBooks.findByName(admin, name);
+      assert.equal(book?.duplicate_policy, 'reject');
+      assert.deepEqual(made.map((c) => [c.first_name, c.address_book_id]), [['A', book!.id], ['B', book!.id]]);
+    });
+
     test('WritePolicy activeOnly: an inactive contact cannot be patched or deactivated; without it the native patch still can', async () => {
       const { contacts } = api.app.services;
       const contact = (await contacts.create(admin, { first_name: 'Soon gone' })).contact;

@@ -1,3 +1,4 @@
+import { CONTACT_LIMITS } from '../../core/contact-state.ts';
 import { Type, type Static } from 'typebox';
 
 /**
@@ -59,8 +60,8 @@ const contactFields = {
   last_name: Type.Optional(Type.String({ maxLength: 100, description: 'The last name (when name is not given).', examples: ['Smith'] })),
   phone: Type.Optional(phoneText('A phone number; added to phone_numbers.')),
   email: Type.Optional(emailText('An email address; added to email_addresses.')),
-  phone_numbers: Type.Optional(Type.Array(PhoneNumberIn, { maxItems: 50, description: 'The contact\'s phone numbers (replaced whole on PUT).' })),
-  email_addresses: Type.Optional(Type.Array(EmailAddressIn, { maxItems: 50, description: 'The contact\'s email addresses (replaced whole on PUT).' })),
+  phone_numbers: Type.Optional(Type.Array(PhoneNumberIn, { maxItems: CONTACT_LIMITS.phone_numbers, description: `The contact's phone numbers (replaced whole on PUT). With \`phone\` and \`add_phone\`, at most ${CONTACT_LIMITS.phone_numbers} different numbers per contact.` })),
+  email_addresses: Type.Optional(Type.Array(EmailAddressIn, { maxItems: CONTACT_LIMITS.emails, description: `The contact's email addresses (replaced whole on PUT). With \`email\` and \`add_email\`, at most ${CONTACT_LIMITS.emails} different addresses per contact.` })),
   external_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Your id for the contact, unique across the account.', examples: ['crm-1001'] })),
   custom_data: Type.Optional(CustomData),
 };

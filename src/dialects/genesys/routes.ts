@@ -12,6 +12,8 @@ const write = { platformScope: 'contacts:write' as const };
  * The core enforces it (WritePolicy); this dialect selects it.
  */
 const GWS_WRITES = { writableTypes: ['custom'] as const };
+/** GWS's `name` is the whole name: a rename keeps the first and last names the contact has in step (core name-parts.ts). */
+const GWS_CHANGES = { ...GWS_WRITES, renameSetsNameParts: true };
 
 /** The /contacts routes of GWS 8.5 (genesys-gws-contacts-api.txt). */
 export function registerGenesysRoutes(scope: FastifyInstance, services: Services): void {
@@ -66,7 +68,7 @@ export function registerGenesysRoutes(scope: FastifyInstance, services: Services
     },
   }, async (request) => {
     const patch = patchInputOf(request.body as Static<typeof UpdateBody>);
-    await contacts.patch(request.principal, (request.params as { id: string }).id, patch, undefined, GWS_WRITES);
+    await contacts.patch(request.principal, (request.params as { id: string }).id, patch, undefined, GWS_CHANGES);
     return { statusCode: 0 };
   });
 

@@ -55,10 +55,14 @@ export function failure(status: number, code: string, msg: string): KoreFailure 
  */
 export function domainFailureOf(error: DomainError, fieldOf: (path: string) => string = wireFieldOf): KoreFailure {
   const [status, code] = OF_CODE[error.code] ?? [400, KORE.badRequest];
-  if (error.code === 'duplicate_contact') return failure(status, code, 'A contact with this phone number already exists in this stream');
+  // An item of an array body (ContactService.createAll): named as the body's JSON path, `[1].firstName`.
+  const item = typeof error.extra.item === 'number' ? `[${error.extra.item}]` : undefined;
+  const named = item ? (path: string) => `${item}.${fieldOf(path)}` : fieldOf;
+  const prefix = item ? `${item}: ` : '';
+  if (error.code === 'duplicate_contact') return failure(status, code, `${prefix}A contact with this phone number already exists in this stream`);
   if (error.code === 'contact_not_active') return failure(status, code, `${error.detail}: it was deleted and cannot be changed`);
   if (error.fieldErrors.length === 0) return failure(status, code, error.detail);
-  return { status, errors: error.fieldErrors.map((f) => ({ msg: `${fieldOf(f.path)}: ${f.message}`, code, field: fieldOf(f.path) })) };
+  return { status, errors: error.fieldErrors.map((f) => ({ msg: `${named(f.path)}: ${f.message}`, code, field: named(f.path) })) };
 }
 
 export function failureOf(error: unknown): KoreFailure {

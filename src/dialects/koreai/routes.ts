@@ -1,14 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Static } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { DomainError } from '../../core/errors.ts';
 import type { CreateOptions } from '../../core/contact.service.ts';
 import type { WritePolicy } from '../../core/permissions.ts';
 import type { Services } from '../../core/services.ts';
 import type { AddressBook } from '../../core/types.ts';
+import { objectOrArray } from './body-shapes.ts';
 import { domainFailureOf } from './errors.ts';
 import { bookNameOf, createInputOf, patchInputOf, toKoreContact } from './mapping.ts';
 import {
-  BulkAnswer, BulkDeleteBody, BulkUpdateBody, ContactParams, CreateBody, DEFAULT_LIMIT, KoreContact, ListAnswer, ListQuery, StreamParams, UpdateBody, errors, security, tags,
+  BulkAnswer, BulkDeleteBody, BulkUpdateArrayBody, BulkUpdateBody, ContactParams, CreateArrayBody, CreateBody, DEFAULT_LIMIT, KoreContact, ListAnswer, ListQuery,
+  StreamParams, UpdateBody, errors, security, tags,
 } from './schemas.ts';
 
 const read = { platformScope: 'contacts:read' as const };
@@ -32,14 +34,20 @@ export function koreWrites(book: AddressBook | undefined, id: string): WritePoli
 export const streamOf = (request: FastifyRequest) => (request.params as { streamId: string }).streamId;
 const bookNameOfRequest = (request: FastifyRequest) => bookNameOf(streamOf(request));
 
-/** The stream's address book, created on first create with a `reject` duplicate policy (PUT follows it too). */
-export function streamBook(services: Services, request: FastifyRequest): Promise<AddressBook> {
-  const { streamId } = request.params as { streamId: string };
-  return services.addressBooks.findOrCreateByName(request.principal, bookNameOf(streamId), {
-    duplicate_policy: 'reject',
-    description: `Kore.ai AgentAssist contacts of stream ${streamId}`,
-  });
+/** The stream's address book as a create names it: made, with a `reject` duplicate policy, in the create's transaction. */
+export function streamBookByName(request: FastifyRequest): NonNullable<CreateOptions['bookByName']> {
+  const streamId = streamOf(request);
+  return { name: bookNameOf(streamId), defaults: { duplicate_policy: 'reject', description: `Kore.ai AgentAssist contacts of stream ${streamId}` } };
 }
+
+/** The stream's address book, created on first use (the CSV import, whose rows each stand alone). */
+export function streamBook(services: Services, request: FastifyRequest): Promise<AddressBook> {
+  const { name, defaults } = streamBookByName(request);
+  return services.addressBooks.findOrCreateByName(request.principal, name, defaults);
+}
+
+const createShapes = objectOrArray(CreateBody, CreateArrayBody);
+const bulkUpdateShapes = objectOrArray(BulkUpdateBody, BulkUpdateArrayBody);
 
 /** The stream's book if it exists: reads and changes never create one. */
 function existingStreamBook(services: Services, request: FastifyRequest): Promise<AddressBook | undefined> {
@@ -68,28 +76,35 @@ export function registerKoreRoutes(scope: FastifyInstance, services: Services): 
 
   scope.post('', {
     config: write,
+    validatorCompiler: createShapes.validatorCompiler,
     schema: {
-      tags, security, summary: 'Create a contact (Kore.ai)', params: StreamParams, body: CreateBody,
-      description: 'Every field is required. Duplicate names are allowed; a number already held by another ACTIVE contact of the stream is refused (409).',
-      response: { 201: { ...KoreContact, description: 'The new contact.' }, ...errors(409) },
+      tags, security, summary: 'Create a contact (Kore.ai)', params: StreamParams, body: createShapes.body,
+      description: 'One contact, or an array of them as Kore\'s docs send it (answered with an array, all created or none). Every field is required. Duplicate names are allowed; a number already held by another ACTIVE contact of the stream is refused (409). A refused create leaves nothing behind, not even the stream\'s book.',
+      response: { 201: { ...Type.Union([KoreContact, Type.Array(KoreContact)]), description: 'The new contact; an array for an array body.' }, ...errors(409) },
     },
   }, async (request, reply) => {
-    const book = await streamBook(services, request);
-    const input = { ...createInputOf(request.body as Static<typeof CreateBody>), address_book_id: book.id };
-    const { contact } = await contacts.create(request.principal, input, KORE_CREATE);
-    return reply.status(201).send(toKoreContact(contact, streamOf(request)));
+    const body = request.body as Static<typeof CreateBody> | Static<typeof CreateArrayBody>;
+    const options: CreateOptions = { ...KORE_CREATE, bookByName: streamBookByName(request) };
+    if (!Array.isArray(body)) {
+      const { contact } = await contacts.create(request.principal, createInputOf(body), options);
+      return reply.status(201).send(toKoreContact(contact, streamOf(request)));
+    }
+    const created = await contacts.createAll(request.principal, body.map(createInputOf), options);
+    return reply.status(201).send(created.map((c) => toKoreContact(c, streamOf(request))));
   });
 
   scope.put('/bulk-update', {
     config: write,
+    validatorCompiler: bulkUpdateShapes.validatorCompiler,
     schema: {
-      tags, security, summary: 'Update many contacts (Kore.ai)', body: BulkUpdateBody, params: StreamParams,
-      description: 'README Decision: `{"contacts": [{"id", ...fields}]}`; each change succeeds or fails on its own, answered with the bulk-delete counters.',
+      tags, security, summary: 'Update many contacts (Kore.ai)', body: bulkUpdateShapes.body, params: StreamParams,
+      description: 'README Decision: `{"contacts": [{"id", ...fields}]}`, or the bare array `[{"id", ...fields}]`; each change succeeds or fails on its own, answered with the bulk-delete counters.',
       response: { 200: { ...BulkAnswer, description: 'What was changed and what was not.' }, ...errors() },
     },
   }, async (request) => {
     const book = await existingStreamBook(services, request);
-    const items = (request.body as Static<typeof BulkUpdateBody>).contacts;
+    const body = request.body as Static<typeof BulkUpdateBody> | Static<typeof BulkUpdateArrayBody>;
+    const items = Array.isArray(body) ? body : body.contacts;
     return bulk(items.map((i) => i.id), (id, i) => {
       const { id: _id, ...fields } = items[i]!;
       return contacts.patch(request.principal, id, patchInputOf(fields), undefined, koreWrites(book, id));

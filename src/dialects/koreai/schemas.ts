@@ -14,6 +14,8 @@ export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 100;
 /** Ids per bulk request: one request stays a few seconds of work at most. */
 export const MAX_BULK = 1000;
+/** Contacts per array create: all are written in one transaction, so it stays short. */
+export const MAX_CREATE_ARRAY = 100;
 
 /** Stream ids as Kore shows them (`st-7dc994f0-...`); contactd takes any such token. */
 export const STREAM_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$';
@@ -42,10 +44,20 @@ const salutation = text('The salutation (Mr. or Mrs.) of the contact.', 'Mr');
 /** Kore's samples send `fullName` back; it is ignored, since it follows the first and last name. */
 const fullName = Type.Optional(Type.String({ maxLength: 201, description: 'Ignored: the full name follows the first and last name.' }));
 
+const createExample = { firstName: 'John', lastName: 'Doe', salutation: 'Mr', cellPhone: { phoneNumber: '9876543210', countryCode: '+91', extension: '+' } };
+
 export const CreateBody = Type.Object(
   { firstName, lastName, salutation, cellPhone: CellPhoneInput, fullName },
-  { additionalProperties: false, examples: [{ firstName: 'John', lastName: 'Doe', salutation: 'Mr', cellPhone: { phoneNumber: '9876543210', countryCode: '+91', extension: '+' } }] },
+  { additionalProperties: false, examples: [createExample] },
 );
+
+/** Kore's docs repository sends the create as a bare array of contacts (create-a-contact-by-giving-details.md). */
+export const CreateArrayBody = Type.Array(CreateBody, {
+  minItems: 1,
+  maxItems: MAX_CREATE_ARRAY,
+  description: `Up to ${MAX_CREATE_ARRAY} contacts, created together or not at all.`,
+  examples: [[createExample]],
+});
 
 /** The fields a PUT may change: any of the create fields; a cellPhone given is complete. */
 const updateFields = {
@@ -62,16 +74,19 @@ export const UpdateBody = Type.Object(updateFields, {
   examples: [{ firstName: 'john', lastName: 'doe', salutation: 'mr', cellPhone: { phoneNumber: '9550112345', countryCode: '+91', extension: '+' } }],
 });
 
+const BulkUpdateItems = Type.Array(Type.Object({ id, ...updateFields }, { additionalProperties: false, minProperties: 2 }), {
+  minItems: 1,
+  maxItems: MAX_BULK,
+  description: `Up to ${MAX_BULK} changes, each naming the contact by \`id\` (README Decision).`,
+  examples: [[{ id: '0b6f3f9e-7d7a-4d55-9d5e-3c1b2f0a9c11', lastName: 'Smith' }]],
+});
+
 export const BulkUpdateBody = Type.Object(
-  {
-    contacts: Type.Array(Type.Object({ id, ...updateFields }, { additionalProperties: false, minProperties: 2 }), {
-      minItems: 1,
-      maxItems: MAX_BULK,
-      description: `Up to ${MAX_BULK} changes, each naming the contact by \`id\` (README Decision).`,
-    }),
-  },
+  { contacts: BulkUpdateItems },
   { additionalProperties: false, examples: [{ contacts: [{ id: '0b6f3f9e-7d7a-4d55-9d5e-3c1b2f0a9c11', lastName: 'Smith' }] }] },
 );
+/** The same changes as a bare array, the way Kore's docs send a create's contacts. */
+export const BulkUpdateArrayBody = BulkUpdateItems;
 
 export const BulkDeleteBody = Type.Object(
   { ids: Type.Array(id, { minItems: 1, maxItems: MAX_BULK, description: `Contact IDs to be deleted (at most ${MAX_BULK}).` }) },

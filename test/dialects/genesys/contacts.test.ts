@@ -114,6 +114,26 @@ for (const engine of engines) {
       assert.equal(read.body.contact.name, 'After');
     });
 
+    test('a rename by name also renames the first and last names the contact has, so that every API shows one name (docs/dialects/genesys.md)', async () => {
+      // genesys-gws-contacts-api.txt: "name String The name of this contact (for example, this could be the name of a queue or
+      // the first name/last name of a user)": a GWS name is the whole name, first name then last name.
+      const native = await api.call('POST', '/v1/contacts', { first_name: 'Jane', last_name: 'Doe', phone_numbers: [{ number: uniquePhone() }] });
+      assert.equal(native.status, 201, JSON.stringify(native.body));
+      assert.equal((await call('GET', `/contacts/${native.body.id}`)).body.contact.name, 'Jane Doe');
+      assert.equal((await call('PUT', `/contacts/${native.body.id}`, { name: 'Jane van Dyke' })).status, 200);
+      let read = (await api.call('GET', `/v1/contacts/${native.body.id}`)).body;
+      assert.deepEqual([read.display_name, read.first_name, read.last_name], ['Jane van Dyke', 'Jane', 'van Dyke']);
+      assert.equal((await call('PUT', `/contacts/${native.body.id}`, { name: 'Cher' })).status, 200);
+      read = (await api.call('GET', `/v1/contacts/${native.body.id}`)).body;
+      assert.deepEqual([read.display_name, read.first_name, read.last_name], ['Cher', 'Cher', null]);
+
+      // A name that was never split (GWS's own Custom contacts: a company, a desk) is not split by a rename.
+      const custom = await call('POST', '/contacts', { name: 'Acme Front Desk', phoneNumber: uniquePhone() });
+      assert.equal((await call('PUT', `/contacts/${custom.body.id}`, { name: 'Acme Help Desk' })).status, 200);
+      read = (await api.call('GET', `/v1/contacts/${custom.body.id}`)).body;
+      assert.deepEqual([read.display_name, read.first_name, read.last_name], ['Acme Help Desk', null, null]);
+    });
+
     test('spec: DELETE removes a custom contact; answers {statusCode 0}; it is gone after', async () => {
       const created = await call('POST', '/contacts', { name: 'Doomed' });
       const res = await call('DELETE', `/contacts/${created.body.id}`);

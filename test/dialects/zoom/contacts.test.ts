@@ -71,6 +71,18 @@ for (const engine of engines) {
       assert.equal((await call('GET', `/${bookId}/contacts`)).body.total_records, before, 'nothing was written');
     });
 
+    test('create: first and last names without display_name are 400/2104, in one create and in a batch (the core derives no name for Zoom)', async () => {
+      // zoom-contact-center-address-books-openapi.json, createContact's body: "required": ["display_name", "email", "phone_numbers"];
+      // its 400: "Error Code: `2104` The `display_name` field cannot be an empty value." (specs README: "A contact needs `display_name` (2104)").
+      const before = (await call('GET', `/${bookId}/contacts`)).body.total_records;
+      assertZoomError(await call('POST', `/${bookId}/contacts`, { first_name: 'Jill', phone_numbers: [uniquePhone()] }), 400, 2104);
+      assertZoomError(await call('POST', `/${bookId}/contacts`, { first_name: 'Jill', last_name: 'Chill', emails: ['jill@example.com'] }), 400, 2104);
+      const batch = await call('POST', `/${bookId}/contacts/batch`, { contacts: [{ first_name: 'Jill', phone_numbers: [uniquePhone()] }] });
+      assert.equal(batch.status, 200, JSON.stringify(batch.body));
+      assert.equal(batch.body.contacts[0].code, 2104);
+      assert.equal((await call('GET', `/${bookId}/contacts`)).body.total_records, before, 'nothing was written');
+    });
+
     test('create: a value that does not fit its type 400/2113, outside the pick list 400/2116; an invalid time zone 400/2117; invalid consumer IDs 400/2106; bad phone or email 400/300', async () => {
       const count = (await call('POST', '/custom_fields', { custom_field_name: `Count ${randomUUID().slice(0, 6)}`, data_type: 'number' })).body;
       const base = { display_name: 'Typed', emails: ['typed@example.com'] };
