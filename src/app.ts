@@ -11,6 +11,7 @@ import { registerMetrics } from './http/metrics.ts';
 import { registerNulGuard } from './http/nul-guard.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { problemOf, registerProblemHandlers, sendProblem } from './http/problems.ts';
+import { createRateLimiter } from './http/rate-limit/limiter.ts';
 import { registerContactRoutes } from './http/routes/contacts.routes.ts';
 import { registerDirectoryRoutes } from './http/routes/directory.routes.ts';
 import { registerServiceRoutes } from './http/routes/service.routes.ts';
@@ -67,6 +68,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const metrics = registerMetrics(app);
 
   const services = createServices(deps.store, { defaultRegion: config.defaultRegion });
+  app.decorate('rateLimiter', createRateLimiter(config.rateLimit, { log: app.log, metrics }));
+  app.addHook('onClose', async () => app.rateLimiter?.close());
   registerBearerAuth(app, services.accounts);
   const context: HttpContext = { app, services, validateBody };
   registerServiceRoutes(context, { store: deps.store, metrics });

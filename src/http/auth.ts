@@ -2,10 +2,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccountService } from '../core/account.service.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Principal, Scope } from '../core/types.ts';
+import type { RateLimiter } from './rate-limit/limiter.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
+  }
+  interface FastifyInstance {
+    /** Every surface takes a token per request once it knows the caller; null: limits are off. */
+    rateLimiter: RateLimiter | null;
   }
   interface FastifyContextConfig {
     /** The scope a route needs; routes without one (health, docs) need no key. */
@@ -31,10 +36,13 @@ export async function authorize(request: FastifyRequest, accounts: AccountServic
   return principal;
 }
 
+/** The native bearer hook; the caller's rate limit applies once the key is known (`app.rateLimiter`). */
 export function registerBearerAuth(app: FastifyInstance, accounts: AccountService): void {
   app.decorateRequest('principal', null as unknown as Principal);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const scope = request.routeOptions.config.scope;
-    if (scope) await authorize(request, accounts, scope, bearerTokenOf(request));
+    if (!scope) return;
+    const principal = await authorize(request, accounts, scope, bearerTokenOf(request));
+    await app.rateLimiter?.enforce(principal, reply);
   });
 }

@@ -38,9 +38,9 @@ export interface DialectDefinition<F extends PlatformFailure> {
 }
 
 /**
- * Registers a dialect as an encapsulated plugin under its prefix: its auth hook on every route
- * that declares a `platformScope`, and its error and not-found handlers, so that everything
- * under the mount answers in the platform's format.
+ * Registers a dialect as an encapsulated plugin under its prefix: its auth hook (and the rate
+ * limit of the caller's key) on every route that declares a `platformScope`, and its error and
+ * not-found handlers, so that everything under the mount answers in the platform's format.
  */
 export async function mountDialect<F extends PlatformFailure>(app: FastifyInstance, dialect: DialectDefinition<F>): Promise<MountedDialect> {
   const renderError = (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
@@ -56,6 +56,8 @@ export async function mountDialect<F extends PlatformFailure>(app: FastifyInstan
       const caller = await dialect.authenticate(request, needed);
       if ('failure' in caller) return dialect.send(reply, caller.failure);
       request.principal = caller.principal;
+      // A refusal (rate_limited) reaches the error handler below, in the platform's format.
+      await app.rateLimiter?.enforce(caller.principal, reply);
     });
     scope.setErrorHandler(renderError);
     scope.setNotFoundHandler((request, reply) => dialect.send(reply, dialect.notFound(request)));
