@@ -9,6 +9,7 @@ import { RedisBucketStore } from './redis-store.ts';
 /** Takes a token for the caller's API key: sets the RateLimit-* headers, or refuses with `rate_limited`. */
 export interface RateLimiter {
   enforce(principal: Principal, reply: FastifyReply): Promise<void>;
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,7 +24,7 @@ export interface RateLimiterDependencies {
 export function createRateLimiter(config: RateLimitConfig, deps: RateLimiterDependencies): RateLimiter | null {
   if (config.perSecond === 0) return null;
   const limits = { perSecond: config.perSecond, burst: config.burst };
-  const store = deps.store ?? (config.redisUrl ? new RedisBucketStore(config.redisUrl, limits) : new MemoryBucketStore(limits));
+  const store: BucketStore = deps.store ?? (config.redisUrl ? new RedisBucketStore(config.redisUrl, limits) : new MemoryBucketStore(limits));
   const failures = new Counter({
     name: 'rate_limit_store_failures_total',
     help: 'Requests let through unlimited because the rate-limit store (Redis) did not answer',
@@ -55,6 +56,7 @@ export function createRateLimiter(config: RateLimitConfig, deps: RateLimiterDepe
         `this API key may send ${config.perSecond} requests a second in bursts of up to ${config.burst}; retry after ${verdict.retryAfterSeconds} s`,
       );
     },
+    ready: async () => store.ready?.(),
     close: () => store.close(),
   };
 }

@@ -3,6 +3,8 @@ import { msUntilFull, takeToken, type BucketLimits, type BucketState, type Bucke
 /** Where buckets live: this process's memory, or Redis so that every node shares them. */
 export interface BucketStore {
   take(key: string): BucketVerdict | Promise<BucketVerdict>;
+  /** Resolves once the store can answer, or has had its chance to (the app starts either way). */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 }
 

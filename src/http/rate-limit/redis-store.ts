@@ -35,6 +35,8 @@ declare module 'ioredis' {
   }
 }
 
+const CONNECT_TIMEOUT_MS = 1000;
+
 /** Keys of contactd's buckets; tests pass their own prefix. */
 export const REDIS_KEY_PREFIX = 'contactd:ratelimit:';
 
@@ -55,7 +57,7 @@ export class RedisBucketStore implements BucketStore {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: 250,
-      connectTimeout: 1000,
+      connectTimeout: CONNECT_TIMEOUT_MS,
       retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
     });
     // Failures surface on the commands, where the limiter reports them once per outage.
@@ -66,6 +68,23 @@ export class RedisBucketStore implements BucketStore {
   async take(key: string): Promise<BucketVerdict> {
     const [allowed, tokens] = await this.client.takeToken(this.keyPrefix + key, this.limits.perSecond, this.limits.burst);
     return verdictOf(allowed === 1, Number(tokens), this.limits);
+  }
+
+  /**
+   * Waits up to the connect timeout for the first connection, so that a node's first requests
+   * are limited rather than let through while it connects; a Redis that is down delays nothing more.
+   */
+  async ready(): Promise<void> {
+    if (this.client.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.client.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, CONNECT_TIMEOUT_MS);
+      this.client.once('ready', done);
+    });
   }
 
   async close(): Promise<void> {
