@@ -48,6 +48,7 @@ for (const engine of engines) {
       const key = await freshKey();
       const first = await api.call('GET', '/v1/lookup?phone=%2B16519990000', undefined, { key });
       assert.equal(first.status, 200);
+      // One token taken at one a second: full again in a second.
       assert.deepEqual(limitHeaders(first), { limit: 3, remaining: 2, reset: 1 });
       const missing = await api.call('GET', '/v1/contacts/00000000-0000-4000-8000-000000000000', undefined, { key });
       assertProblem(missing, 404, 'contact_not_found');
@@ -59,6 +60,28 @@ for (const engine of engines) {
       const problem = assertProblem(refused, 429, 'rate_limited');
       assert.equal(problem.title, 'Too many requests');
       assertRefused(refused, 3, 'native');
+    });
+
+    test('refusals of a valid key (403, a foreign 8x8 account) count too and carry the headers; past the burst they become 429', async () => {
+      const readKey = async () => (await api.app.services.accounts.createKey(api.accountId, ['contacts:read'])).apiKey;
+      const other = await api.otherAccount();
+      const cases: [string, (key: string) => Promise<Response>, number][] = [
+        ['native', (key) => api.call('POST', '/v1/address-books', { name: 'never' }, { key }), 403],
+        ['Zoom', (key) => api.call('POST', '/zoom/v2/contact_center/address_books', { address_book_name: 'never' }, { key }), 403],
+        ['Genesys', (key) => api.call('POST', '/genesys/api/v2/contacts', { name: 'Never', type: 'Custom' }, { key: null, headers: basic(api.accountId, key) }), 403],
+        ['8x8', (key) => api.call('GET', `/8x8/api/v1/accounts/${other.accountId}/contacts`, undefined, { key }), 400],
+      ];
+      for (const [name, send, status] of cases) {
+        const key = await readKey();
+        for (let n = 0; n < 3; n++) {
+          const res = await send(key);
+          assert.equal(res.status, status, `${name}: ${res.raw.body}`);
+          const headers = limitHeaders(res);
+          assert.deepEqual([headers.limit, headers.remaining], [3, 2 - n], name);
+          assert.ok(headers.reset >= 1 && headers.reset <= 3, name);
+        }
+        assertRefused(await send(key), 3, name);
+      }
     });
 
     test('a refused write changes nothing', async () => {
@@ -178,12 +201,14 @@ describe('rate limits off and configuration', () => {
   });
 
   test('tokens flow back at RATE_LIMIT_PER_SECOND', async () => {
-    const api = await startApi(engines[0]!, { RATE_LIMIT_PER_SECOND: '20', RATE_LIMIT_BURST: '1' });
+    const api = await startApi(engines[0]!, { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '1' });
     try {
       assert.equal((await api.call('GET', '/v1/address-books')).status, 200);
-      assert.equal((await api.call('GET', '/v1/address-books')).status, 429);
-      // One token every 50 ms; wait well past it.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const refused = await api.call('GET', '/v1/address-books');
+      assert.equal(refused.status, 429);
+      assert.equal(refused.headers['retry-after'], '1');
+      // One token a second: wait past it.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       assert.equal((await api.call('GET', '/v1/address-books')).status, 200);
     } finally {
       await api.close();
