@@ -9,6 +9,7 @@ import { startServer, runWorker, type RunningServer } from './lib/processes.ts';
 import type { BulkResult } from './lib/bulk-worker.ts';
 import type { CreateDialect, LoadResult } from './lib/load-worker.ts';
 import { createBenchDatabase, type BenchDatabase } from './lib/databases.ts';
+import { compareRateLimits } from './lib/rate-limits.ts';
 import { printTable, median, spread, type Row } from './lib/report.ts';
 
 const quick = process.argv.includes('--quick');
@@ -39,17 +40,8 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
   console.log(`\n== ${engine}`);
   const db = await createBenchDatabase(engine);
   const { key, bookId, accountId } = await prepareAccount(db.url);
-  const serverEnv = { DATABASE_URL: db.url, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' };
-  // The figures are taken with rate limits off; a second node on the same database has them on,
-  // at a limit far above the benchmark's rate, to measure what taking a token costs.
-  const server = await startServer(['bin/contactd.js', 'serve'], { ...serverEnv, RATE_LIMIT_PER_SECOND: '0', REDIS_URL: '' });
-  const limited = await startServer(['bin/contactd.js', 'serve'], {
-    ...serverEnv,
-    RATE_LIMIT_PER_SECOND: '1000000',
-    RATE_LIMIT_BURST: '1000000',
-    // BENCH_REDIS_URL puts that node's buckets in Redis; else they are in its memory.
-    REDIS_URL: process.env.BENCH_REDIS_URL ?? '',
-  });
+  // Rate limits off: the limits' own cost is measured apart (compareRateLimits).
+  const server = await startServer(['bin/contactd.js', 'serve'], { DATABASE_URL: db.url, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', RATE_LIMIT_PER_SECOND: '0', REDIS_URL: '' });
   let ceiling: RunningServer | undefined;
   try {
     // 3. Bulk load, which is also the data every later scenario reads.
@@ -64,30 +56,18 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
     const random = seededRandom(42);
     const lookupPaths = Array.from({ length: 5000 }, (_, n) => `/v1/lookup?phone=${encodeURIComponent(mixedFormat(Math.floor(random() * plan.contacts), n))}`);
     const load = (url: string, extra: object) => runWorker<LoadResult>('bench/lib/load-worker.ts', { url, key, connections: plan.connections, seconds: plan.seconds, ...extra });
-    // The limited node has served nothing yet: warm it as the bulk load warmed the other.
-    await load(limited.url, { paths: lookupPaths, seconds: 1 });
     const lookups: { ours: LoadResult; ceiling: LoadResult }[] = [];
     const creates: { ours: LoadResult; ceiling: LoadResult }[] = [];
     const dialectCreates: { native: LoadResult; zoom: LoadResult; eightByEight: LoadResult }[] = [];
-    const limitedLookups: LoadResult[] = [];
-    const limitedCreates: LoadResult[] = [];
     const createIn = (dialect: CreateDialect, createPath: string, createOffset: number) => load(server.url, { createPath, createOffset, createDialect: dialect, connections: 50 });
     for (let round = 0; round < plan.rounds; round++) {
       // Interleaved, so that the machine's drift touches both sides of each ratio alike.
-      // Rate limits off and on beside each other, which of them goes first alternating by round.
-      const lookupCeiling = await load(ceiling.url, { paths: lookupPaths });
-      const [lookupOff, lookupOn] = await offAndOn(round, () => load(server.url, { paths: lookupPaths }), () => load(limited.url, { paths: lookupPaths }));
-      lookups.push({ ceiling: lookupCeiling, ours: lookupOff });
-      limitedLookups.push(lookupOn);
+      lookups.push({ ceiling: await load(ceiling.url, { paths: lookupPaths }), ours: await load(server.url, { paths: lookupPaths }) });
       const createOffset = 100_000_000 + round * 10_000_000;
-      const createCeiling = await load(ceiling.url, { createPath: '/v1/contacts', createOffset, connections: 50 });
-      const [createOff, createOn] = await offAndOn(
-        round,
-        () => load(server.url, { createPath: '/v1/contacts', createOffset, connections: 50 }),
-        () => load(limited.url, { createPath: '/v1/contacts', createOffset: createOffset + 5_000_000, connections: 50 }),
-      );
-      creates.push({ ceiling: createCeiling, ours: createOff });
-      limitedCreates.push(createOn);
+      creates.push({
+        ceiling: await load(ceiling.url, { createPath: '/v1/contacts', createOffset, connections: 50 }),
+        ours: await load(server.url, { createPath: '/v1/contacts', createOffset, connections: 50 }),
+      });
       // 5. The same create through two dialects against native, each with numbers of its own.
       const dialectOffset = 500_000_000 + round * 30_000_000;
       dialectCreates.push({
@@ -96,12 +76,14 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
         eightByEight: await createIn('8x8', `/8x8/api/v1/accounts/${accountId}/contacts`, dialectOffset + 20_000_000),
       });
       console.log(`round ${round + 1}: lookup ${Math.round(lookups[round]!.ours.rps)} vs ${Math.round(lookups[round]!.ceiling.rps)} req/s; create ${Math.round(creates[round]!.ours.rps)} vs ${Math.round(creates[round]!.ceiling.rps)} req/s`);
-      console.log(`round ${round + 1}, rate limits on: lookup ${Math.round(lookupOn.rps)}, create ${Math.round(createOn.rps)} req/s`);
     }
+    // 6. Lookup and create with rate limits on against off, on two nodes of their own.
+    const limits = await compareRateLimits({ databaseUrl: db.url, key, lookupPaths, rounds: plan.rounds, seconds: plan.seconds, connections: plan.connections, createOffset: 900_000_000 });
+    const limitRuns = [...limits.lookups, ...limits.creates].flatMap((r) => [r.off, r.on]);
+    const limitCreated = limits.creates.reduce((n, c) => n + c.off.created + c.on.created, 0);
+
     const dialectCreated = dialectCreates.reduce((n, d) => n + d.native.created + d.zoom.created + d.eightByEight.created, 0);
-    const limitedCreated = limitedCreates.reduce((n, c) => n + c.created, 0);
-    const lost = await countLostWrites(db.url, plan.contacts + creates.reduce((n, c) => n + c.ours.created, 0) + dialectCreated + limitedCreated);
-    const limitedFailures = [...limitedLookups, ...limitedCreates].reduce((n, r) => n + r.non2xx + r.errors, 0);
+    const lost = await countLostWrites(db.url, plan.contacts + creates.reduce((n, c) => n + c.ours.created, 0) + dialectCreated + limitCreated);
     const dialectFailures = dialectCreates.reduce((n, d) => n + [d.native, d.zoom, d.eightByEight].reduce((m, r) => m + r.non2xx + r.errors, 0), 0);
 
     const search = await load(server.url, { paths: ['smi', 'joh', 'garc', 'mar', 'lee', '2000001', 'acme'].map((q) => `/v1/contacts?q=${q}&limit=50`) });
@@ -119,13 +101,12 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
       ratioRow(engine, 'Zoom create req/s vs native', dialectCreates.map((d) => d.zoom.rps), dialectCreates.map((d) => d.native.rps), ''),
       ratioRow(engine, '8x8 create req/s vs native', dialectCreates.map((d) => d.eightByEight.rps), dialectCreates.map((d) => d.native.rps), '8x8 merges account-wide'),
       valueRow(engine, 'dialect creates: 5xx+errors', dialectFailures, '', 'none'),
-      ratioRow(engine, 'lookup req/s, rate limits on vs off', limitedLookups.map((r) => r.rps), lookups.map((l) => l.ours.rps), '>= 95 %'),
-      ratioRow(engine, 'create req/s, rate limits on vs off', limitedCreates.map((r) => r.rps), creates.map((c) => c.ours.rps), '>= 95 %'),
-      valueRow(engine, 'rate limits on: non-2xx+errors', limitedFailures, '', 'none'),
+      ratioRow(engine, 'lookup req/s, rate limits on vs off', limits.lookups.map((r) => r.on.rps), limits.lookups.map((r) => r.off.rps), '>= 95 %'),
+      ratioRow(engine, 'create req/s, rate limits on vs off', limits.creates.map((r) => r.on.rps), limits.creates.map((r) => r.off.rps), '>= 95 %'),
+      valueRow(engine, 'rate limits off/on: non-2xx+errors', limitRuns.reduce((n, r) => n + r.non2xx + r.errors, 0), '', 'none'),
     );
   } finally {
     await ceiling?.stop();
-    await limited.stop();
     await server.stop();
     await db.drop();
   }
@@ -140,16 +121,6 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
   } finally {
     await raw.drop();
   }
-}
-
-/** Runs the limits-off and limits-on measures of a round, the off one first in even rounds. */
-async function offAndOn<T>(round: number, off: () => Promise<T>, on: () => Promise<T>): Promise<[T, T]> {
-  if (round % 2 === 0) {
-    const first = await off();
-    return [first, await on()];
-  }
-  const first = await on();
-  return [await off(), first];
 }
 
 async function prepareAccount(databaseUrl: string): Promise<{ key: string; bookId: string; accountId: string }> {
