@@ -1,6 +1,7 @@
 // Rate limits on against off: two fresh nodes over the benchmark's database, alike but for
 // RATE_LIMIT_PER_SECOND (0, or 1,000,000: far above the benchmark's rate, so that only the cost of
-// taking a token shows), warmed alike and measured in turn, which goes first alternating by round.
+// taking a token shows), warmed alike and measured in turn as off, on, on, off (half the time each),
+// so that neither gains from going first or last in a growing database.
 import { runWorker, startServer, type RunningServer } from './processes.ts';
 import type { LoadResult } from './load-worker.ts';
 
@@ -31,8 +32,9 @@ export async function compareRateLimits(plan: RateLimitPlan): Promise<{ lookups:
     nodes.push(on);
     const load = (url: string, extra: object) => runWorker<LoadResult>('bench/lib/load-worker.ts', { url, key: plan.key, connections: plan.connections, seconds: plan.seconds, ...extra });
     let offset = plan.createOffset;
-    const lookup = (node: RunningServer, seconds = plan.seconds) => load(node.url, { paths: plan.lookupPaths, seconds });
-    const create = (node: RunningServer, seconds = plan.seconds) => load(node.url, { createPath: '/v1/contacts', createOffset: (offset += 5_000_000), connections: 50, seconds });
+    const half = Math.max(1, Math.round(plan.seconds / 2));
+    const lookup = (node: RunningServer, seconds = half) => load(node.url, { paths: plan.lookupPaths, seconds });
+    const create = (node: RunningServer, seconds = half) => load(node.url, { createPath: '/v1/contacts', createOffset: (offset += 5_000_000), connections: 50, seconds });
 
     for (const node of [off, on]) {
       await lookup(node, 1);
@@ -41,8 +43,8 @@ export async function compareRateLimits(plan: RateLimitPlan): Promise<{ lookups:
     const lookups: OffAndOn[] = [];
     const creates: OffAndOn[] = [];
     for (let round = 0; round < plan.rounds; round++) {
-      lookups.push(await inTurn(round, () => lookup(off), () => lookup(on)));
-      creates.push(await inTurn(round, () => create(off), () => create(on)));
+      lookups.push(await inTurn(() => lookup(off), () => lookup(on)));
+      creates.push(await inTurn(() => create(off), () => create(on)));
       console.log(`round ${round + 1}, rate limits off / on: lookup ${Math.round(lookups[round]!.off.rps)} / ${Math.round(lookups[round]!.on.rps)}, create ${Math.round(creates[round]!.off.rps)} / ${Math.round(creates[round]!.on.rps)} req/s`);
     }
     return { lookups, creates };
@@ -51,12 +53,23 @@ export async function compareRateLimits(plan: RateLimitPlan): Promise<{ lookups:
   }
 }
 
-/** Measures off and on, off first in even rounds, on first in odd ones. */
-async function inTurn(round: number, off: () => Promise<LoadResult>, on: () => Promise<LoadResult>): Promise<OffAndOn> {
-  if (round % 2 === 0) {
-    const first = await off();
-    return { off: first, on: await on() };
-  }
-  const first = await on();
-  return { on: first, off: await off() };
+/** Measures off, on, on, off and puts the halves of each together. */
+async function inTurn(off: () => Promise<LoadResult>, on: () => Promise<LoadResult>): Promise<OffAndOn> {
+  const offFirst = await off();
+  const onFirst = await on();
+  const onSecond = await on();
+  return { on: joined(onFirst, onSecond), off: joined(offFirst, await off()) };
+}
+
+/** Two runs of equal length as one: mean rate, counts added, the worse latency. */
+function joined(a: LoadResult, b: LoadResult): LoadResult {
+  return {
+    requests: a.requests + b.requests,
+    rps: (a.rps + b.rps) / 2,
+    p50: Math.max(a.p50, b.p50),
+    p99: Math.max(a.p99, b.p99),
+    non2xx: a.non2xx + b.non2xx,
+    errors: a.errors + b.errors,
+    created: a.created + b.created,
+  };
 }
