@@ -16,15 +16,13 @@ export interface RateLimiter {
 export interface RateLimiterDependencies {
   log: FastifyBaseLogger;
   metrics: Registry;
-  /** A store of the caller's choosing (tests); default: Redis when configured, else memory. */
-  store?: BucketStore;
 }
 
 /** The app's limiter, or null when `RATE_LIMIT_PER_SECOND=0` turns limits off. */
 export function createRateLimiter(config: RateLimitConfig, deps: RateLimiterDependencies): RateLimiter | null {
   if (config.perSecond === 0) return null;
   const limits = { perSecond: config.perSecond, burst: config.burst };
-  const store: BucketStore = deps.store ?? (config.redisUrl ? new RedisBucketStore(config.redisUrl, limits) : new MemoryBucketStore(limits));
+  const store: BucketStore = config.redisUrl ? new RedisBucketStore(config.redisUrl, limits) : new MemoryBucketStore(limits);
   const failures = new Counter({
     name: 'rate_limit_store_failures_total',
     help: 'Requests let through unlimited because the rate-limit store (Redis) did not answer',

@@ -37,7 +37,7 @@ declare module 'ioredis' {
 
 const CONNECT_TIMEOUT_MS = 1000;
 
-/** Keys of contactd's buckets; tests pass their own prefix. */
+/** Where contactd's buckets are in Redis: this, then the API key's id. */
 export const REDIS_KEY_PREFIX = 'contactd:ratelimit:';
 
 /**
