@@ -68,7 +68,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const metrics = registerMetrics(app);
 
   const services = createServices(deps.store, { defaultRegion: config.defaultRegion });
-  app.decorate('rateLimiter', createRateLimiter(config.rateLimit, { log: app.log, metrics }));
+  app.decorate('rateLimiter', await createRateLimiter(config.rateLimit, { log: app.log, metrics }));
   app.addHook('onReady', async () => app.rateLimiter?.ready());
   app.addHook('onClose', async () => app.rateLimiter?.close());
   registerBearerAuth(app, services.accounts);

@@ -4,7 +4,6 @@ import type { RateLimitConfig } from '../../config.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { Principal } from '../../core/types.ts';
 import { MemoryBucketStore, type BucketStore } from './memory-store.ts';
-import { RedisBucketStore } from './redis-store.ts';
 
 /** Takes a token for the caller's API key: sets the RateLimit-* headers, or refuses with `rate_limited`. */
 export interface RateLimiter {
@@ -19,10 +18,11 @@ export interface RateLimiterDependencies {
 }
 
 /** The app's limiter, or null when `RATE_LIMIT_PER_SECOND=0` turns limits off. */
-export function createRateLimiter(config: RateLimitConfig, deps: RateLimiterDependencies): RateLimiter | null {
+export async function createRateLimiter(config: RateLimitConfig, deps: RateLimiterDependencies): Promise<RateLimiter | null> {
   if (config.perSecond === 0) return null;
   const limits = { perSecond: config.perSecond, burst: config.burst };
-  const store: BucketStore = config.redisUrl ? new RedisBucketStore(config.redisUrl, limits) : new MemoryBucketStore(limits);
+  // The Redis client is loaded only when configured: every CLI command loads this module graph.
+  const store: BucketStore = config.redisUrl ? new (await import('./redis-store.ts')).RedisBucketStore(config.redisUrl, limits) : new MemoryBucketStore(limits);
   const failures = new Counter({
     name: 'rate_limit_store_failures_total',
     help: 'Requests let through unlimited because the rate-limit store (Redis) did not answer',
