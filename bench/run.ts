@@ -9,6 +9,7 @@ import { startServer, runWorker, type RunningServer } from './lib/processes.ts';
 import type { BulkResult } from './lib/bulk-worker.ts';
 import type { CreateDialect, LoadResult } from './lib/load-worker.ts';
 import { createBenchDatabase, type BenchDatabase } from './lib/databases.ts';
+import { compareRateLimits } from './lib/rate-limits.ts';
 import { printTable, median, spread, type Row } from './lib/report.ts';
 
 const quick = process.argv.includes('--quick');
@@ -39,7 +40,8 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
   console.log(`\n== ${engine}`);
   const db = await createBenchDatabase(engine);
   const { key, bookId, accountId } = await prepareAccount(db.url);
-  const server = await startServer(['bin/contactd.js', 'serve'], { DATABASE_URL: db.url, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' });
+  // Rate limits off: the limits' own cost is measured apart (compareRateLimits).
+  const server = await startServer(['bin/contactd.js', 'serve'], { DATABASE_URL: db.url, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', RATE_LIMIT_PER_SECOND: '0', REDIS_URL: '' });
   let ceiling: RunningServer | undefined;
   try {
     // 3. Bulk load, which is also the data every later scenario reads.
@@ -75,8 +77,13 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
       });
       console.log(`round ${round + 1}: lookup ${Math.round(lookups[round]!.ours.rps)} vs ${Math.round(lookups[round]!.ceiling.rps)} req/s; create ${Math.round(creates[round]!.ours.rps)} vs ${Math.round(creates[round]!.ceiling.rps)} req/s`);
     }
+    // 6. Lookup and create with rate limits on against off, on two nodes of their own.
+    const limits = await compareRateLimits({ databaseUrl: db.url, key, lookupPaths, rounds: plan.rounds, seconds: plan.seconds, connections: plan.connections, createOffset: 900_000_000 });
+    const limitRuns = [...limits.lookups, ...limits.creates].flatMap((r) => [r.off, r.on]);
+    const limitCreated = limits.creates.reduce((n, c) => n + c.off.created + c.on.created, 0);
+
     const dialectCreated = dialectCreates.reduce((n, d) => n + d.native.created + d.zoom.created + d.eightByEight.created, 0);
-    const lost = await countLostWrites(db.url, plan.contacts + creates.reduce((n, c) => n + c.ours.created, 0) + dialectCreated);
+    const lost = await countLostWrites(db.url, plan.contacts + creates.reduce((n, c) => n + c.ours.created, 0) + dialectCreated + limitCreated);
     const dialectFailures = dialectCreates.reduce((n, d) => n + [d.native, d.zoom, d.eightByEight].reduce((m, r) => m + r.non2xx + r.errors, 0), 0);
 
     const search = await load(server.url, { paths: ['smi', 'joh', 'garc', 'mar', 'lee', '2000001', 'acme'].map((q) => `/v1/contacts?q=${q}&limit=50`) });
@@ -94,6 +101,9 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
       ratioRow(engine, 'Zoom create req/s vs native', dialectCreates.map((d) => d.zoom.rps), dialectCreates.map((d) => d.native.rps), ''),
       ratioRow(engine, '8x8 create req/s vs native', dialectCreates.map((d) => d.eightByEight.rps), dialectCreates.map((d) => d.native.rps), '8x8 merges account-wide'),
       valueRow(engine, 'dialect creates: 5xx+errors', dialectFailures, '', 'none'),
+      ratioRow(engine, 'lookup req/s, rate limits on vs off', limits.lookups.map((r) => r.on.rps), limits.lookups.map((r) => r.off.rps), '>= 95 %'),
+      ratioRow(engine, 'create req/s, rate limits on vs off', limits.creates.map((r) => r.on.rps), limits.creates.map((r) => r.off.rps), '>= 95 %'),
+      valueRow(engine, 'rate limits off/on: non-2xx+errors', limitRuns.reduce((n, r) => n + r.non2xx + r.errors, 0), '', 'none'),
     );
   } finally {
     await ceiling?.stop();

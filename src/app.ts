@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import { createServices, type Services } from './core/services.ts';
 import { registerDialects } from './dialects/index.ts';
@@ -11,6 +11,7 @@ import { registerMetrics } from './http/metrics.ts';
 import { registerNulGuard } from './http/nul-guard.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { problemOf, registerProblemHandlers, sendProblem } from './http/problems.ts';
+import { createRateLimiter } from './http/rate-limit/limiter.ts';
 import { registerContactRoutes } from './http/routes/contacts.routes.ts';
 import { registerDirectoryRoutes } from './http/routes/directory.routes.ts';
 import { registerServiceRoutes } from './http/routes/service.routes.ts';
@@ -21,8 +22,8 @@ import { registerValidators } from './http/validation.ts';
 
 export interface AppDependencies {
   store: Store;
-  /** Overrides the logger (tests pass false). */
-  logger?: boolean;
+  /** Overrides the logger: false silences it (tests), a pino instance receives its lines (tests that read them). */
+  logger?: false | FastifyBaseLogger;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -33,7 +34,7 @@ export type App = FastifyInstance & { services: Services };
 export async function buildApp(config: Config, deps: AppDependencies): Promise<App> {
   let dialects: MountedDialect[] = [];
   const app = Fastify({
-    logger: deps.logger === false ? false : { level: config.logLevel },
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: deps.logger === false ? false : { level: config.logLevel } }),
     bodyLimit: 1024 * 1024,
     logController: new AccessLog({ requestIdLogLabel: 'request_id' }),
     // External ids of up to 200 characters travel in paths; leave room for URL encoding.
@@ -67,6 +68,9 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const metrics = registerMetrics(app);
 
   const services = createServices(deps.store, config);
+  app.decorate('rateLimiter', await createRateLimiter(config.rateLimit, { log: app.log, metrics }));
+  app.addHook('onReady', async () => app.rateLimiter?.ready());
+  app.addHook('onClose', async () => app.rateLimiter?.close());
   registerBearerAuth(app, services.accounts);
   const context: HttpContext = { app, services, validateBody };
   registerServiceRoutes(context, { store: deps.store, metrics });

@@ -11,6 +11,15 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly defaultRegion: string;
   readonly batchJobTimeoutSeconds: number;
+  readonly rateLimit: Readonly<RateLimitConfig>;
+}
+
+/** A token bucket per API key: `perSecond` tokens flow in, up to `burst`; 0 a second turns limits off. */
+export interface RateLimitConfig {
+  readonly perSecond: number;
+  readonly burst: number;
+  /** Where the buckets live so that every node shares them; null: in this process. */
+  readonly redisUrl: string | null;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -35,7 +44,28 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     // so a job still stuck after 120 takeovers will not move by itself, while jobs left by a
     // fleet restarted or upgraded within the hour are resumed rather than ended.
     batchJobTimeoutSeconds: readSeconds('BATCH_JOB_TIMEOUT_SECONDS', env.BATCH_JOB_TIMEOUT_SECONDS ?? '3600'),
+    rateLimit: Object.freeze({
+      // Above any platform's published limit (Zoom 20-40 a second, Kore.ai 60 a minute) and far
+      // below what one node serves, so that one runaway integration cannot starve the others.
+      perSecond: readCount('RATE_LIMIT_PER_SECOND', env.RATE_LIMIT_PER_SECOND ?? '500', 0),
+      // Two seconds' worth: a batch job's start or a reconnecting client's backlog passes.
+      burst: readCount('RATE_LIMIT_BURST', env.RATE_LIMIT_BURST ?? '1000', 1),
+      // Unset: one node, buckets in memory. Set it when several nodes serve one database.
+      redisUrl: readRedisUrl(env.REDIS_URL),
+    }),
   });
+}
+
+function readCount(name: string, raw: string, min: number): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || !Number.isSafeInteger(value)) throw new ConfigError(`${name} must be an integer of at least ${min}, got "${raw}"`);
+  return value;
+}
+
+function readRedisUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (/^rediss?:\/\/.+/.test(raw)) return raw;
+  throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${raw}"`);
 }
 
 function readPort(raw: string): number {

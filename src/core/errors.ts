@@ -32,7 +32,8 @@ export type ErrorCode =
   | 'unit_not_found'
   | 'duplicate_unit'
   | 'default_unit'
-  | 'custom_field_limit';
+  | 'custom_field_limit'
+  | 'rate_limited';
 
 export class DomainError extends Error {
   constructor(

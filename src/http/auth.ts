@@ -1,11 +1,16 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountService } from '../core/account.service.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Principal, Scope } from '../core/types.ts';
+import type { RateLimiter } from './rate-limit/limiter.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
+  }
+  interface FastifyInstance {
+    /** Every surface takes a token per request once it knows the caller; null: limits are off. */
+    rateLimiter: RateLimiter | null;
   }
   interface FastifyContextConfig {
     /** The scope a route needs; routes without one (health, docs) need no key. */
@@ -20,12 +25,13 @@ export function bearerTokenOf(request: FastifyRequest): string | null {
 }
 
 /**
- * Resolves the caller of every route that declares a scope: 401 without a valid key,
- * 403 when the key lacks the scope. Dialects pass their own credential reader.
+ * Resolves the caller of every route that declares a scope: 401 without a valid key, then the
+ * key's rate limit (429), then 403 when the key lacks the scope.
  */
-export async function authorize(request: FastifyRequest, accounts: AccountService, scope: Scope, secret: string | null): Promise<Principal> {
+export async function authorize(request: FastifyRequest, reply: FastifyReply, accounts: AccountService, scope: Scope, secret: string | null): Promise<Principal> {
   const principal = secret === null ? null : await accounts.authenticate(secret);
   if (!principal) throw new DomainError('unauthorized', secret === null ? 'send an API key as "Authorization: Bearer <key>"' : 'the API key is unknown or revoked');
+  await request.server.rateLimiter?.enforce(principal, reply);
   if (!principal.scopes.includes(scope)) throw new DomainError('forbidden', `this API key lacks the ${scope} scope`);
   request.principal = principal;
   return principal;
@@ -33,8 +39,8 @@ export async function authorize(request: FastifyRequest, accounts: AccountServic
 
 export function registerBearerAuth(app: FastifyInstance, accounts: AccountService): void {
   app.decorateRequest('principal', null as unknown as Principal);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const scope = request.routeOptions.config.scope;
-    if (scope) await authorize(request, accounts, scope, bearerTokenOf(request));
+    if (scope) await authorize(request, reply, accounts, scope, bearerTokenOf(request));
   });
 }

@@ -28,6 +28,7 @@ const STATUS_OF: Record<ErrorCode, [number, string]> = {
   duplicate_unit: [409, 'Unit name taken'],
   default_unit: [409, 'Default unit'],
   custom_field_limit: [409, 'Too many custom fields'],
+  rate_limited: [429, 'Too many requests'],
 };
 
 /** Fastify's own 4xx errors (body parsing, media types) under stable codes of ours. */

@@ -34,7 +34,8 @@ export interface Response {
 
 export async function startApi(engine: TestEngine, env: Record<string, string> = {}): Promise<TestApi> {
   const db = await engine.open();
-  const config = readConfig({ DATABASE_URL: db.databaseUrl, LOG_LEVEL: 'silent', ...env });
+  // Limits off unless a test turns them on: the heavier suites would otherwise meet them.
+  const config = readConfig({ DATABASE_URL: db.databaseUrl, LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '0', ...env });
   const app = await buildApp(config, { store: db.store, logger: false });
   await app.ready();
   const { account, apiKey } = await app.services.accounts.createAccount('Test account');

@@ -29,6 +29,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   contact_not_active: 409,
   // A concurrent change of the same contact: the caller may simply send it again.
   version_mismatch: 409,
+  rate_limited: 429,
 };
 
 /** A failure of the core, named in Apptoto's field names by `wireField`. */

@@ -18,7 +18,7 @@ export function registerApptotoDialect({ app, services }: HttpContext): Promise<
       const caller = await identifyBasicOrBearer(request, services.accounts, needed);
       if (!caller.refusal) return { principal: caller.principal };
       const code = caller.refusal.status === 401 ? 'unauthorized' : 'forbidden';
-      return { failure: { status: caller.refusal.status, code, message: caller.refusal.message } };
+      return { failure: { status: caller.refusal.status, code, message: caller.refusal.message }, caller: caller.refusal.caller };
     },
     failureOf: (error) => failureOf(error),
     notFound: (request) => ({ status: 404, code: 'not_found', message: `no resource ${routeOf(request)}` }),

@@ -12,7 +12,8 @@ import { MSISDN_MESSAGE } from './messages.ts';
  * 1000 invalid parameter, 1001 the account is not the caller's, 1002 invalid MSISDN, 1200 not
  * authenticated, 1201 access forbidden, 1300 not found, 2000 internal error, 4018 invalid job id,
  * 5003 group name taken. contactd adds (Decision) 5001 several contacts share the addresses,
- * 5002 external id taken, 5004 changed meanwhile.
+ * 5002 external id taken, 5004 changed meanwhile, 5005 too many requests (8x8 lists HTTP 429
+ * "Too Many Requests" with a Retry-After header but no code for it).
  */
 export const CODE = {
   invalidParameter: 1000,
@@ -27,6 +28,7 @@ export const CODE = {
   externalIdTaken: 5002,
   groupNameTaken: 5003,
   changedMeanwhile: 5004,
+  tooManyRequests: 5005,
 } as const;
 
 export { MSISDN_MESSAGE } from './messages.ts';
@@ -50,11 +52,13 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   duplicate_group: [409, CODE.groupNameTaken],
   contact_not_active: [409, CODE.changedMeanwhile],
   version_mismatch: [409, CODE.changedMeanwhile],
+  rate_limited: [429, CODE.tooManyRequests],
 };
 
 const MESSAGE_OF: Partial<Record<ErrorCode, string>> = {
   ambiguous_duplicate: 'Conflict: more than one contact was found based on a provided set of addresses',
   duplicate_group: 'A group with the same name already exists',
+  rate_limited: 'Too Many Requests: the user has sent too many requests in a given amount of time',
 };
 
 /** A phone field failed: 8x8 answers 1002 with its own message. */

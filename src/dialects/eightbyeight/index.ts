@@ -36,12 +36,12 @@ export function registerEightByEightDialect({ app, services }: HttpContext): Pro
       const refusal = request.routeOptions.config.eightByEight?.refusal ?? 400;
       const accountId = (request.params as { accountId?: string }).accountId ?? '';
       if (accountId.length < 32 || accountId.length > 36 || !ACCOUNT_ID.test(accountId)) {
-        return { failure: { status: refusal, code: CODE.invalidParameter, message: 'Invalid parameter: accountId must be a GUID (32 to 36 characters)' } };
+        return { failure: { status: refusal, code: CODE.invalidParameter, message: 'Invalid parameter: accountId must be a GUID (32 to 36 characters)' }, caller: principal };
       }
       if (canonicalAccountId(accountId) !== principal.accountId) {
-        return { failure: { status: refusal, code: CODE.foreignAccount, message: 'Provided accountId doesn\'t belong to your account' } };
+        return { failure: { status: refusal, code: CODE.foreignAccount, message: 'Provided accountId doesn\'t belong to your account' }, caller: principal };
       }
-      if (!principal.scopes.includes(needed)) return { failure: { status: 403, code: CODE.forbidden, message: `Access forbidden: this API key lacks the ${needed} scope` } };
+      if (!principal.scopes.includes(needed)) return { failure: { status: 403, code: CODE.forbidden, message: `Access forbidden: this API key lacks the ${needed} scope` }, caller: principal };
       return { principal };
     },
     failureOf: (error, request) => declaredStatusFor(request, failureOf(error)),

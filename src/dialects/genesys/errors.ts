@@ -9,6 +9,8 @@ import { wireFieldOf } from './mapping.ts';
  * codes (Web Services API "Return Values"): 1 a required parameter is missing, 2 a parameter is
  * not valid, 3 the operation is forbidden, 4 internal error, 5 no permission, 6 not found,
  * 18 resource already exists, 20 not authenticated. The HTTP status says the same in HTTP terms.
+ * GWS documents no rate limit; over contactd's, the answer is HTTP 429 with status code 3 (the
+ * operation is forbidden, for now) and a message that says when to retry (Decision).
  */
 export const GWS = {
   missingParameter: 1,
@@ -40,6 +42,7 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   duplicate_external_id: [409, GWS.alreadyExists],
   contact_not_active: [409, GWS.invalidParameter],
   version_mismatch: [412, GWS.invalidParameter],
+  rate_limited: [429, GWS.forbidden],
 };
 
 export function failureOf(error: unknown): GwsFailure {

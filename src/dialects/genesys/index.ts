@@ -18,7 +18,7 @@ export function registerGenesysDialect({ app, services }: HttpContext): Promise<
       const caller = await identifyBasicOrBearer(request, services.accounts, needed);
       if (!caller.refusal) return { principal: caller.principal };
       const statusCode = caller.refusal.status === 401 ? GWS.notAuthenticated : GWS.noPermission;
-      return { failure: { status: caller.refusal.status, statusCode, statusMessage: caller.refusal.message } };
+      return { failure: { status: caller.refusal.status, statusCode, statusMessage: caller.refusal.message }, caller: caller.refusal.caller };
     },
     failureOf: (error) => failureOf(error),
     notFound: (request) => ({ status: 404, statusCode: GWS.notFound, statusMessage: `No resource ${routeOf(request)}` }),

@@ -43,7 +43,7 @@ export async function identifyKoreCaller(request: FastifyRequest, accounts: Acco
     return refuse(code === 'ERR_JWT_EXPIRED' ? 'the JWT has expired' : 'the JWT signature or claims are not valid');
   }
   if (accountId !== signer.principal.accountId) return refuse('the accountId is not the account of this appId');
-  if (!signer.principal.scopes.includes(scope)) return { refusal: { status: 403, message: `this API key lacks the ${scope} scope` } };
+  if (!signer.principal.scopes.includes(scope)) return { refusal: { status: 403, message: `this API key lacks the ${scope} scope`, caller: signer.principal } };
   return { principal: signer.principal };
 }
 

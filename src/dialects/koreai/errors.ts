@@ -18,6 +18,7 @@ export const KORE = {
   conflict: 'Conflict',
   payloadTooLarge: 'PayloadTooLarge',
   unsupportedMediaType: 'UnsupportedMediaType',
+  tooManyRequests: 'TooManyRequests',
   internal: 'InternalServerError',
 } as const;
 
@@ -43,6 +44,7 @@ const OF_CODE: Partial<Record<ErrorCode, [number, string]>> = {
   duplicate_contact: [409, KORE.duplicateNumber],
   ambiguous_duplicate: [409, KORE.duplicateNumber],
   version_mismatch: [409, KORE.conflict],
+  rate_limited: [429, KORE.tooManyRequests],
 };
 
 export function failure(status: number, code: string, msg: string): KoreFailure {

@@ -23,7 +23,7 @@ export function registerKoreaiDialect({ app, services }: HttpContext): Promise<M
     async authenticate(request, needed) {
       const caller = await identifyKoreCaller(request, services.accounts, needed);
       if (!caller.refusal) return { principal: caller.principal };
-      return { failure: failure(caller.refusal.status, caller.refusal.status === 401 ? KORE.unauthorized : KORE.forbidden, caller.refusal.message) };
+      return { failure: failure(caller.refusal.status, caller.refusal.status === 401 ? KORE.unauthorized : KORE.forbidden, caller.refusal.message), caller: caller.refusal.caller };
     },
     failureOf: (error) => failureOf(error),
     notFound: (request) => failure(404, KORE.notFound, `No resource ${routeOf(request)}`),

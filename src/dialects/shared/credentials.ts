@@ -13,8 +13,11 @@ declare module 'fastify' {
   }
 }
 
-/** Why a caller was turned away: 401 (no or bad credential) or 403 (valid key, missing scope). */
-export type Refusal = { status: 401 | 403; message: string };
+/**
+ * Why a caller was turned away: 401 (no or bad credential) or 403 (valid key, missing scope). A
+ * 403 names the key's `caller`, so that the refusal counts against that key's rate limit.
+ */
+export type Refusal = { status: 401 | 403; message: string; caller?: Principal };
 export type CallerResult = { principal: Principal; refusal?: undefined } | { principal?: undefined; refusal: Refusal };
 
 /** `Authorization: Basic base64(user:password)`; null when absent or malformed. */
@@ -35,7 +38,7 @@ export async function identifyCaller(accounts: AccountService, secret: string | 
   const principal = await accounts.authenticate(secret);
   if (!principal) return { refusal: { status: 401, message: 'the API key is unknown or revoked' } };
   if (accountId !== undefined && accountId !== principal.accountId) return { refusal: { status: 401, message: 'the API key does not belong to this account' } };
-  if (!principal.scopes.includes(scope)) return { refusal: { status: 403, message: `this API key lacks the ${scope} scope` } };
+  if (!principal.scopes.includes(scope)) return { refusal: { status: 403, message: `this API key lacks the ${scope} scope`, caller: principal } };
   return { principal };
 }
 

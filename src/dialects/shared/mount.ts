@@ -29,8 +29,9 @@ export interface DialectDefinition<F extends PlatformFailure> {
   /**
    * The caller of a route that needs `scope`, read from the platform's credentials, or the
    * refusal to send. It runs before the body is read, so a refused request changes nothing.
+   * A refusal of a valid key (403, say) names its `caller`: the key's rate limit applies to it.
    */
-  authenticate(request: FastifyRequest, scope: Scope): Promise<{ principal: Principal } | { failure: F }>;
+  authenticate(request: FastifyRequest, scope: Scope): Promise<{ principal: Principal } | { failure: F; caller?: Principal | undefined }>;
   failureOf(error: unknown, request: FastifyRequest): F;
   notFound(request: FastifyRequest): F;
   send(reply: FastifyReply, failure: F): FastifyReply;
@@ -38,9 +39,9 @@ export interface DialectDefinition<F extends PlatformFailure> {
 }
 
 /**
- * Registers a dialect as an encapsulated plugin under its prefix: its auth hook on every route
- * that declares a `platformScope`, and its error and not-found handlers, so that everything
- * under the mount answers in the platform's format.
+ * Registers a dialect as an encapsulated plugin under its prefix: its auth hook (and the rate
+ * limit of the caller's key) on every route that declares a `platformScope`, and its error and
+ * not-found handlers, so that everything under the mount answers in the platform's format.
  */
 export async function mountDialect<F extends PlatformFailure>(app: FastifyInstance, dialect: DialectDefinition<F>): Promise<MountedDialect> {
   const renderError = (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
@@ -54,6 +55,10 @@ export async function mountDialect<F extends PlatformFailure>(app: FastifyInstan
       const needed = request.routeOptions.config.platformScope;
       if (!needed) return;
       const caller = await dialect.authenticate(request, needed);
+      // Every answer under a valid key counts and carries the RateLimit-* headers; a 429 reaches
+      // the error handler below, in the platform's format.
+      const known = 'failure' in caller ? caller.caller : caller.principal;
+      if (known) await app.rateLimiter?.enforce(known, reply);
       if ('failure' in caller) return dialect.send(reply, caller.failure);
       request.principal = caller.principal;
     });

@@ -7,7 +7,8 @@ import { fieldErrorsOf } from '../../http/validation.ts';
  * Zoom's error body, `{"code": <int>, "message"}`, with the codes the Contact Center OpenAPI
  * gives per case (zoom-contact-center-address-books-openapi.json) and Zoom's usual auth codes:
  * 124 "Invalid access token" (401) and 4711 "Invalid access token, does not contain scopes"
- * (Zoom's answer to a token without the operation's scope; 403 here, as the README says).
+ * (Zoom's answer to a token without the operation's scope; 403 here, as the README says). Over the
+ * rate limit, Zoom answers 429 with code 429 (every operation of the file declares the 429).
  */
 export const ZOOM = {
   invalidField: 300,
@@ -34,6 +35,7 @@ export const ZOOM = {
   dataTypeNotSupported: 2108,
   defaultValueMismatch: 2109,
   customFieldLimit: 2110,
+  rateLimited: 429,
   externalUrlNameSpaces: 2111,
   customFieldNotFound: 2112,
   customFieldValueMismatch: 2113,
@@ -89,6 +91,7 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   duplicate_external_id: [400, ZOOM.invalidField],
   contact_not_active: [400, ZOOM.invalidField],
   version_mismatch: [400, ZOOM.invalidField],
+  rate_limited: [429, ZOOM.rateLimited],
 };
 
 /** Core field paths whose failure Zoom names with a code of its own. */
@@ -113,6 +116,8 @@ const ZOOM_MESSAGE: Partial<Record<number, (subject: string) => string>> = {
   [ZOOM.displayNameEmpty]: () => 'The `display_name` field cannot be an empty value.',
   [ZOOM.customFieldExists]: (name) => `A custom field with this name already exists: ${name}`,
   [ZOOM.customFieldNotFound]: (id) => `Custom field does not exist: ${id}`,
+  // Zoom's wording for its per-second limits (its rate-limits page).
+  [ZOOM.rateLimited]: () => 'You have reached the maximum per-second rate limit for this API. Try again later.',
 };
 
 /** What a core detail names last: the id of `no unit with id X`, the name of `... already exists: X`. */

@@ -34,7 +34,7 @@ export function registerZoomDialect({ app, services }: HttpContext): Promise<Mou
       const caller = await identifyCaller(services.accounts, bearerTokenOf(request) ?? bareKeyOf(request), needed);
       if (caller.principal) return { principal: caller.principal };
       if (caller.refusal.status === 401) return { failure: { status: 401, code: ZOOM.invalidToken, message: 'Invalid access token.' } };
-      return { failure: { status: 403, code: ZOOM.missingScope, message: `Invalid access token, does not contain scopes:[${ZOOM_SCOPE[needed]}].` } };
+      return { failure: { status: 403, code: ZOOM.missingScope, message: `Invalid access token, does not contain scopes:[${ZOOM_SCOPE[needed]}].` }, caller: caller.refusal.caller };
     },
     failureOf: (error, request) => failureOf(error, request.routeOptions?.config?.zoomErrors),
     notFound: (request) => ({ status: 404, code: ZOOM.notFound, message: `No such API: ${routeOf(request)}` }),
