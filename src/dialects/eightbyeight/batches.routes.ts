@@ -1,3 +1,4 @@
+import { CsvError } from 'csv-parse/sync';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { BatchRequest } from '../../core/batch-job.service.ts';
@@ -10,7 +11,7 @@ import { createItemOf, csvRecords } from './csv.ts';
 import { CODE, EightByEightError, MSISDN_MESSAGE, codeOf, messageOf } from './errors.ts';
 import { CORE_KIND, msisdnToE164, toWireJob } from './mapping.ts';
 import { MERGE_ACROSS_ACCOUNT } from './rules.ts';
-import { assertMultipartBoundary } from '../shared/multipart.ts';
+import { assertMultipartBoundary, refuseOversizeUpload } from '../shared/multipart.ts';
 import { pageFields, pageOf, routeConfig } from './present.ts';
 
 const ACCOUNT = '/api/v1/accounts/:accountId';
@@ -22,6 +23,9 @@ const accepted = (description: string) => ({ 202: { ...BatchJob, description } }
  * Batch API: jobs are accepted (202) and run in the background by the core's BatchJobService;
  * GET batches/{batchId} shows the status, counters and one result per item done.
  */
+/** The file's upload limit for batch contact files. */
+export const MAX_UPLOAD_BYTES = 30 * 1024 * 1024;
+
 export function registerBatchRoutes(scope: FastifyInstance, services: Services): void {
   const { batchJobs, groups } = services;
 
@@ -37,6 +41,7 @@ export function registerBatchRoutes(scope: FastifyInstance, services: Services):
 
   scope.post(`${ACCOUNT}/contacts/batches/createContacts`, {
     config: routeConfig('contacts:write', [202, 400]),
+    onRequest: refuseOversizeUpload(MAX_UPLOAD_BYTES),
     schema: {
       tags, security, summary: 'Batch create contacts (8x8)', params: AccountParams,
       description: 'multipart/form-data: `file` (CSV, at most 30 MB; Excel is not supported, 400), `groups` (comma-separated group ids, at most 10), `fileHasHeader` (default true), `fileColumns` (comma-separated column names, required without a header). '
@@ -69,7 +74,8 @@ export function registerBatchRoutes(scope: FastifyInstance, services: Services):
     try {
       records = csvRecords(file.data, hasHeader ? undefined : columns);
     } catch (error) {
-      if ((error as { code?: string }).code?.startsWith('CSV_')) throw invalidField('file', `is not a readable CSV file (${(error as Error).message.split('\n')[0]})`);
+      // Every parse error, INVALID_OPENING_QUOTE too (the one code without the CSV_ prefix: a 500 before).
+      if (error instanceof CsvError) throw invalidField('file', `is not a readable CSV file (${(error as Error).message.split('\n')[0]})`);
       throw error;
     }
     const items = records.map((record) => createItemOf(record, groupIds));
