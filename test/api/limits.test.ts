@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { BODY_LIMIT_BYTES, MAX_JSON_DEPTH, MAX_QUERY_PARAMETERS } from '../../src/http/limits.ts';
+import { BODY_LIMIT_BYTES, CONNECTION_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_JSON_DEPTH, MAX_QUERY_PARAMETERS, REQUEST_TIMEOUT_MS } from '../../src/http/limits.ts';
 import { assertNamesField, assertProblem } from '../support/assertions.ts';
 import { engines } from '../support/engines.ts';
 import { startApi, uniquePhone, type TestApi } from '../support/api.ts';
@@ -98,6 +98,12 @@ for (const engine of engines) {
       const unauthorized = await api.call('GET', '/v1/contacts', undefined, { key: null });
       assert.equal(unauthorized.headers['cache-control'], 'no-store');
       assert.equal((await api.call('GET', '/healthz')).headers['x-content-type-options'], 'nosniff');
+    });
+
+    test('the listening server closes idle sockets and cuts slow requests at the limits of http/limits.ts', () => {
+      assert.equal(api.app.server.timeout, CONNECTION_TIMEOUT_MS);
+      assert.equal(api.app.server.requestTimeout, REQUEST_TIMEOUT_MS);
+      assert.equal(api.app.server.keepAliveTimeout, KEEP_ALIVE_TIMEOUT_MS);
     });
 
     test('a Content-Length over the body limit (or an upload route\'s file limit) is refused with a 413 before the body is sent', async () => {
