@@ -14,7 +14,7 @@ import { registerNulGuard } from './http/nul-guard.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { problemOf, registerProblemHandlers, sendProblem } from './http/problems.ts';
 import { parseQueryString, registerQueryLimit } from './http/query-limit.ts';
-import { registerResponseHeaders } from './http/response-headers.ts';
+import { registerResponseHeaders, setResponseHeaders } from './http/response-headers.ts';
 import { registerContactRoutes } from './http/routes/contacts.routes.ts';
 import { registerDirectoryRoutes } from './http/routes/directory.routes.ts';
 import { registerServiceRoutes } from './http/routes/service.routes.ts';
@@ -50,6 +50,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
     // under a dialect's mount, that platform's error.
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id);
+      setResponseHeaders(request, reply, dialects.map((d) => d.mount));
       const dialect = dialects.find((d) => request.url.startsWith(d.mount));
       if (dialect) return void dialect.renderError(error, request, reply);
       return void sendProblem(reply, problemOf(error, request.id));

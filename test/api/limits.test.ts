@@ -90,7 +90,9 @@ for (const engine of engines) {
 
     test('answers carry X-Content-Type-Options: nosniff; those of the contact APIs also Cache-Control: no-store', async () => {
       const contact = await api.createContact({ display_name: 'Headers', phone_numbers: [{ number: uniquePhone() }] });
-      for (const url of [`/v1/contacts/${contact.id}`, '/v1/contacts', `/v1/contacts/${randomUUID()}`, '/zoom/v2/contact_center/address_books', '/genesys/api/v2/contacts', '/apptoto/v1/contacts']) {
+      // The router's own refusal (a broken percent-encoding) too, on /v1 and under a dialect's mount.
+      const urls = [`/v1/contacts/${contact.id}`, '/v1/contacts', `/v1/contacts/${randomUUID()}`, '/v1/contacts/%E0%A4%A', '/zoom/v2/contact_center/address_books', '/zoom/v2/contact_center/address_books/%E0%A4%A', '/genesys/api/v2/contacts', '/apptoto/v1/contacts', `/8x8/api/v1/accounts/${api.accountId}/contacts`, '/agentassist/api/v1/public/st-1/contacts'];
+      for (const url of urls) {
         const res = await api.call('GET', url);
         assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
         assert.equal(res.headers['cache-control'], 'no-store', url);
