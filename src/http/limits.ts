@@ -3,7 +3,7 @@
  * Each says why it is what it is.
  */
 
-/** The largest JSON body: a batch of 1,000 full contacts fits with room to spare. */
+/** The largest JSON body (1 MiB, as before this file): it bounds one request's memory and parse time. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** The deepest JSON nesting accepted: contacts nest three levels; 64 leaves room and no stack at risk. */

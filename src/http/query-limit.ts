@@ -14,9 +14,10 @@ export class TooManyParametersError extends Error {
 const TOO_MANY = Symbol('too many query parameters');
 
 /**
- * Node's query string parser (the shape of the router's default: a repeated key becomes an array) with a cap on the parameter count. The router parses the query
- * before any hook runs and cannot answer a refusal itself, so an over-long query parses to an
- * empty, marked object and an onRequest hook (which each API's error handler sees) refuses it.
+ * Node's query string parser (the shape of the router's default: a repeated key becomes an
+ * array) with a cap on the parameter count. The router parses the query before any hook runs and
+ * cannot answer a refusal itself, so an over-long query parses to an empty, marked object and an
+ * onRequest hook (whose error each API's error handler renders) refuses it.
  */
 export function parseQueryString(query: string): Record<string, unknown> {
   if (query.length === 0) return {};
