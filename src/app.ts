@@ -7,11 +7,15 @@ import type { MountedDialect } from './dialects/shared/mount.ts';
 import type { Store } from './core/ports.ts';
 import { registerBearerAuth } from './http/auth.ts';
 import type { HttpContext } from './http/context.ts';
+import { registerJsonParsers } from './http/json-body.ts';
+import { BODY_LIMIT_BYTES, CONNECTION_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './http/limits.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { registerNulGuard } from './http/nul-guard.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { problemOf, registerProblemHandlers, sendProblem } from './http/problems.ts';
+import { parseQueryString, registerQueryLimit } from './http/query-limit.ts';
 import { createRateLimiter } from './http/rate-limit/limiter.ts';
+import { registerResponseHeaders, setResponseHeaders } from './http/response-headers.ts';
 import { registerContactRoutes } from './http/routes/contacts.routes.ts';
 import { registerDirectoryRoutes } from './http/routes/directory.routes.ts';
 import { registerServiceRoutes } from './http/routes/service.routes.ts';
@@ -35,14 +39,19 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   let dialects: MountedDialect[] = [];
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: deps.logger === false ? false : { level: config.logLevel } }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // A slow or silent client cannot hold a socket forever (http/limits.ts says why each value).
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     logController: new AccessLog({ requestIdLogLabel: 'request_id' }),
     // External ids of up to 200 characters travel in paths; leave room for URL encoding.
-    routerOptions: { maxParamLength: 1000 },
+    routerOptions: { maxParamLength: 1000, querystringParser: parseQueryString },
     // Router-level failures (bad percent-encoding, an over-long segment) are problems too, or,
     // under a dialect's mount, that platform's error.
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id);
+      setResponseHeaders(request, reply, dialects.map((d) => d.mount));
       const dialect = dialects.find((d) => request.url.startsWith(d.mount));
       if (dialect) return void dialect.renderError(error, request, reply);
       return void sendProblem(reply, problemOf(error, request.id));
@@ -57,6 +66,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  registerQueryLimit(app);
+  registerResponseHeaders(app, () => dialects.map((d) => d.mount));
 
   registerJsonParsers(app);
 
@@ -92,20 +103,6 @@ class AccessLog extends LogController {
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
     else reply.log.info(line, 'request completed');
   }
-}
-
-/**
- * JSON, JSON merge patch and JSON Patch (8x8) bodies, parsed safely (no __proto__ poisoning). An empty body is no
- * body: many clients send a JSON content type on DELETE; a route that needs a body says so.
- */
-function registerJsonParsers(app: FastifyInstance): void {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  // Only JSON is spoken: anything else, text/plain included, is a 415.
-  app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser(['application/json', 'application/merge-patch+json', 'application/json-patch+json'], { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
-    return (parseJson as (req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => void)(request, body, done);
-  });
 }
 
 /** Every named schema: each becomes an OpenAPI component and a $ref target. */

@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { DomainError, FieldErrors } from '../core/errors.ts';
 
 /**
- * PostgreSQL text cannot hold U+0000, and no contact data needs it: refuse it at the edge so that
- * both engines answer alike. In a body or query it is a 400 naming the field; in a path, no
- * resource can have such an id, so it is a 404.
+ * PostgreSQL text cannot hold U+0000, and a lone UTF-16 surrogate (`"\ud800"`, which JSON.parse
+ * lets through) cannot be written as UTF-8: each engine stored its own mangling of it. No contact
+ * data needs either: refuse both at the edge so that both engines answer alike. In a body or
+ * query it is a 400 naming the field; in a path, no resource can have such an id, so it is a 404.
  */
 export function registerNulGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    if (Object.values((request.params ?? {}) as Record<string, unknown>).some((v) => typeof v === 'string' && v.includes('\u0000'))) {
+    if (Object.values((request.params ?? {}) as Record<string, unknown>).some((v) => typeof v === 'string' && unsafeTextProblem(v) !== undefined)) {
       throw new DomainError('not_found', 'no resource has this id');
     }
     const errors = new FieldErrors();
@@ -18,14 +19,25 @@ export function registerNulGuard(app: FastifyInstance): void {
   });
 }
 
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function unsafeTextProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(text)) return 'must not contain unpaired UTF-16 surrogates';
+  return undefined;
+}
+
 function collectNul(value: unknown, path: string, errors: FieldErrors): void {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) errors.add(path || 'body', 'must not contain NUL characters');
+    const problem = unsafeTextProblem(value);
+    if (problem) errors.add(path || 'body', problem);
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => collectNul(item, `${path}[${i}]`, errors));
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) errors.add(path || 'body', 'must not contain NUL characters');
+      const problem = unsafeTextProblem(key);
+      if (problem) errors.add(path || 'body', problem);
       else collectNul(item, path ? `${path}.${key}` : key, errors);
     }
   }

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, validationError, type ErrorCode, type FieldError } from '../core/errors.ts';
+import { JsonTooDeepError } from './json-body.ts';
+import { TooManyParametersError } from './query-limit.ts';
 import { fieldErrorsOf } from './validation.ts';
 
 /** The one table from domain error codes to HTTP statuses and titles. */
@@ -53,7 +55,7 @@ export interface ProblemBody {
 /** A body that was sent as JSON but is not JSON (each API renders this in its own format). */
 export function isMalformedJson(error: unknown): boolean {
   const e = error as FastifyError | undefined;
-  return e instanceof SyntaxError || e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e?.statusCode === 400 && /JSON/i.test(e.message));
+  return e instanceof SyntaxError || e instanceof JsonTooDeepError || e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e?.statusCode === 400 && /JSON/i.test(e.message));
 }
 
 export function problemOf(error: unknown, requestId: string): ProblemBody {
@@ -63,6 +65,8 @@ export function problemOf(error: unknown, requestId: string): ProblemBody {
     const [status, title] = STATUS_OF[error.code];
     return build(status, error.code, title, error.detail, requestId, error.fieldErrors, error.extra);
   }
+  if (error instanceof JsonTooDeepError) return build(400, 'json_too_deep', 'JSON nested too deep', error.message, requestId);
+  if (error instanceof TooManyParametersError) return build(400, 'too_many_parameters', 'Too many query parameters', error.message, requestId);
   if (isMalformedJson(error)) {
     return build(400, 'invalid_json', 'Malformed JSON', 'the body is not valid JSON', requestId);
   }

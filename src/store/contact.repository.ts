@@ -4,7 +4,7 @@ import type { Contact, Page } from '../core/types.ts';
 import { whereMatches } from './contact.matches.ts';
 import { SAMPLE_CONTACT, chunks, fromRow, pageOf, rowsPerStatement, toRow } from './contact.rows.ts';
 import { mapUniqueViolation } from './errors.ts';
-import type { EngineName } from './engine.ts';
+import { isPossibleSeq, type EngineName } from './engine.ts';
 import { precompile } from './precompiled.ts';
 import type { ContactRow, Database } from './tables.ts';
 
@@ -53,6 +53,7 @@ export class KyselyContactRepository implements ContactRepository {
   }
 
   async findBySeq(accountId: string, seq: number): Promise<Contact | undefined> {
+    if (!isPossibleSeq(seq)) return undefined;
     const row = await this.db.selectFrom('contacts').selectAll().where('seq', '=', seq).where('account_id', '=', accountId).executeTakeFirst();
     return row && fromRow(row);
   }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { AccountRepository, AddressBookRepository, ApiKeyRepository, CustomFieldRepository, GroupRepository, PageRequest } from '../core/ports.ts';
 import type { Account, AddressBook, ApiKey, CustomField, Group, Page, Scope } from '../core/types.ts';
 import { pageOf } from './contact.rows.ts';
+import { isPossibleSeq } from './engine.ts';
 import { mapUniqueViolation } from './errors.ts';
 import { precompile } from './precompiled.ts';
 import type { AddressBookRow, ApiKeyRow, CustomFieldRow, Database, GroupRow } from './tables.ts';
@@ -83,6 +84,7 @@ export class KyselyAddressBookRepository implements AddressBookRepository {
     return row && bookFromRow(row);
   }
   async findBySeq(accountId: string, seq: number): Promise<AddressBook | undefined> {
+    if (!isPossibleSeq(seq)) return undefined;
     const row = await this.db.selectFrom('address_books').selectAll().where('account_id', '=', accountId).where('seq', '=', seq).executeTakeFirst();
     return row && bookFromRow(row);
   }
@@ -192,6 +194,7 @@ export class KyselyGroupRepository implements GroupRepository {
     return row && groupFromRow(row);
   }
   async findBySeq(accountId: string, seq: number): Promise<Group | undefined> {
+    if (!isPossibleSeq(seq)) return undefined;
     const row = await this.db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('seq', '=', seq).executeTakeFirst();
     return row && groupFromRow(row);
   }

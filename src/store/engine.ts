@@ -66,3 +66,12 @@ export async function isDatabaseReachable(db: Kysely<Database>): Promise<boolean
     return false;
   }
 }
+
+/**
+ * Whether a number can be a row's sequence id. PostgreSQL refuses a bigint past 2^63 or
+ * `Infinity` (an error) where SQLite simply finds nothing; no sequence reaches 2^53, so a look-up
+ * by anything else finds nothing on both engines without asking either.
+ */
+export function isPossibleSeq(seq: number): boolean {
+  return Number.isSafeInteger(seq) && seq > 0;
+}

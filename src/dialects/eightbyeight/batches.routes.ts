@@ -11,6 +11,7 @@ import { readUploadForm, uploadRecords } from './upload.ts';
 import { CODE, EightByEightError, MSISDN_MESSAGE, codeOf, messageOf } from './errors.ts';
 import { CORE_KIND, msisdnToE164, toWireJob } from './mapping.ts';
 import { MERGE_ACROSS_ACCOUNT } from './rules.ts';
+import { refuseOversizeUpload } from '../shared/multipart.ts';
 import { pageFields, pageOf, routeConfig } from './present.ts';
 
 const ACCOUNT = '/api/v1/accounts/:accountId';
@@ -22,6 +23,9 @@ const accepted = (description: string) => ({ 202: { ...BatchJob, description } }
  * Batch API: jobs are accepted (202) and run in the background by the core's BatchJobService;
  * GET batches/{batchId} shows the status, counters and one result per item done.
  */
+/** The file's upload limit for batch contact files. */
+export const MAX_UPLOAD_BYTES = 30 * 1024 * 1024;
+
 export function registerBatchRoutes(scope: FastifyInstance, services: Services): void {
   const { batchJobs, groups } = services;
 
@@ -37,6 +41,7 @@ export function registerBatchRoutes(scope: FastifyInstance, services: Services):
 
   scope.post(`${ACCOUNT}/contacts/batches/createContacts`, {
     config: routeConfig('contacts:write', [202, 400]),
+    onRequest: refuseOversizeUpload(MAX_UPLOAD_BYTES),
     schema: {
       tags, security, summary: 'Batch create contacts (8x8)', params: AccountParams,
       description: 'multipart/form-data: `file` (CSV or Excel .xlsx, its first worksheet; at most 30 MB; Excel 97-2003 .xls: 400), `groups` (comma-separated group ids, at most 10), `fileHasHeader` (default true), `fileColumns` (comma-separated column names, required without a header). '

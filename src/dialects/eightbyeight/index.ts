@@ -3,7 +3,7 @@ import type { HttpContext } from '../../http/context.ts';
 import { mountDialect, routeOf, type MountedDialect } from '../shared/mount.ts';
 import { bearerTokenOf } from '../../http/auth.ts';
 import { CODE, declaredStatusFor, failureOf, sendFailure, type EightByEightFailure } from './errors.ts';
-import { registerBatchRoutes } from './batches.routes.ts';
+import { MAX_UPLOAD_BYTES, registerBatchRoutes } from './batches.routes.ts';
 import { registerContactRoutes } from './contacts.routes.ts';
 import { registerGroupRoutes } from './groups.routes.ts';
 import { ACCOUNT_ID_PATTERN } from './schemas.ts';
@@ -11,8 +11,6 @@ import { ACCOUNT_ID_PATTERN } from './schemas.ts';
 /** Where 8x8 Connect Contacts is mounted: 8x8 serves `/api/v1/accounts/{accountId}/...`, contactd `/8x8/api/v1/...`. */
 export const EIGHT_BY_EIGHT_PREFIX = '/8x8';
 
-/** The file's upload limit for batch contact files. */
-const MAX_UPLOAD_BYTES = 30 * 1024 * 1024;
 const ACCOUNT_ID = new RegExp(ACCOUNT_ID_PATTERN);
 
 /** A GUID in the form contactd stores it: lower case, with dashes (8x8 accepts it without dashes, in any case). */

@@ -34,12 +34,14 @@ function applyOps<T extends object>(document: T, ops: Op[]): T {
       const absent = op.op === 'replace' && safeGet(doc, op.path) === undefined && safeGet(doc, op.path.replace(/\/[^/]*$/, '')) !== undefined;
       doc = jsonpatch.applyOperation(doc, { ...op, op: absent ? 'add' : op.op } as Operation, true, true, true, index).newDocument;
     });
-    return doc;
   } catch (error) {
     // fast-json-patch's errors (a failed test, a missing path, ...) name the operation by index.
     const e = error as { message?: string; index?: number };
     throw invalidField(e.index === undefined ? 'body' : `body[${e.index}]`, (e.message ?? 'cannot be applied').split('\n')[0]!);
   }
+  // An operation on the root (path "") may leave no object at all: null, an array, or nothing (a `from` naming nothing).
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw invalidField('body', 'the patched document must remain an object');
+  return doc;
 }
 
 function safeGet(doc: unknown, pointer: string): unknown {

@@ -6,7 +6,7 @@ import { DomainError, invalidField, validationError } from '../../core/errors.ts
 import type { Services } from '../../core/services.ts';
 import type { ContactInput } from '../../core/types.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
-import { assertMultipartBoundary, readBoundaryAsMultipart } from '../shared/multipart.ts';
+import { assertMultipartBoundary, readBoundaryAsMultipart, refuseOversizeUpload } from '../shared/multipart.ts';
 import { domainFailureOf } from './errors.ts';
 import { createInputOf, toKoreContact, wireFieldOf } from './mapping.ts';
 import { KORE_CREATE, streamBook, streamOf } from './routes.ts';
@@ -25,7 +25,7 @@ const WIRE_PATH: Record<string, Column> = { 'cellPhone.phoneNumber': 'cellPhoneN
 export function registerKoreImport(scope: FastifyInstance, services: Services): void {
   scope.post('/import-contacts', {
     config: { platformScope: 'contacts:write' },
-    onRequest: readBoundaryAsMultipart,
+    onRequest: [readBoundaryAsMultipart, refuseOversizeUpload(MAX_FILE_BYTES)],
     schema: {
       tags, security, summary: 'Create bulk contacts from a CSV file (Kore.ai)', params: StreamParams, consumes: ['multipart/form-data'],
       description: `Send \`multipart/form-data\` with the file in the field \`result_file\`: a CSV whose header line names ${COLUMNS.map((c) => `\`${c}\``).join(', ')} (any order; other columns are ignored). `

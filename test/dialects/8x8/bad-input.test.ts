@@ -182,6 +182,16 @@ for (const engine of engines) {
       assert.deepEqual(await snapshot(api.db), before);
     });
 
+    test('a PATCH whose operations on the root leave no object (null, an array, a copy from nowhere): 400 code 1000, not a 500', async () => {
+      const before = await snapshot(api.db);
+      for (const path of [`/contacts/${contactId}`, `/groups/${groupId}`]) {
+        for (const ops of [[{ op: 'copy', path: '', from: '~6?nOMK(A|' }], [{ op: 'remove', path: '' }], [{ op: 'replace', path: '', value: null }], [{ op: 'add', path: '', value: [1] }]]) {
+          assertError(await call('PATCH', path, ops), 400, 1000);
+        }
+      }
+      assert.deepEqual(await snapshot(api.db), before);
+    });
+
     test('bad list parameters: 400 code 1000', async () => {
       for (const path of ['/contacts', '/groups', '/batches']) {
         for (const query of ['limit=0', 'limit=501', 'limit=abc', 'offset=-1', 'offset=x', 'offset=100000000000000000000']) assertError(await call('GET', `${path}?${query}`), 400, 1000);

@@ -30,6 +30,12 @@ for (const engine of engines) {
       assert.equal(res.body.code, 1000);
     });
 
+    test('a CSV file with a quote opening inside a field (csv-parse\'s INVALID_OPENING_QUOTE) is a 400 (code 1000), not a server error', async () => {
+      const res = await upload({}, { name: 'a.csv', content: `msisdn,firstName\n${msisdn()},Jo"hn\n${msisdn()},x "y"\n` });
+      assertError(res, 400, 1000);
+      assert.match(res.body.message, /file/);
+    });
+
     test('spec get-batch-job-list on an account without jobs: the file\'s schema wants at least one item (minItems 1), so the empty list is its one known deviation', async () => {
       const other = await api.otherAccount();
       const url = `/8x8/api/v1/accounts/${other.accountId}/batches`;

@@ -151,6 +151,15 @@ for (const engine of engines) {
       assert.equal((await call('GET', '/address_books?page=2')).status, 200);
     });
 
+    test('an address book id past 2^53 (in the query or an item) is an unknown book (404, and so is its item) on both engines (PostgreSQL answered 500)', async () => {
+      for (const id of ['9'.repeat(300), '9007199254740993', '1e300']) {
+        assertApptotoError(await call('GET', `/contacts?address_book_id=${id}`), 404, 'address_book_not_found', id);
+      }
+      const res = await raw('POST', `{"contacts": [{"name": "Huge book", "phone": "+16515550999", "address_book_id": ${'9'.repeat(300)}}]}`);
+      assert.equal(res.statusCode, 404, res.body);
+      assertItemFailure(res.json().contacts[0], 404, 'address_book_not_found', 'address_book_id');
+    });
+
     test('unknown routes and methods under the mount: 404 not_found', async () => {
       for (const [method, path] of [['GET', '/nothing-here'], ['DELETE', '/contacts'], ['PATCH', '/contacts'], ['GET', `/contacts/${existing.id}`], ['POST', '/address_books']] as const) {
         assertApptotoError(await call(method, path, method === 'GET' || method === 'DELETE' ? undefined : { contacts: [] }), 404, 'not_found', `${method} ${path}`);
