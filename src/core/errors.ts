@@ -32,7 +32,9 @@ export type ErrorCode =
   | 'unit_not_found'
   | 'duplicate_unit'
   | 'default_unit'
-  | 'custom_field_limit';
+  | 'custom_field_limit'
+  /** The database is away (restarting, failing over): nothing was done; try again shortly. */
+  | 'service_unavailable';
 
 export class DomainError extends Error {
   constructor(
@@ -45,6 +47,14 @@ export class DomainError extends Error {
     super(detail);
     this.name = 'DomainError';
   }
+}
+
+/**
+ * A failure of one item of a bulk request, reported in that item's result. `service_unavailable`
+ * is not one: the database being away ends the whole transaction, whatever the item.
+ */
+export function isItemFailure(error: unknown): error is DomainError {
+  return error instanceof DomainError && error.code !== 'service_unavailable';
 }
 
 /** A 400 failure naming every invalid field. */

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import { DomainError, type ErrorCode } from '../../core/errors.ts';
-import { isMalformedJson } from '../../http/problems.ts';
+import { isMalformedJson, setRetryAfter } from '../../http/problems.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
 import { wireFieldOf } from './mapping.ts';
 
@@ -19,6 +19,7 @@ export const KORE = {
   payloadTooLarge: 'PayloadTooLarge',
   unsupportedMediaType: 'UnsupportedMediaType',
   internal: 'InternalServerError',
+  serviceUnavailable: 'ServiceUnavailable',
 } as const;
 
 export interface KoreErrorItem {
@@ -43,6 +44,7 @@ const OF_CODE: Partial<Record<ErrorCode, [number, string]>> = {
   duplicate_contact: [409, KORE.duplicateNumber],
   ambiguous_duplicate: [409, KORE.duplicateNumber],
   version_mismatch: [409, KORE.conflict],
+  service_unavailable: [503, KORE.serviceUnavailable],
 };
 
 export function failure(status: number, code: string, msg: string): KoreFailure {
@@ -79,5 +81,6 @@ export function failureOf(error: unknown): KoreFailure {
 }
 
 export function sendFailure(reply: FastifyReply, f: KoreFailure): FastifyReply {
+  setRetryAfter(reply, f.status);
   return reply.status(f.status).type('application/json').send({ errors: f.errors });
 }
