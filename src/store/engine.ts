@@ -51,9 +51,10 @@ function openPostgres(url: string, searchPath?: string): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
-    // While the database is away (restart, failover), a request must fail fast (503) rather than
-    // wait: a connection not made within 1 s, or a free slot not found within 1 s, is an answer.
-    connectionTimeoutMillis: 1000,
+    Client: QuickConnectClient,
+    // Waiting for a free connection is normal under load (requests queue behind lock holders), so
+    // the wait is long; a queue that does not move at all for 10 s means the database is lost.
+    connectionTimeoutMillis: 10_000,
     // Keep-alive probes find a connection whose server vanished without closing it. No query or
     // statement timeout: a restart closes or refuses connections (which fails at once), and a
     // timeout would also cut legitimate long statements (large batches, ANALYZE).
@@ -69,6 +70,17 @@ function openPostgres(url: string, searchPath?: string): Kysely<Database> {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new UnavailableAwareDialect(new PostgresDialect({ pool })) });
+}
+
+/**
+ * While the database is away (restart, failover), a request must fail fast (503) rather than wait:
+ * a new connection not made within 1 s is given up (a stopped server refuses at once; this bounds
+ * an address that does not answer at all). The pool passes its own, longer, wait to each client.
+ */
+class QuickConnectClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super({ ...config, connectionTimeoutMillis: 1000 });
+  }
 }
 
 /** True when the database answers a trivial query. */
