@@ -66,7 +66,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   await registerOpenApi(app);
   const metrics = registerMetrics(app);
 
-  const services = createServices(deps.store, { defaultRegion: config.defaultRegion });
+  const services = createServices(deps.store, { defaultRegion: config.defaultRegion, warn: (message, err) => app.log.warn({ err }, message) });
   registerBearerAuth(app, services.accounts);
   const context: HttpContext = { app, services, validateBody };
   registerServiceRoutes(context, { store: deps.store, metrics });

@@ -1,7 +1,7 @@
 import { preparePayload, runItem, workContext, failed, type BatchRequest } from './batch-job-work.ts';
 import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from './batch-job.types.ts';
 import { newId, nowIso } from './clock.ts';
-import { DomainError } from './errors.ts';
+import { DomainError, isItemFailure } from './errors.ts';
 import type { Store } from './ports.ts';
 import type { Principal } from './types.ts';
 
@@ -13,7 +13,14 @@ export interface BatchJobOptions {
   chunkSize?: number;
   /** A job whose owner has not recorded progress for this long is taken over by another node. */
   staleAfterMs?: number;
+  /** Where trouble in the background goes (the app passes its logger); nothing is thrown there. */
+  warn?: (message: string, error: unknown) => void;
 }
+
+/** Waits between tries while the database is away: 0.5 s doubling to 5 s (also the most `stop` waits). */
+const UNAVAILABLE_BACKOFF_MS = { first: 500, max: 5000 };
+
+const isUnavailable = (error: unknown): boolean => error instanceof DomainError && error.code === 'service_unavailable';
 
 /** Thrown inside a chunk's transaction when another node took the job over: the chunk is undone. */
 class LostClaim extends Error {}
@@ -33,6 +40,7 @@ export class BatchJobService {
   private sweeper: NodeJS.Timeout | undefined;
   private readonly chunkSize: number;
   private readonly staleAfterMs: number;
+  private readonly warn: (message: string, error: unknown) => void;
 
   constructor(
     private readonly store: Store,
@@ -40,6 +48,7 @@ export class BatchJobService {
   ) {
     this.chunkSize = options.chunkSize ?? 50;
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
+    this.warn = options.warn ?? (() => {});
   }
 
   /** Accepts a job: its items are fixed now (e.g. the group's members), then it runs in the background. */
@@ -75,7 +84,7 @@ export class BatchJobService {
   async start(): Promise<void> {
     this.stopping = false;
     await this.resumeUnfinished();
-    this.sweeper = setInterval(() => void this.resumeUnfinished().catch(() => {}), this.staleAfterMs);
+    this.sweeper = setInterval(() => void this.resumeUnfinished().catch((error) => this.warn('batch jobs: looking for unfinished jobs failed', error)), this.staleAfterMs);
     this.sweeper.unref();
   }
 
@@ -118,20 +127,31 @@ export class BatchJobService {
         next = end;
       } while (next < job.total);
     } catch (error) {
+      // Stopping while the database is away: the job stays unfinished, and a node that starts takes it over.
+      if (isUnavailable(error)) return this.warn(`batch job ${job.id}: stopped while the database is unavailable`, error);
+      this.warn(`batch job ${job.id} failed`, error);
       const message = error instanceof Error ? error.message : String(error);
-      await this.store.transaction((tx) => tx.batchJobs.fail(job.id, this.nodeId, message, nowIso())).catch(() => {});
+      await this.store.transaction((tx) => tx.batchJobs.fail(job.id, this.nodeId, message, nowIso())).catch((e) => this.warn(`batch job ${job.id}: recording its failure failed`, e));
     }
   }
 
   /**
    * A chunk that PostgreSQL chose as a deadlock victim, or could not serialize, was undone
-   * whole; it is tried again rather than failing the job.
+   * whole; it is tried again rather than failing the job. So is one that met the database away
+   * (restarting, failing over), with a growing pause, for as long as it takes or until `stop`.
    */
   private async withRetries<T>(work: () => Promise<T>): Promise<T> {
+    let pause = UNAVAILABLE_BACKOFF_MS.first;
     for (let attempt = 1; ; attempt++) {
       try {
         return await work();
       } catch (error) {
+        if (isUnavailable(error) && !this.stopping) {
+          this.warn(`batch jobs: the database is unavailable; trying again in ${pause} ms`, error);
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          pause = Math.min(pause * 2, UNAVAILABLE_BACKOFF_MS.max);
+          continue;
+        }
         const code = (error as { code?: string }).code;
         if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw error;
         await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
@@ -150,7 +170,7 @@ export class BatchJobService {
           try {
             outcome = await tx.savepoint(() => runItem(ctx, job.kind, job.payload, job.payload.items[index]));
           } catch (error) {
-            if (!(error instanceof DomainError)) throw error;
+            if (!isItemFailure(error)) throw error;
             outcome = failed(error.code, error.detail);
           }
           progress[outcome.status === 'succeeded' ? 'succeeded' : outcome.status === 'merged' ? 'merged' : 'failed']++;

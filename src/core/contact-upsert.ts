@@ -1,7 +1,7 @@
 import { AddressBookService } from './address-book.service.ts';
 import { applyMergePatch } from './contact-state.ts';
 import { WriteScope, createWithRule, lockForChange, rejectDuplicatesOnChange, saveChanged } from './contact-writes.ts';
-import { DomainError, invalidField } from './errors.ts';
+import { DomainError, invalidField, isItemFailure } from './errors.ts';
 import { assertMayWriteType, assertTypeWritable, type WritePolicy } from './permissions.ts';
 import type { Store } from './ports.ts';
 import type { AddressBook, Contact, ContactInput, EmailInput, PhoneInput } from './types.ts';
@@ -93,7 +93,7 @@ export async function upsertMany(store: Store, scopeOf: (tx: Store) => WriteScop
           if (item instanceof DomainError) throw item;
           outcomes[start + i] = await tx.savepoint(() => upsertIn(scope, item, policy));
         } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
+          if (!isItemFailure(error)) throw error;
           outcomes[start + i] = { error };
         }
       }

@@ -16,7 +16,7 @@ import {
 import { upsertIn, upsertMany, type UpsertOutcome, type UpsertPolicy, type UpsertRequest, type UpsertResult } from './contact-upsert.ts';
 import { assertRequirements, type ContactRequirements } from './contact-requirements.ts';
 import { ContactQueries, type ContactMatchQuery, type ContactQuery, type ContactServiceDeps } from './contact-queries.ts';
-import { DomainError, invalidField } from './errors.ts';
+import { DomainError, invalidField, isItemFailure } from './errors.ts';
 import { nowIso } from './clock.ts';
 import { mergeStates } from './merge.ts';
 import { assertContactWritable, assertMayWriteType, assertTypeWritable, type WritePolicy } from './permissions.ts';
@@ -80,7 +80,7 @@ export class ContactService extends ContactQueries {
             await insertPlain();
             outcomes[slot] = await tx.savepoint(() => createWithRule(scope, state, rule, book));
           } catch (error) {
-            if (!(error instanceof DomainError)) throw error;
+            if (!isItemFailure(error)) throw error;
             outcomes[slot] = { error };
           }
         }

@@ -57,6 +57,15 @@ export function isItemFailure(error: unknown): error is DomainError {
   return error instanceof DomainError && error.code !== 'service_unavailable';
 }
 
+/**
+ * For `.catch` where a refusal (not found, another tenant's) means "none": it gives `undefined`,
+ * but the database being away is still thrown, so that it is answered 503 and not "not found".
+ */
+export function undefinedIfRefused(error: unknown): undefined {
+  if (isItemFailure(error)) return undefined;
+  throw error;
+}
+
 /** A 400 failure naming every invalid field. */
 export function validationError(errors: FieldError[]): DomainError {
   return new DomainError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);

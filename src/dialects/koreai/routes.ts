@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError, isItemFailure } from '../../core/errors.ts';
 import type { CreateOptions } from '../../core/contact.service.ts';
 import type { WritePolicy } from '../../core/permissions.ts';
 import type { Services } from '../../core/services.ts';
@@ -146,7 +146,7 @@ async function bulk(ids: string[], operation: (id: string, index: number) => Pro
       await operation(id, index);
       successfulRecords.push({ id });
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
+      if (!isItemFailure(error)) throw error;
       const { errors: [first] } = domainFailureOf(error);
       failedRecords.push({ id, msg: first!.msg, code: first!.code });
     }
