@@ -52,9 +52,10 @@ function openPostgres(url: string, searchPath?: string): Kysely<Database> {
     connectionString: url,
     max: 10,
     Client: QuickConnectClient,
-    // Waiting for a free connection is normal under load (requests queue behind lock holders), so
-    // the wait is long; a queue that does not move at all for 10 s means the database is lost.
-    connectionTimeoutMillis: 10_000,
+    // Waiting for a free connection is normal under load (requests queue behind lock holders:
+    // 10 s was seen on a busy machine), so the wait is long; a queue that does not move at all for
+    // 30 s means the connections are stuck on a database that vanished, and the request gets a 503.
+    connectionTimeoutMillis: 30_000,
     // Keep-alive probes find a connection whose server vanished without closing it. No query or
     // statement timeout: a restart closes or refuses connections (which fails at once), and a
     // timeout would also cut legitimate long statements (large batches, ANALYZE).
@@ -83,12 +84,19 @@ class QuickConnectClient extends pg.Client {
   }
 }
 
-/** True when the database answers a trivial query. */
+const READINESS_TIMEOUT_MS = 1500;
+
+/**
+ * True when the database answers a trivial query within 1.5 s. Readiness must answer quickly
+ * even when every pooled connection is stuck (a server that vanished without closing them).
+ */
 export async function isDatabaseReachable(db: Kysely<Database>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, READINESS_TIMEOUT_MS, false)));
+  const answered = sql`select 1`.execute(db).then(() => true, () => false);
   try {
-    await sql`select 1`.execute(db);
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([answered, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
