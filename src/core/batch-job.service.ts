@@ -1,7 +1,7 @@
 import { preparePayload, runItem, workContext, failed, type BatchRequest } from './batch-job-work.ts';
 import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from './batch-job.types.ts';
 import { newId, nowIso } from './clock.ts';
-import { DomainError, isItemFailure } from './errors.ts';
+import { DomainError, isItemFailure, isUnavailable } from './errors.ts';
 import type { Store } from './ports.ts';
 import type { Principal } from './types.ts';
 
@@ -19,8 +19,6 @@ export interface BatchJobOptions {
 
 /** Waits between tries while the database is away: 0.5 s doubling to 5 s (also the most `stop` waits). */
 const UNAVAILABLE_BACKOFF_MS = { first: 500, max: 5000 };
-
-const isUnavailable = (error: unknown): boolean => error instanceof DomainError && error.code === 'service_unavailable';
 
 /** Thrown inside a chunk's transaction when another node took the job over: the chunk is undone. */
 class LostClaim extends Error {}

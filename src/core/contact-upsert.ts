@@ -1,6 +1,7 @@
 import { AddressBookService } from './address-book.service.ts';
 import { applyMergePatch } from './contact-state.ts';
 import { WriteScope, createWithRule, lockForChange, rejectDuplicatesOnChange, saveChanged } from './contact-writes.ts';
+import { writeInChunks } from './chunks.ts';
 import { DomainError, invalidField, isItemFailure } from './errors.ts';
 import { assertMayWriteType, assertTypeWritable, type WritePolicy } from './permissions.ts';
 import type { Store } from './ports.ts';
@@ -83,9 +84,9 @@ export async function upsertIn(scope: WriteScope, request: UpsertRequest, policy
  */
 export async function upsertMany(store: Store, scopeOf: (tx: Store) => WriteScope, items: (UpsertRequest | DomainError)[], policy: UpsertPolicy): Promise<UpsertOutcome[]> {
   const outcomes: UpsertOutcome[] = new Array(items.length);
-  for (let start = 0; start < items.length; start += CHUNK) {
-    const chunk = items.slice(start, start + CHUNK);
-    await store.transaction(async (tx) => {
+  await writeInChunks(outcomes, CHUNK, (start, end) => {
+    const chunk = items.slice(start, end);
+    return store.transaction(async (tx) => {
       const scope = scopeOf(tx);
       await lockChunk(scope, chunk);
       for (const [i, item] of chunk.entries()) {
@@ -98,7 +99,7 @@ export async function upsertMany(store: Store, scopeOf: (tx: Store) => WriteScop
         }
       }
     });
-  }
+  });
   return outcomes;
 }
 

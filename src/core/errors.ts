@@ -49,12 +49,17 @@ export class DomainError extends Error {
   }
 }
 
+/** The database is away (the store's translation of lost or refused connections). */
+export function isUnavailable(error: unknown): error is DomainError {
+  return error instanceof DomainError && error.code === 'service_unavailable';
+}
+
 /**
  * A failure of one item of a bulk request, reported in that item's result. `service_unavailable`
  * is not one: the database being away ends the whole transaction, whatever the item.
  */
 export function isItemFailure(error: unknown): error is DomainError {
-  return error instanceof DomainError && error.code !== 'service_unavailable';
+  return error instanceof DomainError && !isUnavailable(error);
 }
 
 /**

@@ -202,6 +202,42 @@ describe('when PostgreSQL goes away', { skip: missing && process.env.CI !== 'tru
     }
     assert.ok(rows.length <= acknowledged.length + unavailable.size);
   });
+
+  test('a batch whose connection is cut after some chunks committed answers per item: those written 201, the rest 503, none half-written', { timeout: 60_000 }, async () => {
+    const { base } = server!;
+    const admin = new pg.Client({ connectionString: cluster!.url });
+    await admin.connect();
+    try {
+      // The cut must fall inside a chunk's transaction, not between two (then the next chunk just
+      // takes a new connection): a few tries make that near certain.
+      let cut = false;
+      for (let round = 0; round < 4 && !cut; round++) {
+        const tag = `cut${round}`;
+        const items = Array.from({ length: 1000 }, (_, n) => ({ first_name: 'Cut', last_name: `${round}-${n}`, emails: [{ address: `${tag}-${n}@outage.test` }] }));
+        const answer = send(base, 'POST', '/v1/contacts/batch', key, { contacts: items });
+        const stored = () => admin.query(`select count(*)::int as n from contacts where account_id = $1 and last_name like $2`, [accountId, `${round}-%`]).then((r) => r.rows[0].n as number);
+        let seen = 0;
+        while ((seen = await stored()) < 100) await sleep(5);
+        if (seen < 1000) await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where pid <> pg_backend_pid() and backend_type = 'client backend'`);
+        const res = await answer;
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        const results = res.body.results as { index: number; status: number; contact?: { id: string }; error?: { code: string } }[];
+        const created = results.filter((r) => r.status === 201);
+        const unavailable = results.filter((r) => r.status === 503);
+        assert.equal(created.length + unavailable.length, 1000, `other statuses: ${JSON.stringify(results.find((r) => r.status !== 201 && r.status !== 503))}`);
+        assert.ok(unavailable.every((r) => r.error?.code === 'service_unavailable'));
+        // Written chunks first, then the rest: the chunk that was cut was undone whole.
+        assert.ok(unavailable.every((r) => r.index >= created.length), 'a 503 among the written items');
+        const rows = (await contactsOf(cluster!.url, accountId)).filter((r) => r.email.startsWith(`${tag}-`));
+        assert.deepEqual(new Set(rows.map((r) => r.id)), new Set(created.map((r) => r.contact!.id)));
+        assert.ok(rows.every((r) => r.indexed === 1));
+        cut = unavailable.length > 0;
+      }
+      assert.ok(cut, 'no try cut a batch in the middle of a chunk');
+    } finally {
+      await admin.end();
+    }
+  });
 });
 
 async function send(base: string, method: string, path: string, key: string | null, body?: unknown): Promise<Omit<Attempt, 'surface' | 'email' | 'sent' | 'answered'>> {

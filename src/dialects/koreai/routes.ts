@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
-import { DomainError, isItemFailure } from '../../core/errors.ts';
+import { DomainError, isItemFailure, isUnavailable } from '../../core/errors.ts';
 import type { CreateOptions } from '../../core/contact.service.ts';
 import type { WritePolicy } from '../../core/permissions.ts';
 import type { Services } from '../../core/services.ts';
@@ -146,8 +146,9 @@ async function bulk(ids: string[], operation: (id: string, index: number) => Pro
       await operation(id, index);
       successfulRecords.push({ id });
     } catch (error) {
-      if (!isItemFailure(error)) throw error;
-      const { errors: [first] } = domainFailureOf(error);
+      // The database away: the request fails whole (503) if nothing was written yet, else this id alone.
+      if (!isItemFailure(error) && !(isUnavailable(error) && successfulRecords.length > 0)) throw error;
+      const { errors: [first] } = domainFailureOf(error as DomainError);
       failedRecords.push({ id, msg: first!.msg, code: first!.code });
     }
   }
