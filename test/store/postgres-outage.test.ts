@@ -47,6 +47,7 @@ describe('when PostgreSQL goes away', { skip: missing && process.env.CI !== 'tru
   let cluster: PostgresCluster | undefined;
   let server: { child: ChildProcess; base: string; output: () => string } | undefined;
   let key = '';
+  let keyId = '';
   let accountId = '';
 
   before(async () => {
@@ -56,7 +57,7 @@ describe('when PostgreSQL goes away', { skip: missing && process.env.CI !== 'tru
     const { store, handle } = await openStore({ databaseUrl: cluster.url });
     const made = await createServices(store, { defaultRegion: 'US' }).accounts.createAccount('Outage test');
     await handle.close();
-    [key, accountId] = [made.apiKey, made.account.id];
+    [key, keyId, accountId] = [made.apiKey, made.keyId, made.account.id];
     server = await startServer(cluster.url);
   });
 
@@ -106,7 +107,7 @@ describe('when PostgreSQL goes away', { skip: missing && process.env.CI !== 'tru
     const job = await submitBatchJob(base, key, accountId, BATCH_ROWS);
     const jobUrl = `/8x8/api/v1/accounts/${accountId}/batches/${job.id}`;
     const contactUrl = (id: string) => `/zoom/v2/contact_center/address_books/${zoomBook.body.address_book_id}/contacts/${id}`;
-    const downReads: { what: string; status?: number; body?: any; error?: string }[] = [];
+    const downReads: (Awaited<ReturnType<typeof send>> & { what: string; check: (body: any) => void })[] = [];
 
     // However the phases end, the writers stop (or the file would never exit).
     try {
@@ -117,10 +118,11 @@ describe('when PostgreSQL goes away', { skip: missing && process.env.CI !== 'tru
         phase = 'stopping';
         await cluster!.stop(mode);
         phase = 'down';
-        // Reads need the database too: 503, not "not found".
+        // Reads need the database too: 503 in each platform's format, not "not found".
         const zoomContact = attempts.find((a) => a.surface === 'zoom' && a.status === 201)!;
-        downReads.push({ what: 'zoom contact', ...(await send(base, 'GET', contactUrl(zoomContact.body.contact_id), key)) });
-        downReads.push({ what: '8x8 batch job', ...(await send(base, 'GET', jobUrl, key)) });
+        for (const read of dialectReads(accountId, keyId, contactUrl(zoomContact.body.contact_id), jobUrl)) {
+          downReads.push({ what: read.what, check: read.check, ...(await send(base, 'GET', read.path, read.bearer ? key : null, undefined, read.headers)) });
+        }
         await probeReadiness(2500);
         phase = 'starting';
         await cluster!.start();
@@ -163,6 +165,8 @@ describe('when PostgreSQL goes away', { skip: missing && process.env.CI !== 'tru
 
     for (const read of downReads) {
       assert.equal(read.status, 503, `${read.what} while the database was down: ${read.status} ${JSON.stringify(read.body ?? read.error)}`);
+      assert.ok(Number(read.retryAfter) >= 1, `${read.what}: a 503 without Retry-After`);
+      read.check(read.body);
     }
 
     // The batch job came through both outages: completed, every row created once, whole.
@@ -240,12 +244,12 @@ describe('when PostgreSQL goes away', { skip: missing && process.env.CI !== 'tru
   });
 });
 
-async function send(base: string, method: string, path: string, key: string | null, body?: unknown): Promise<Omit<Attempt, 'surface' | 'email' | 'sent' | 'answered'>> {
+async function send(base: string, method: string, path: string, key: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<Omit<Attempt, 'surface' | 'email' | 'sent' | 'answered'>> {
   const started = performance.now();
   try {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
       // Far beyond the 2 s promise: a hung connection is recorded, not waited for.
       signal: AbortSignal.timeout(10_000),
@@ -256,6 +260,21 @@ async function send(base: string, method: string, path: string, key: string | nu
   } catch (error) {
     return { ms: performance.now() - started, error: String((error as Error).cause ?? error) };
   }
+}
+
+/** A read through each platform API, and what its 503 body must look like there. */
+function dialectReads(accountId: string, keyId: string, zoomContact: string, eightByEightJob: string): { what: string; path: string; bearer: boolean; headers?: Record<string, string>; check: (body: any) => void }[] {
+  // Kore.ai's JWT is read before its key is looked up (in the database): a well-formed one suffices.
+  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const jwt = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ appId: keyId, iat: Math.floor(Date.now() / 1000) })}.c2lnbmF0dXJl`;
+  return [
+    { what: 'zoom contact', path: zoomContact, bearer: true, check: (b) => assert.deepEqual([Object.keys(b).sort(), b.code], [['code', 'message'], 503]) },
+    { what: '8x8 batch job', path: eightByEightJob, bearer: true, check: (b) => assert.deepEqual([Object.keys(b).sort(), b.code], [['code', 'errorId', 'message', 'timestamp'], 2000]) },
+    { what: 'genesys contacts', path: '/genesys/api/v2/contacts', bearer: true, check: (b) => assert.deepEqual([Object.keys(b).sort(), b.statusCode], [['statusCode', 'statusMessage'], 4]) },
+    { what: 'apptoto contacts', path: '/apptoto/v1/contacts', bearer: true, check: (b) => assert.deepEqual([Object.keys(b).sort(), b.code], [['code', 'message'], 'service_unavailable']) },
+    { what: 'kore.ai contacts', path: '/agentassist/api/v1/public/st-outage/contacts', bearer: false, headers: { auth: jwt, accountId }, check: (b) => assert.equal(b.errors?.[0]?.code, 'ServiceUnavailable') },
+    { what: 'native contacts', path: '/v1/contacts', bearer: true, check: (b) => assert.deepEqual([b.status, b.code], [503, 'service_unavailable']) },
+  ];
 }
 
 /** Submits an 8x8 createContacts batch of `rows` contacts, `job-<n>@outage.test`; returns the accepted job. */
