@@ -78,7 +78,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   await registerOpenApi(app);
   const metrics = registerMetrics(app);
 
-  const services = createServices(deps.store, config);
+  const services = createServices(deps.store, { ...config, warn: (message, err) => app.log.warn({ err }, message) });
   app.decorate('rateLimiter', await createRateLimiter(config.rateLimit, { log: app.log, metrics }));
   app.addHook('onReady', async () => app.rateLimiter?.ready());
   app.addHook('onClose', async () => app.rateLimiter?.close());

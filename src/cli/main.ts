@@ -109,6 +109,8 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
   const message = error instanceof ConfigError || error instanceof DomainError ? error.message : String((error as Error)?.stack ?? error);
-  process.stderr.write(`contactd: ${message}\n`);
+  // "The database is unavailable" says why on the command line (API clients are not told).
+  const cause = error instanceof DomainError && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  process.stderr.write(`contactd: ${message}${cause}\n`);
   process.exit(error instanceof DomainError ? 2 : 1);
 }

@@ -1,7 +1,7 @@
 import { preparePayload, runItem, workContext, failed, type BatchRequest } from './batch-job-work.ts';
 import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from './batch-job.types.ts';
 import { newId, nowIso } from './clock.ts';
-import { DomainError } from './errors.ts';
+import { DomainError, isItemFailure, isUnavailable } from './errors.ts';
 import type { Store } from './ports.ts';
 import type { Principal } from './types.ts';
 
@@ -18,7 +18,12 @@ export interface BatchJobOptions {
    * (0: never). Takeovers do not restart this clock, so a job that no node can move ends.
    */
   timeoutMs?: number;
+  /** Where trouble in the background goes (the app passes its logger); nothing is thrown there. */
+  warn?: (message: string, error: unknown) => void;
 }
+
+/** Waits between tries while the database is away: 0.5 s doubling to 5 s (also the most `stop` waits). */
+const UNAVAILABLE_BACKOFF_MS = { first: 500, max: 5000 };
 
 /** Thrown inside a chunk's transaction when another node took the job over: the chunk is undone. */
 class LostClaim extends Error {}
@@ -41,6 +46,7 @@ export class BatchJobService {
   private readonly chunkSize: number;
   private readonly staleAfterMs: number;
   private readonly timeoutMs: number;
+  private readonly warn: (message: string, error: unknown) => void;
 
   constructor(
     private readonly store: Store,
@@ -49,6 +55,7 @@ export class BatchJobService {
     this.chunkSize = options.chunkSize ?? 50;
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
     this.timeoutMs = options.timeoutMs ?? 0;
+    this.warn = options.warn ?? (() => {});
   }
 
   /** Accepts a job: its items are fixed now (e.g. the group's members), then it runs in the background. */
@@ -95,7 +102,7 @@ export class BatchJobService {
   async start(): Promise<void> {
     this.stopping = false;
     await this.resumeUnfinished();
-    this.sweeper = setInterval(() => void this.resumeUnfinished().catch(() => {}), this.staleAfterMs);
+    this.sweeper = setInterval(() => void this.resumeUnfinished().catch((error) => this.warn('batch jobs: looking for unfinished jobs failed', error)), this.staleAfterMs);
     this.sweeper.unref();
   }
 
@@ -146,20 +153,31 @@ export class BatchJobService {
         next = end;
       } while (next < job.total);
     } catch (error) {
+      // Stopping while the database is away: the job stays unfinished, and a node that starts takes it over.
+      if (isUnavailable(error)) return this.warn(`batch job ${job.id}: stopped while the database is unavailable`, error);
+      this.warn(`batch job ${job.id} failed`, error);
       const message = error instanceof Error ? error.message : String(error);
-      await this.store.transaction((tx) => tx.batchJobs.fail(job.id, this.nodeId, message, nowIso())).catch(() => {});
+      await this.store.transaction((tx) => tx.batchJobs.fail(job.id, this.nodeId, message, nowIso())).catch((e) => this.warn(`batch job ${job.id}: recording its failure failed`, e));
     }
   }
 
   /**
    * A chunk that PostgreSQL chose as a deadlock victim, or could not serialize, was undone
-   * whole; it is tried again rather than failing the job.
+   * whole; it is tried again rather than failing the job. So is one that met the database away
+   * (restarting, failing over), with a growing pause, for as long as it takes or until `stop`.
    */
   private async withRetries<T>(work: () => Promise<T>): Promise<T> {
+    let pause = UNAVAILABLE_BACKOFF_MS.first;
     for (let attempt = 1; ; attempt++) {
       try {
         return await work();
       } catch (error) {
+        if (isUnavailable(error) && !this.stopping) {
+          this.warn(`batch jobs: the database is unavailable; trying again in ${pause} ms`, error);
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          pause = Math.min(pause * 2, UNAVAILABLE_BACKOFF_MS.max);
+          continue;
+        }
         const code = (error as { code?: string }).code;
         if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw error;
         await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
@@ -178,7 +196,7 @@ export class BatchJobService {
           try {
             outcome = await tx.savepoint(() => runItem(ctx, job.kind, job.payload, job.payload.items[index]));
           } catch (error) {
-            if (!(error instanceof DomainError)) throw error;
+            if (!isItemFailure(error)) throw error;
             outcome = failed(error.code, error.detail);
           }
           progress[outcome.status === 'succeeded' ? 'succeeded' : outcome.status === 'merged' ? 'merged' : 'failed']++;

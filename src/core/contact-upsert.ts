@@ -1,7 +1,8 @@
 import { AddressBookService } from './address-book.service.ts';
 import { applyMergePatch } from './contact-state.ts';
 import { WriteScope, createWithRule, lockForChange, rejectDuplicatesOnChange, saveChanged } from './contact-writes.ts';
-import { DomainError, invalidField } from './errors.ts';
+import { writeInChunks } from './chunks.ts';
+import { DomainError, invalidField, isItemFailure } from './errors.ts';
 import { assertMayWriteType, assertTypeWritable, type WritePolicy } from './permissions.ts';
 import type { Store } from './ports.ts';
 import type { AddressBook, Contact, ContactInput, EmailInput, PhoneInput } from './types.ts';
@@ -83,9 +84,9 @@ export async function upsertIn(scope: WriteScope, request: UpsertRequest, policy
  */
 export async function upsertMany(store: Store, scopeOf: (tx: Store) => WriteScope, items: (UpsertRequest | DomainError)[], policy: UpsertPolicy): Promise<UpsertOutcome[]> {
   const outcomes: UpsertOutcome[] = new Array(items.length);
-  for (let start = 0; start < items.length; start += CHUNK) {
-    const chunk = items.slice(start, start + CHUNK);
-    await store.transaction(async (tx) => {
+  await writeInChunks(outcomes, CHUNK, (start, end) => {
+    const chunk = items.slice(start, end);
+    return store.transaction(async (tx) => {
       const scope = scopeOf(tx);
       await lockChunk(scope, chunk);
       for (const [i, item] of chunk.entries()) {
@@ -93,12 +94,12 @@ export async function upsertMany(store: Store, scopeOf: (tx: Store) => WriteScop
           if (item instanceof DomainError) throw item;
           outcomes[start + i] = await tx.savepoint(() => upsertIn(scope, item, policy));
         } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
+          if (!isItemFailure(error)) throw error;
           outcomes[start + i] = { error };
         }
       }
     });
-  }
+  });
   return outcomes;
 }
 

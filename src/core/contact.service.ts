@@ -17,7 +17,8 @@ import { upsertIn, upsertMany, type UpsertOutcome, type UpsertPolicy, type Upser
 import { assertRequirements, type ContactRequirements } from './contact-requirements.ts';
 import { ContactQueries, type ContactMatchQuery, type ContactQuery, type ContactServiceDeps } from './contact-queries.ts';
 import { AddressBookService, type AddressBookInput } from './address-book.service.ts';
-import { DomainError, invalidField } from './errors.ts';
+import { writeInChunks } from './chunks.ts';
+import { DomainError, invalidField, isItemFailure } from './errors.ts';
 import { nowIso } from './clock.ts';
 import { mergeStates } from './merge.ts';
 import { withNamePartsOfRename } from './name-parts.ts';
@@ -85,8 +86,8 @@ export class ContactService extends ContactQueries {
    */
   async createMany(actor: Principal, items: (ContactInput | DomainError)[], options: CreateOptions = {}): Promise<BatchOutcome[]> {
     const outcomes: BatchOutcome[] = new Array(items.length);
-    for (let start = 0; start < items.length; start += BATCH_CHUNK) {
-      await this.deps.store.transaction(async (tx) => {
+    await writeInChunks(outcomes, BATCH_CHUNK, (start, end) =>
+      this.deps.store.transaction(async (tx) => {
         const scope = this.scope(tx, actor, options.freeFormCustomFields);
         const plain: { slot: number; contact: Omit<Contact, 'seq'> }[] = [];
         // Inserting the plain items before each ruled one keeps the batch's order in the book.
@@ -95,7 +96,7 @@ export class ContactService extends ContactQueries {
           saved.forEach((contact, i) => (outcomes[plain[i]!.slot] = { contact, outcome: 'created' }));
           plain.length = 0;
         };
-        for (let slot = start; slot < Math.min(start + BATCH_CHUNK, items.length); slot++) {
+        for (let slot = start; slot < end; slot++) {
           const item = items[slot]!;
           try {
             if (item instanceof DomainError) throw item;
@@ -107,13 +108,13 @@ export class ContactService extends ContactQueries {
             await insertPlain();
             outcomes[slot] = await tx.savepoint(() => createWithRule(scope, state, rule, book));
           } catch (error) {
-            if (!(error instanceof DomainError)) throw error;
+            if (!isItemFailure(error)) throw error;
             outcomes[slot] = { error };
           }
         }
         await insertPlain();
-      });
-    }
+      }),
+    );
     return outcomes;
   }
 

@@ -33,7 +33,9 @@ export type ErrorCode =
   | 'duplicate_unit'
   | 'default_unit'
   | 'custom_field_limit'
-  | 'rate_limited';
+  | 'rate_limited'
+  /** The database is away (restarting, failing over): nothing was done; try again shortly. */
+  | 'service_unavailable';
 
 export class DomainError extends Error {
   constructor(
@@ -46,6 +48,28 @@ export class DomainError extends Error {
     super(detail);
     this.name = 'DomainError';
   }
+}
+
+/** The database is away (the store's translation of lost or refused connections). */
+export function isUnavailable(error: unknown): error is DomainError {
+  return error instanceof DomainError && error.code === 'service_unavailable';
+}
+
+/**
+ * A failure of one item of a bulk request, reported in that item's result. `service_unavailable`
+ * is not one: the database being away ends the whole transaction, whatever the item.
+ */
+export function isItemFailure(error: unknown): error is DomainError {
+  return error instanceof DomainError && !isUnavailable(error);
+}
+
+/**
+ * For `.catch` where a refusal (not found, another tenant's) means "none": it gives `undefined`,
+ * but the database being away is still thrown, so that it is answered 503 and not "not found".
+ */
+export function undefinedIfRefused(error: unknown): undefined {
+  if (isItemFailure(error)) return undefined;
+  throw error;
 }
 
 /** A 400 failure naming every invalid field. */

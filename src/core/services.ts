@@ -20,7 +20,7 @@ export interface Services {
   blockList: BlockListService;
 }
 
-export function createServices(store: Store, options: { defaultRegion: string; batchJobTimeoutSeconds?: number }): Services {
+export function createServices(store: Store, options: { defaultRegion: string; batchJobTimeoutSeconds?: number; warn?: (message: string, error: unknown) => void }): Services {
   return {
     accounts: new AccountService(store),
     addressBooks: new AddressBookService(store),
@@ -28,7 +28,7 @@ export function createServices(store: Store, options: { defaultRegion: string; b
     contacts: new ContactService({ store, defaultRegion: options.defaultRegion }),
     groups: new GroupService(store),
     units: new UnitService(store),
-    batchJobs: new BatchJobService(store, { defaultRegion: options.defaultRegion, timeoutMs: (options.batchJobTimeoutSeconds ?? 0) * 1000 }),
+    batchJobs: new BatchJobService(store, { defaultRegion: options.defaultRegion, timeoutMs: (options.batchJobTimeoutSeconds ?? 0) * 1000, ...(options.warn ? { warn: options.warn } : {}) }),
     blockList: new BlockListService(store, options.defaultRegion),
   };
 }

@@ -31,7 +31,19 @@ const STATUS_OF: Record<ErrorCode, [number, string]> = {
   default_unit: [409, 'Default unit'],
   custom_field_limit: [409, 'Too many custom fields'],
   rate_limited: [429, 'Too many requests'],
+  service_unavailable: [503, 'Service unavailable'],
 };
+
+/**
+ * Seconds a client should wait before trying again after a 503 (every surface sends it as
+ * Retry-After): a database restart or failover usually takes a few seconds.
+ */
+export const RETRY_AFTER_SECONDS = 2;
+
+/** Sets Retry-After on a 503; every surface's sender calls it. */
+export function setRetryAfter(reply: FastifyReply, status: number): void {
+  if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+}
 
 /** Fastify's own 4xx errors (body parsing, media types) under stable codes of ours. */
 const FRAMEWORK_CODES: Record<string, string> = {
@@ -100,16 +112,23 @@ function titleOf(status: number): string {
   return { 404: 'Not found', 405: 'Method not allowed', 413: 'Payload too large', 415: 'Unsupported media type' }[status] ?? 'Bad request';
 }
 
+/** A 5xx failure in the log: a 503 (the database is away, nothing to fix here) as a warning. */
+export function logFailure(request: FastifyRequest, status: number, error: unknown): void {
+  if (status === 503) request.log.warn({ err: error }, 'request failed: service unavailable');
+  else if (status >= 500) request.log.error({ err: error }, 'request failed');
+}
+
 export function sendProblem(reply: FastifyReply, problem: ProblemBody): FastifyReply {
   if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="contactd"');
+  setRetryAfter(reply, problem.status);
   return reply.status(problem.status).type('application/problem+json').send(problem);
 }
 
-/** Every error of the native API leaves as application/problem+json; 5xx are logged whole. */
+/** Every error of the native API leaves as application/problem+json; 5xx are logged whole (a 503, expected while the database is away, as a warning). */
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error, request: FastifyRequest, reply) => {
     const problem = problemOf(error, request.id);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    logFailure(request, problem.status, error);
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>

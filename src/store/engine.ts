@@ -5,6 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { FastSqliteDialect } from './sqlite-driver.ts';
 import type { Database } from './tables.ts';
+import { UnavailableAwareDialect } from './unavailable.ts';
 
 export type EngineName = 'sqlite' | 'postgres';
 
@@ -28,7 +29,7 @@ function openSqlite(path: string): Kysely<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new SqliteDatabase(path);
   applySqlitePragmas(database);
-  return new Kysely<Database>({ dialect: new FastSqliteDialect(database) });
+  return new Kysely<Database>({ dialect: new UnavailableAwareDialect(new FastSqliteDialect(database)) });
 }
 
 /** The SQLite settings contactd runs with (the benchmark's raw ceiling uses them too). */
@@ -50,20 +51,53 @@ function openPostgres(url: string, searchPath?: string): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
+    Client: QuickConnectClient,
+    // Waiting for a free connection is normal under load (requests queue behind lock holders:
+    // 10 s was seen on a busy machine), so the wait is long; a queue that does not move at all for
+    // 30 s means the connections are stuck on a database that vanished, and the request gets a 503.
+    connectionTimeoutMillis: 30_000,
+    // Keep-alive probes find a connection whose server vanished without closing it. No query or
+    // statement timeout: a restart closes or refuses connections (which fails at once), and a
+    // timeout would also cut legitimate long statements (large batches, ANALYZE).
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     // bigint (int8) comes back as a string by default; our integer keys fit a JS number.
     types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) },
     ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // A connection the server closes (shutdown, restart) emits 'error'; with no listener Node would
+  // end the process. An idle one is dropped by the pool, one in use fails its next query (then
+  // answered as 503, see unavailable.ts) and is dropped on release; so both listeners only absorb.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return new Kysely<Database>({ dialect: new UnavailableAwareDialect(new PostgresDialect({ pool })) });
 }
 
-/** True when the database answers a trivial query. */
+/**
+ * While the database is away (restart, failover), a request must fail fast (503) rather than wait:
+ * a new connection not made within 1 s is given up (a stopped server refuses at once; this bounds
+ * an address that does not answer at all). The pool passes its own, longer, wait to each client.
+ */
+class QuickConnectClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super({ ...config, connectionTimeoutMillis: 1000 });
+  }
+}
+
+const READINESS_TIMEOUT_MS = 1500;
+
+/**
+ * True when the database answers a trivial query within 1.5 s. Readiness must answer quickly
+ * even when every pooled connection is stuck (a server that vanished without closing them).
+ */
 export async function isDatabaseReachable(db: Kysely<Database>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, READINESS_TIMEOUT_MS, false)));
+  const answered = sql`select 1`.execute(db).then(() => true, () => false);
   try {
-    await sql`select 1`.execute(db);
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([answered, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

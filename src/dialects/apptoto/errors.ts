@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import { DomainError, type ErrorCode } from '../../core/errors.ts';
-import { isMalformedJson } from '../../http/problems.ts';
+import { isMalformedJson, setRetryAfter } from '../../http/problems.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
 
 /**
@@ -30,6 +30,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   // A concurrent change of the same contact: the caller may simply send it again.
   version_mismatch: 409,
   rate_limited: 429,
+  service_unavailable: 503,
 };
 
 /** A failure of the core, named in Apptoto's field names by `wireField`. */
@@ -58,6 +59,7 @@ export function failureOf(error: unknown): ApptotoFailure {
 
 export function sendFailure(reply: FastifyReply, failure: ApptotoFailure): FastifyReply {
   if (failure.status === 401) reply.header('www-authenticate', 'Basic realm="contactd", charset="UTF-8"');
+  setRetryAfter(reply, failure.status);
   const { status, ...body } = failure;
   return reply.status(status).type('application/json').send(body);
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { BatchRequest } from '../../core/batch-job.service.ts';
-import { invalidField } from '../../core/errors.ts';
+import { invalidField, isItemFailure, undefinedIfRefused } from '../../core/errors.ts';
 import type { Services } from '../../core/services.ts';
 import type { Principal } from '../../core/types.ts';
 import { AccountParams, BatchParams, MSISDN_PATTERN, security, tags } from './schemas.ts';
@@ -30,7 +30,7 @@ export function registerBatchRoutes(scope: FastifyInstance, services: Services):
   const { batchJobs, groups } = services;
 
   async function groupIdOf(actor: Principal, seq: number): Promise<string> {
-    const group = await groups.getBySeq(actor, seq).catch(() => undefined);
+    const group = await groups.getBySeq(actor, seq).catch(undefinedIfRefused);
     if (!group) throw new EightByEightError(400, CODE.notFound, `Unable to find group with id ${seq}`);
     return group.id;
   }
@@ -122,8 +122,8 @@ export function registerBatchRoutes(scope: FastifyInstance, services: Services):
     const { batchId } = request.params as Static<typeof BatchParams>;
     const invalid = new EightByEightError(404, CODE.invalidJobId, 'Invalid jobId');
     if (!UUID.test(batchId)) throw invalid;
-    const job = await batchJobs.get(request.principal, batchId.toLowerCase()).catch(() => {
-      throw invalid;
+    const job = await batchJobs.get(request.principal, batchId.toLowerCase()).catch((error: unknown) => {
+      throw isItemFailure(error) ? invalid : error;
     });
     return toWireJob(job, await batchJobs.results(request.principal, job.id), (code, message) => ({ code: codeOf(code), message: messageOf(code, message) }));
   });

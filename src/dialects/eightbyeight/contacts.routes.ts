@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import { MERGE_ACROSS_ACCOUNT } from './rules.ts';
+import { isItemFailure, undefinedIfRefused } from '../../core/errors.ts';
 import type { Services } from '../../core/services.ts';
 import type { Principal } from '../../core/types.ts';
 import { errors } from './batch.schemas.ts';
@@ -23,7 +24,8 @@ export function registerContactRoutes(scope: FastifyInstance, services: Services
     for (const seq of seqs) {
       try {
         ids.push((await groups.getBySeq(actor, seq)).id);
-      } catch {
+      } catch (error) {
+        if (!isItemFailure(error)) throw error;
         throw new EightByEightError(400, CODE.notFound, `Unable to find group with id ${seq}`);
       }
     }
@@ -45,7 +47,7 @@ export function registerContactRoutes(scope: FastifyInstance, services: Services
     if (query.country !== undefined) match.textEquals = [{ fields: ['country'], values: [query.country] }];
     let empty = false;
     if (query.groupId !== undefined) {
-      const group = await groups.getBySeq(request.principal, query.groupId).catch(() => undefined);
+      const group = await groups.getBySeq(request.principal, query.groupId).catch(undefinedIfRefused);
       if (group) match.groupId = group.id;
       else empty = true;
     }

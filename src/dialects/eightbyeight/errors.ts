@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorCode, type FieldError } from '../../core/errors.ts';
-import { isMalformedJson } from '../../http/problems.ts';
+import { isMalformedJson, setRetryAfter } from '../../http/problems.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
 import { wireFieldOf } from './mapping.ts';
 import { MSISDN_MESSAGE } from './messages.ts';
@@ -53,12 +53,15 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   contact_not_active: [409, CODE.changedMeanwhile],
   version_mismatch: [409, CODE.changedMeanwhile],
   rate_limited: [429, CODE.tooManyRequests],
+  // 8x8 lists no code of its own for this; 2000 is its "internal error", with a 503 and Retry-After.
+  service_unavailable: [503, CODE.internal],
 };
 
 const MESSAGE_OF: Partial<Record<ErrorCode, string>> = {
   ambiguous_duplicate: 'Conflict: more than one contact was found based on a provided set of addresses',
   duplicate_group: 'A group with the same name already exists',
   rate_limited: 'Too Many Requests: the user has sent too many requests in a given amount of time',
+  service_unavailable: 'Service temporarily unavailable, try again shortly',
 };
 
 /** A phone field failed: 8x8 answers 1002 with its own message. */
@@ -133,6 +136,7 @@ export function declaredStatusFor(request: FastifyRequest, failure: EightByEight
 
 export function sendFailure(reply: FastifyReply, failure: EightByEightFailure): FastifyReply {
   if (failure.status === 401) reply.header('www-authenticate', 'Bearer realm="8x8 Connect"');
+  setRetryAfter(reply, failure.status);
   return reply
     .status(failure.status)
     .type('application/json')

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import { DomainError, type ErrorCode } from '../../core/errors.ts';
-import { isMalformedJson } from '../../http/problems.ts';
+import { isMalformedJson, setRetryAfter } from '../../http/problems.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
 import { wireFieldOf } from './mapping.ts';
 
@@ -43,6 +43,8 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   contact_not_active: [409, GWS.invalidParameter],
   version_mismatch: [412, GWS.invalidParameter],
   rate_limited: [429, GWS.forbidden],
+  // GWS has no "unavailable" status code; 4 (internal error) with HTTP 503 and Retry-After.
+  service_unavailable: [503, GWS.internalError],
 };
 
 export function failureOf(error: unknown): GwsFailure {
@@ -73,5 +75,6 @@ export function failureOf(error: unknown): GwsFailure {
 
 export function sendFailure(reply: FastifyReply, failure: GwsFailure): FastifyReply {
   if (failure.status === 401) reply.header('www-authenticate', 'Basic realm="contactd", charset="UTF-8"');
+  setRetryAfter(reply, failure.status);
   return reply.status(failure.status).type('application/json').send({ statusCode: failure.statusCode, statusMessage: failure.statusMessage });
 }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import { DomainError, type ErrorCode } from '../../core/errors.ts';
-import { isMalformedJson } from '../../http/problems.ts';
+import { isMalformedJson, setRetryAfter } from '../../http/problems.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
 import { wireFieldOf } from './mapping.ts';
 
@@ -20,6 +20,7 @@ export const KORE = {
   unsupportedMediaType: 'UnsupportedMediaType',
   tooManyRequests: 'TooManyRequests',
   internal: 'InternalServerError',
+  serviceUnavailable: 'ServiceUnavailable',
 } as const;
 
 export interface KoreErrorItem {
@@ -45,6 +46,7 @@ const OF_CODE: Partial<Record<ErrorCode, [number, string]>> = {
   ambiguous_duplicate: [409, KORE.duplicateNumber],
   version_mismatch: [409, KORE.conflict],
   rate_limited: [429, KORE.tooManyRequests],
+  service_unavailable: [503, KORE.serviceUnavailable],
 };
 
 export function failure(status: number, code: string, msg: string): KoreFailure {
@@ -85,5 +87,6 @@ export function failureOf(error: unknown): KoreFailure {
 }
 
 export function sendFailure(reply: FastifyReply, f: KoreFailure): FastifyReply {
+  setRetryAfter(reply, f.status);
   return reply.status(f.status).type('application/json').send({ errors: f.errors });
 }

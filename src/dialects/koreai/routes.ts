@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError, isItemFailure, isUnavailable } from '../../core/errors.ts';
 import type { CreateOptions } from '../../core/contact.service.ts';
 import type { WritePolicy } from '../../core/permissions.ts';
 import type { Services } from '../../core/services.ts';
@@ -161,8 +161,9 @@ async function bulk(ids: string[], operation: (id: string, index: number) => Pro
       await operation(id, index);
       successfulRecords.push({ id });
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const { errors: [first] } = domainFailureOf(error);
+      // The database away: the request fails whole (503) if nothing was written yet, else this id alone.
+      if (!isItemFailure(error) && !(isUnavailable(error) && successfulRecords.length > 0)) throw error;
+      const { errors: [first] } = domainFailureOf(error as DomainError);
       failedRecords.push({ id, msg: first!.msg, code: first!.code });
     }
   }

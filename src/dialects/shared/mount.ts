@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, Scope } from '../../core/types.ts';
+import { logFailure } from '../../http/problems.ts';
 
 /**
  * What a registered dialect tells the app: where it is mounted and how it renders an error.
@@ -46,7 +47,7 @@ export interface DialectDefinition<F extends PlatformFailure> {
 export async function mountDialect<F extends PlatformFailure>(app: FastifyInstance, dialect: DialectDefinition<F>): Promise<MountedDialect> {
   const renderError = (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const failure = dialect.failureOf(error, request);
-    if (failure.status >= 500) request.log.error({ err: error }, 'request failed');
+    logFailure(request, failure.status, error);
     return dialect.send(reply, failure);
   };
   await app.register(async (scope) => {

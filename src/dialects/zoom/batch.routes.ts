@@ -2,6 +2,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import type { Static, TSchema } from 'typebox';
+import { isUnavailable } from '../../core/errors.ts';
 import type { Services } from '../../core/services.ts';
 import type { ContactInput } from '../../core/types.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
@@ -27,9 +28,10 @@ function invalidItem(validate: ValidateFunction): ItemResult {
   return { code: ZOOM.invalidField, message: `Invalid field. ${fieldErrorsOf(validate.errors ?? []).map((f) => `${f.path} ${f.message}`).join('; ')}` };
 }
 
+/** An item's failure; a server error fails the request, except the database going away once items were written (503 for this item). */
 function failed(error: unknown): ItemResult {
   const { status, code, message } = failureOf(error);
-  if (status >= 500) throw error;
+  if (status >= 500 && status !== 503) throw error;
   return { code, message };
 }
 
@@ -79,6 +81,7 @@ export function registerZoomBatchRoutes(scope: FastifyInstance, services: Servic
     const book = await context.book(request.principal, (request.params as Static<typeof BookParams>).addressBookId);
     const fields = await context.fields(request.principal);
     const results: ItemResult[] = [];
+    let written = false;
     for (const item of (request.body as Static<typeof BatchPatchBody>).contacts) {
       if (!checkPatch(item)) {
         results.push(invalidItem(checkPatch));
@@ -89,7 +92,10 @@ export function registerZoomBatchRoutes(scope: FastifyInstance, services: Servic
         const current = await context.contactInBook(request.principal, book, id);
         const changed = await contacts.patch(request.principal, current.id, contactInputOf(body, fields, region, current), undefined, { requires: ZOOM_REQUIRES });
         results.push(context.wire(request, changed, book, fields));
+        written = true;
       } catch (error) {
+        // The database away before anything was written: the request fails whole (503).
+        if (isUnavailable(error) && !written) throw error;
         results.push(failed(error));
       }
     }

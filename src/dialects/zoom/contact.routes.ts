@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { ContactRequirements } from '../../core/contact-requirements.ts';
+import { undefinedIfRefused } from '../../core/errors.ts';
 import type { Services } from '../../core/services.ts';
 import type { AddressBook, Contact, Principal } from '../../core/types.ts';
 import { isEmail } from '../../core/values.ts';
@@ -30,7 +31,7 @@ export function contactContext(services: Services) {
     },
     /** The live contact of this book, else 404 / 2101 (another book's or tenant's contact too). */
     async contactInBook(principal: Principal, book: AddressBook, id: string): Promise<Contact> {
-      const contact = await services.contacts.get(principal, id).catch(() => undefined);
+      const contact = await services.contacts.get(principal, id).catch(undefinedIfRefused);
       if (!contact || contact.address_book_id !== book.id || contact.status !== 'active') throw zoomError(404, ZOOM.contactNotFound, `Contact does not exist: ${id}.`);
       return contact;
     },

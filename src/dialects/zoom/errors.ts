@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import { DomainError, type ErrorCode } from '../../core/errors.ts';
-import { isMalformedJson } from '../../http/problems.ts';
+import { isMalformedJson, setRetryAfter } from '../../http/problems.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
 
 /**
@@ -16,6 +16,7 @@ export const ZOOM = {
   invalidToken: 124,
   missingScope: 4711,
   internalError: 500,
+  serviceUnavailable: 503,
   unitNotFound: 1901,
   unitIdEmpty: 1902,
   addressBookNameEmpty: 1903,
@@ -92,6 +93,8 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   contact_not_active: [400, ZOOM.invalidField],
   version_mismatch: [400, ZOOM.invalidField],
   rate_limited: [429, ZOOM.rateLimited],
+  // Zoom's file declares no 503; its generic codes repeat the HTTP status (404, 500), so 503 too.
+  service_unavailable: [503, ZOOM.serviceUnavailable],
 };
 
 /** Core field paths whose failure Zoom names with a code of its own. */
@@ -157,5 +160,6 @@ export function failureOf(error: unknown, context: ErrorContext = {}): ZoomFailu
 
 export function sendFailure(reply: FastifyReply, failure: ZoomFailure): FastifyReply {
   if (failure.status === 401) reply.header('www-authenticate', 'Bearer realm="contactd"');
+  setRetryAfter(reply, failure.status);
   return reply.status(failure.status).type('application/json').send({ code: failure.code, message: failure.message });
 }
