@@ -63,12 +63,13 @@ const ERROR_MEANINGS: Record<number, string> = {
   409: 'Conflicts with existing data (a duplicate, a taken name or external id).',
   412: 'If-Match names a version that is no longer current.',
   429: 'Over this API key\'s rate limit: `Retry-After` says in how many seconds to try again.',
+  503: 'The database is unavailable (restarting, failing over): nothing was done; try again after `Retry-After` seconds.',
 };
 
 /** The error responses every authenticated route may give, as application/problem+json. */
 export function errorResponses(...statuses: number[]): Record<number, object> {
   return Object.fromEntries(
-    [400, 401, 403, 429, ...statuses].map((s) => [s, { description: ERROR_MEANINGS[s], content: { 'application/problem+json': { schema: Type.Ref('Problem') } } }]),
+    [400, 401, 403, 429, 503, ...statuses].map((s) => [s, { description: ERROR_MEANINGS[s], content: { 'application/problem+json': { schema: Type.Ref('Problem') } } }]),
   );
 }
 
