@@ -8,7 +8,7 @@ import * as rebuildSearchTerms from './migrations/005-rebuild-search-terms.ts';
 import * as batchJobProgress from './migrations/006-batch-job-progress.ts';
 
 /** Migrations are listed here in order; each receives the engine for the rare column it must spell twice. */
-const MIGRATIONS: Record<string, { up(db: Kysely<any>, engine: DatabaseHandle['engine']): Promise<void> }> = {
+export const MIGRATIONS: Record<string, { up(db: Kysely<any>, engine: DatabaseHandle['engine']): Promise<void> }> = {
   '001-initial': initial,
   '002-analyze-often': analyzeOften,
   '003-units': units,

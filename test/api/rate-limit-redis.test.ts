@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -14,6 +13,7 @@ import { buildApp, type App } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
 import { REDIS_KEY_PREFIX } from '../../src/http/rate-limit/redis-store.ts';
 import { engines, type OpenedDatabase } from '../support/engines.ts';
+import { freePort } from '../support/free-port.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -174,13 +174,3 @@ describe('rate limits when Redis goes away', { skip: serverSkip }, () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
