@@ -100,7 +100,8 @@ export class ContactService extends ContactQueries {
           const item = items[slot]!;
           try {
             if (item instanceof DomainError) throw item;
-            const { state, book, rule } = await this.prepareCreate(scope, item, options);
+            // A book made by name for these creates goes with an item that fails its checks: refused items leave none behind.
+            const { state, book, rule } = options.bookByName ? await tx.savepoint(() => this.prepareCreate(scope, item, options)) : await this.prepareCreate(scope, item, options);
             if (rule.policy === 'allow' && state.external_id === null) {
               plain.push({ slot, contact: newContact(actor.accountId, state) });
               continue;

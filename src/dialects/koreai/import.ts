@@ -9,7 +9,7 @@ import { fieldErrorsOf } from '../../http/validation.ts';
 import { assertMultipartBoundary, readBoundaryAsMultipart, refuseOversizeUpload } from '../shared/multipart.ts';
 import { domainFailureOf } from './errors.ts';
 import { createInputOf, toKoreContact, wireFieldOf } from './mapping.ts';
-import { KORE_CREATE, streamBook, streamOf } from './routes.ts';
+import { KORE_CREATE, streamBookByName, streamOf } from './routes.ts';
 import { CreateBody, ImportAnswer, StreamParams, errors, security, tags } from './schemas.ts';
 
 /** Largest CSV file and most data rows per import: the answer lists every row, so both are bounded. */
@@ -36,16 +36,16 @@ export function registerKoreImport(scope: FastifyInstance, services: Services): 
     if (!request.isMultipart()) throw Object.assign(new Error('Send the file as multipart/form-data'), { statusCode: 415 });
     assertMultipartBoundary(request, 'result_file');
     const rows = await readRows(request);
-    const book = await streamBook(services, request);
     const items = rows.map((row) => {
       try {
-        return { ...inputOfRow(row), address_book_id: book.id };
+        return inputOfRow(row);
       } catch (error) {
         if (error instanceof DomainError) return error;
         throw error;
       }
     });
-    const outcomes = await services.contacts.createMany(request.principal, items, KORE_CREATE);
+    // The stream's book is made with the first row written, so a file whose every row is refused leaves none.
+    const outcomes = await services.contacts.createMany(request.principal, items, { ...KORE_CREATE, bookByName: streamBookByName(request) });
     return outcomes.map((o, i) => ('contact' in o ? toKoreContact(o.contact, streamOf(request)) : { row: i + 1, errors: domainFailureOf(o.error as DomainError, columnOf).errors }));
   });
 }

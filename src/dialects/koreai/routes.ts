@@ -40,12 +40,6 @@ export function streamBookByName(request: FastifyRequest): NonNullable<CreateOpt
   return { name: bookNameOf(streamId), defaults: { duplicate_policy: 'reject', description: `Kore.ai AgentAssist contacts of stream ${streamId}` } };
 }
 
-/** The stream's address book, created on first use (the CSV import, whose rows each stand alone). */
-export function streamBook(services: Services, request: FastifyRequest): Promise<AddressBook> {
-  const { name, defaults } = streamBookByName(request);
-  return services.addressBooks.findOrCreateByName(request.principal, name, defaults);
-}
-
 const createShapes = objectOrArray(CreateBody, CreateArrayBody);
 const bulkUpdateShapes = objectOrArray(BulkUpdateBody, BulkUpdateArrayBody);
 

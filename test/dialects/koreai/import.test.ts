@@ -51,6 +51,24 @@ for (const engine of engines) {
       assert.deepEqual(await snapshot(api.db), before);
     });
 
+    test('issue 9 ("a refused create leaves nothing behind, not even the stream\'s address book"): an import whose every row is refused writes nothing, not even the stream\'s book; one good row makes it', async () => {
+      const stream = newStream();
+      const before = await snapshot(api.db);
+      // Row 1 is refused by the dialect's checks, row 2 by the core's (no country +999), after the book was looked up.
+      const refused = await upload(stream, multipart(`${HEADER}\njohn,doe,Mr,not-a-number,+91,+\nann,doe,Ms,999999999999999,+999,+\n`));
+      assert.equal(refused.status, 200, JSON.stringify(refused.body));
+      assert.deepEqual(refused.body.map((entry: { row?: number }) => entry.row), [1, 2], 'each row answered with its errors');
+      assert.deepEqual(await snapshot(api.db), before, 'no book, no contact');
+
+      const digits = uniqueDigits();
+      const mixed = await upload(stream, multipart(`${HEADER}\njohn,doe,Mr,not-a-number,+91,+\njane,doe,Mrs,${digits},+91,+\n`));
+      assert.equal(mixed.status, 200, JSON.stringify(mixed.body));
+      assert.equal(mixed.body[0].row, 1);
+      assert.equal(mixed.body[1].cellPhone.phoneNumber, `+91${digits}`);
+      const books = await api.call('GET', '/v1/address-books?limit=500');
+      assert.equal(books.body.data.filter((b: { name: string }) => b.name === `agentassist:${stream}`).length, 1, 'the book, once');
+    });
+
     test('spec sample: a CSV of two rows answers the array of both created contacts, in Kore\'s contact shape, and they are in the stream', async () => {
       const stream = newStream();
       const [john, jane] = [uniqueDigits(), uniqueDigits()];
