@@ -13,7 +13,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, afterEach, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { buildApp, type App } from '../../src/app.ts';
@@ -21,9 +20,8 @@ import { readConfig } from '../../src/config.ts';
 import { openStore } from '../../src/runtime.ts';
 import type { DatabaseHandle } from '../../src/store/engine.ts';
 import { uniquePhone } from '../support/api.ts';
-import { freePort } from '../support/free-port.ts';
+import { ROOT, contactdEnv, startContactd, type ServedProcess } from '../support/contactd-process.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CLI_TIMEOUT_MS = 60_000;
 
@@ -36,11 +34,6 @@ function killAll(): void {
   children.clear();
 }
 
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATABASE_URL', 'PORT', 'HOST', 'LOG_LEVEL', 'DEFAULT_REGION', 'NODE_TEST_CONTEXT', 'NODE_OPTIONS', 'TEST_DATABASE_URL']) delete env[name];
-  return { ...env, ...extra };
-}
 
 interface CliResult {
   code: number | null;
@@ -51,7 +44,7 @@ interface CliResult {
 
 /** Runs `node bin/contactd.js ...args` in the project folder and collects its output. */
 async function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  const child = spawn(process.execPath, ['bin/contactd.js', ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/contactd.js', ...args], { cwd: ROOT, env: contactdEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let stdout = '';
   let stderr = '';
@@ -88,39 +81,11 @@ async function cliFails(args: string[], env: Record<string, string>, message?: R
 }
 
 
-interface Server {
-  child: ChildProcess;
-  base: string;
-  port: number;
-  output: () => string;
-}
-
-/** Starts `contactd serve` on a free port and waits until /healthz answers. */
-async function startServer(databaseUrl: string): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['bin/contactd.js', 'serve'], {
-    cwd: ROOT,
-    env: childEnv({ DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`contactd serve exited (${child.exitCode ?? child.signalCode}): ${output}`);
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200) return { child, base, port, output: () => output };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`contactd serve did not answer /healthz within 30 s: ${output}`);
+/** Starts `contactd serve` on this database; the child is killed with the others when the suite ends. */
+async function startServer(databaseUrl: string): Promise<ServedProcess> {
+  const server = await startContactd({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
+  children.add(server.child);
+  return server;
 }
 
 /** Waits for a child to exit, at most `ms`; returns its exit code and signal. */

@@ -3,12 +3,8 @@
  * serve` child process, requests timed and never thrown, and the checks read in the database.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freePort } from './free-port.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { startContactd, type ServedProcess } from './contactd-process.ts';
 
 /** An HTTP answer and how long it took; `error` instead when the socket failed or timed out. */
 export interface Answer {
@@ -21,11 +17,7 @@ export interface Answer {
 }
 
 /** A served contactd: its process, base URL and everything it printed. */
-export interface Served {
-  child: ChildProcess;
-  base: string;
-  output: () => string;
-}
+export type Served = ServedProcess;
 
 export async function send(base: string, method: string, path: string, key: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const started = performance.now();
@@ -101,29 +93,9 @@ export async function contactsOf(url: string, accountId: string): Promise<{ id: 
   }
 }
 
-/** Starts `contactd serve` on a free port and waits until /healthz answers. */
-export async function startServer(databaseUrl: string): Promise<Served> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['NODE_TEST_CONTEXT', 'NODE_OPTIONS', 'TEST_DATABASE_URL']) delete env[name];
-  const child = spawn(process.execPath, ['bin/contactd.js', 'serve'], {
-    cwd: ROOT,
-    env: { ...env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`contactd serve exited: ${output}`);
-    const res = await send(base, 'GET', '/healthz', null);
-    if (res.status === 200) return { child, base, output: () => output };
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`contactd serve did not answer /healthz within 30 s: ${output}`);
+/** Starts `contactd serve` on this database (errors only in its log). */
+export function startServer(databaseUrl: string): Promise<Served> {
+  return startContactd({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' });
 }
 
 export function sleep(ms: number): Promise<void> {
