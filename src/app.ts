@@ -37,6 +37,8 @@ export type App = FastifyInstance & { services: Services };
 
 export async function buildApp(config: Config, deps: AppDependencies): Promise<App> {
   let dialects: MountedDialect[] = [];
+  // The path prefixes whose answers carry contacts: /v1 now, each dialect's mount once registered.
+  const contactMounts = ['/v1/'];
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: deps.logger === false ? false : { level: config.logLevel } }),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -51,7 +53,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
     // under a dialect's mount, that platform's error.
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id);
-      setResponseHeaders(request, reply, dialects.map((d) => d.mount));
+      setResponseHeaders(request, reply, contactMounts);
       const dialect = dialects.find((d) => request.url.startsWith(d.mount));
       if (dialect) return void dialect.renderError(error, request, reply);
       return void sendProblem(reply, problemOf(error, request.id));
@@ -67,7 +69,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
     reply.header('x-request-id', request.id);
   });
   registerQueryLimit(app);
-  registerResponseHeaders(app, () => dialects.map((d) => d.mount));
+  registerResponseHeaders(app, contactMounts);
 
   registerJsonParsers(app);
 
@@ -88,6 +90,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerContactRoutes(context);
   registerDirectoryRoutes(context);
   dialects = await registerDialects(context);
+  contactMounts.push(...dialects.map((d) => d.mount));
   // Batch jobs run in the background: resume what stopped nodes left, and let running chunks finish on close.
   app.addHook('onReady', () => services.batchJobs.start());
   app.addHook('onClose', () => services.batchJobs.stop());

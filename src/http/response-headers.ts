@@ -5,13 +5,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
  * HTML), and `no-store` on every answer of the APIs that carry contacts (`/v1` and each dialect's
  * mount, successes and errors alike), so that no shared cache or browser keeps personal data.
  */
-export function setResponseHeaders(request: FastifyRequest, reply: FastifyReply, contactMounts: string[]): void {
+export function setResponseHeaders(request: FastifyRequest, reply: FastifyReply, contactMounts: readonly string[]): void {
   reply.header('x-content-type-options', 'nosniff');
-  const path = request.url;
-  if (path.startsWith('/v1/') || contactMounts.some((mount) => path.startsWith(mount))) reply.header('cache-control', 'no-store');
+  if (contactMounts.some((mount) => request.url.startsWith(mount))) reply.header('cache-control', 'no-store');
 }
 
-/** The headers on every answer sent through Fastify's hooks (the router's own refusals set them themselves). */
-export function registerResponseHeaders(app: FastifyInstance, contactMounts: () => string[]): void {
-  app.addHook('onSend', async (request, reply) => setResponseHeaders(request, reply, contactMounts()));
+/**
+ * The headers on every answer sent through Fastify's hooks (the router's own refusals set them
+ * themselves). `contactMounts` is read per answer: the app adds the dialects' mounts once they are registered.
+ */
+export function registerResponseHeaders(app: FastifyInstance, contactMounts: readonly string[]): void {
+  app.addHook('onSend', async (request, reply) => setResponseHeaders(request, reply, contactMounts));
 }
