@@ -3,10 +3,15 @@ import { DEFAULT_BOOK_NAME } from './address-book.service.ts';
 import { newDefaultUnit } from './unit.service.ts';
 import { newId, nowIso } from './clock.ts';
 import { DomainError } from './errors.ts';
+import type { ChangeActor } from './journal/change.types.ts';
+import { recordChange } from './journal/journal.ts';
 import type { Store } from './ports.ts';
 import { SCOPES, type Account, type ApiKey, type Principal, type Scope } from './types.ts';
 
 const KEY_PREFIX = 'cdk_';
+
+/** Accounts and keys are made and revoked with the CLI, which holds no key. */
+const CLI_ACTOR: ChangeActor = { keyId: null, surface: 'cli', requestId: null };
 
 /** What each scope also grants: write implies read, admin implies everything. */
 const IMPLIED: Record<Scope, Scope[]> = {
@@ -20,13 +25,13 @@ export class AccountService {
   constructor(private readonly store: Store) {}
 
   /** Creates an account with its default unit and address book and an admin key holding every scope. */
-  async createAccount(name: string): Promise<{ account: Account; apiKey: string; keyId: string }> {
+  async createAccount(name: string, by: ChangeActor = CLI_ACTOR): Promise<{ account: Account; apiKey: string; keyId: string }> {
     return this.store.transaction(async (tx) => {
       const now = nowIso();
       const account: Account = { id: newId(), name, created_at: now };
       await tx.accounts.insert(account);
       const unit = await tx.units.insert(newDefaultUnit(account.id, now));
-      await tx.addressBooks.insert({
+      const book = await tx.addressBooks.insert({
         id: newId(),
         account_id: account.id,
         name: DEFAULT_BOOK_NAME,
@@ -39,6 +44,8 @@ export class AccountService {
       });
       const { key, secret } = newKey(account.id, [...SCOPES]);
       await tx.apiKeys.insert(key, hashSecret(secret));
+      recordChange(tx, by, 'address_book', 'created', null, book);
+      recordChange(tx, by, 'api_key', 'created', null, key);
       return { account, apiKey: secret, keyId: key.id };
     });
   }
@@ -47,10 +54,13 @@ export class AccountService {
     return this.store.accounts.list();
   }
 
-  async createKey(accountId: string, scopes: Scope[]): Promise<{ key: ApiKey; apiKey: string }> {
+  async createKey(accountId: string, scopes: Scope[], by: ChangeActor = CLI_ACTOR): Promise<{ key: ApiKey; apiKey: string }> {
     if (!(await this.store.accounts.find(accountId))) throw new DomainError('account_not_found', `no account with id ${accountId}`);
     const { key, secret } = newKey(accountId, scopes);
-    await this.store.apiKeys.insert(key, hashSecret(secret));
+    await this.store.transaction(async (tx) => {
+      await tx.apiKeys.insert(key, hashSecret(secret));
+      recordChange(tx, by, 'api_key', 'created', null, key);
+    });
     return { key, apiKey: secret };
   }
 
@@ -59,12 +69,16 @@ export class AccountService {
     return this.store.apiKeys.list(accountId);
   }
 
-  async revokeKey(keyId: string): Promise<ApiKey> {
+  async revokeKey(keyId: string, by: ChangeActor = CLI_ACTOR): Promise<ApiKey> {
     const key = await this.store.apiKeys.find(keyId);
     if (!key) throw new DomainError('api_key_not_found', `no API key with id ${keyId}`);
-    const revokedAt = key.revoked_at ?? nowIso();
-    if (!key.revoked_at) await this.store.apiKeys.revoke(keyId, revokedAt);
-    return { ...key, revoked_at: revokedAt };
+    if (key.revoked_at) return key;
+    const revoked = { ...key, revoked_at: nowIso() };
+    await this.store.transaction(async (tx) => {
+      await tx.apiKeys.revoke(keyId, revoked.revoked_at);
+      recordChange(tx, by, 'api_key', 'updated', key, revoked);
+    });
+    return revoked;
   }
 
   /** The caller behind an API key, or null when the key is unknown or revoked. */
@@ -92,7 +106,8 @@ export class AccountService {
 }
 
 function principalOf(key: ApiKey): Principal {
-  return { accountId: key.account_id, keyId: key.id, scopes: [...new Set(key.scopes.flatMap((s) => IMPLIED[s]))] };
+  // The surface is the native API's until a dialect's auth says otherwise (dialects/shared/mount.ts).
+  return { accountId: key.account_id, keyId: key.id, scopes: [...new Set(key.scopes.flatMap((s) => IMPLIED[s]))], surface: 'native' };
 }
 
 function newKey(accountId: string, scopes: Scope[]): { key: ApiKey; secret: string } {

@@ -2,6 +2,8 @@ import { newId, nowIso } from './clock.ts';
 import { decodeCursor } from './cursor.ts';
 import { DomainError } from './errors.ts';
 import { unitIdFor } from './unit.service.ts';
+import { buryContact } from './contact-tombstones.ts';
+import { recordChange } from './journal/journal.ts';
 import type { Store } from './ports.ts';
 import type { AddressBook, DuplicatePolicy, Page, Principal } from './types.ts';
 
@@ -20,7 +22,7 @@ export class AddressBookService {
   constructor(private readonly store: Store) {}
 
   async create(actor: Principal, input: AddressBookInput): Promise<AddressBook> {
-    return this.store.transaction((tx) => insertBook(tx, actor.accountId, input));
+    return this.store.transaction((tx) => insertBook(tx, actor, input));
   }
 
   /**
@@ -30,7 +32,7 @@ export class AddressBookService {
   async findOrCreateByName(actor: Principal, name: string, defaults: Omit<AddressBookInput, 'name'> = {}): Promise<AddressBook> {
     return this.store.transaction(async (tx) => {
       await tx.lock(`book-name:${actor.accountId}:${name}`);
-      return (await tx.addressBooks.findByName(actor.accountId, name)) ?? insertBook(tx, actor.accountId, { ...defaults, name });
+      return (await tx.addressBooks.findByName(actor.accountId, name)) ?? insertBook(tx, actor, { ...defaults, name });
     });
   }
 
@@ -58,13 +60,15 @@ export class AddressBookService {
     return this.store.transaction(async (tx) => {
       const book = await findBookOrThrow(tx, actor.accountId, id);
       if (patch.name !== undefined && patch.name !== book.name) await assertNameFree(tx, actor.accountId, patch.name);
-      return tx.addressBooks.update({
+      const updated = await tx.addressBooks.update({
         ...book,
         name: patch.name ?? book.name,
         description: patch.description === undefined ? book.description : patch.description,
         duplicate_policy: patch.duplicate_policy ?? book.duplicate_policy,
         updated_at: nowIso(),
       });
+      recordChange(tx, actor, 'address_book', 'updated', book, updated);
+      return updated;
     });
   }
 
@@ -80,17 +84,24 @@ export class AddressBookService {
       if (count > 0 && !force) {
         throw new DomainError('address_book_not_empty', `address book ${id} holds ${count} contacts; delete them first or pass force=true`, [], { contact_count: count });
       }
-      await tx.contacts.deleteInBook(actor.accountId, id);
+      // Its contacts become tombstones, each journalled: restorable (into the default book) for the retention time.
+      for (;;) {
+        const { items } = await tx.contacts.list(actor.accountId, { addressBookId: id }, { limit: 500 });
+        for (const contact of items) await buryContact(tx, actor, contact);
+        if (items.length < 500) break;
+      }
       await tx.addressBooks.delete(actor.accountId, id);
+      recordChange(tx, actor, 'address_book', 'deleted', book, null);
     });
   }
 }
 
-async function insertBook(tx: Store, accountId: string, input: AddressBookInput): Promise<AddressBook> {
+async function insertBook(tx: Store, actor: Principal, input: AddressBookInput): Promise<AddressBook> {
+  const accountId = actor.accountId;
   await assertNameFree(tx, accountId, input.name);
   const unitId = await unitIdFor(tx, accountId, input.unit_id);
   const now = nowIso();
-  return tx.addressBooks.insert({
+  const book = await tx.addressBooks.insert({
     id: newId(),
     account_id: accountId,
     name: input.name,
@@ -101,6 +112,8 @@ async function insertBook(tx: Store, accountId: string, input: AddressBookInput)
     created_at: now,
     updated_at: now,
   });
+  recordChange(tx, actor, 'address_book', 'created', null, book);
+  return book;
 }
 
 async function findBookOrThrow(store: Store, accountId: string, id: string): Promise<AddressBook> {

@@ -64,7 +64,7 @@ export class BatchJobService {
       const payload = await preparePayload(workContext(tx, actor, this.options.defaultRegion), request);
       const now = nowIso();
       return tx.batchJobs.insert({
-        id: newId(), account_id: actor.accountId, key_id: actor.keyId, scopes: actor.scopes, kind: request.kind, status: 'queued', payload,
+        id: newId(), account_id: actor.accountId, key_id: actor.keyId, scopes: actor.scopes, surface: actor.surface, kind: request.kind, status: 'queued', payload,
         total: payload.items.length, processed: 0, succeeded: 0, merged: 0, failed: 0,
         owner: this.nodeId, heartbeat_at: now, progressed_at: now, error: null, created_at: now, updated_at: now, finished_at: null,
       });
@@ -143,7 +143,7 @@ export class BatchJobService {
 
   private async run(job: BatchJob): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve)); // the caller is answered first
-    const actor: Principal = { accountId: job.account_id, keyId: job.key_id, scopes: job.scopes };
+    const actor: Principal = { accountId: job.account_id, keyId: job.key_id, scopes: job.scopes, surface: job.surface };
     let next = job.processed;
     try {
       do {

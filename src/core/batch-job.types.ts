@@ -1,3 +1,4 @@
+import type { Surface } from './journal/change.types.ts';
 import type { Scope } from './types.ts';
 
 /** The work a batch job can do: each kind is a list of items done one by one (batch-job-work.ts). */
@@ -22,6 +23,8 @@ export interface BatchJob {
   /** The key that submitted it and that key's scopes at the time: the job acts as that caller. */
   key_id: string;
   scopes: Scope[];
+  /** The surface it was accepted through: its writes are journalled under it. */
+  surface: Surface;
   kind: BatchKind;
   status: BatchStatus;
   /** The job's work, fixed when it was accepted: `{ items: [...], ...options }`. */

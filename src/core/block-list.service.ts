@@ -23,7 +23,7 @@ export class BlockListService {
     const e164 = toE164(phone, this.region);
     if (e164 === null) throw invalidField('msisdn', `"${phone}" is not a phone number`);
     return this.store.transaction(async (tx) => {
-      const group = await findOrCreateBlockList(tx, actor.accountId);
+      const group = await findOrCreateBlockList(tx, actor);
       const scope = new WriteScope(tx, actor, this.region);
       const book = await scope.book(undefined);
       const state = await scope.buildState({ address_book_id: book.id, phone_numbers: [{ number: e164, type: 'mobile' }], group_ids: [group.id] });
@@ -34,7 +34,7 @@ export class BlockListService {
       for (const holder of holders) {
         await tx.lock(`contact:${holder.id}`);
         const current = (await tx.contacts.find(actor.accountId, holder.id))!;
-        blocked.push(current.group_ids.includes(group.id) ? current : await saveChanged(tx, current, { ...stateOf(current), group_ids: [...current.group_ids, group.id] }));
+        blocked.push(current.group_ids.includes(group.id) ? current : await saveChanged(tx, actor, current, { ...stateOf(current), group_ids: [...current.group_ids, group.id] }));
       }
       return { group, contacts: blocked };
     });

@@ -141,7 +141,7 @@ async function changeIn(scope: WriteScope, seen: Contact, request: UpsertRequest
   const state = await scope.buildState(input);
   if (policy.nameRequired && state.display_name === null) throw invalidField('display_name', 'a contact needs a name (or a first or last name); it cannot be cleared');
   await rejectDuplicatesOnChange(scope, current, state);
-  return { contact: await saveChanged(scope.tx, current, state), created: false };
+  return { contact: await saveChanged(scope.tx, scope.actor, current, state), created: false };
 }
 
 /** The book a reference names; by name it is created when missing, if `create`. */

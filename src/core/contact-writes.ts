@@ -3,6 +3,7 @@ import { addressKeysOf, indexEntriesOf } from './contact-index.ts';
 import { defineStringFieldsIn } from './custom-field.service.ts';
 import { DomainError, invalidField } from './errors.ts';
 import { newId, nowIso } from './clock.ts';
+import { recordChange } from './journal/journal.ts';
 import { mergeStates } from './merge.ts';
 import type { Store } from './ports.ts';
 import type { AddressBook, Contact, ContactInput, CustomField, DuplicatePolicy, Principal } from './types.ts';
@@ -63,7 +64,7 @@ export class WriteScope {
     if (this.freeFormCustomFields && undefinedKeys.length > 0) {
       // Not cached: a savepoint that fails undoes these definitions, and the next item must not count on them.
       customFields = new Map(customFields);
-      for (const field of await defineStringFieldsIn(this.tx, this.accountId, undefinedKeys)) customFields.set(field.key, field);
+      for (const field of await defineStringFieldsIn(this.tx, this.actor, undefinedKeys)) customFields.set(field.key, field);
     }
     const state = buildContactState(input, { region: this.region, customFields });
     const unchecked = state.group_ids.filter((g) => !this.groupIds.has(g));
@@ -99,10 +100,14 @@ export async function createWithRule(scope: WriteScope, state: ContactState, rul
       if (conflict && rule.externalIdConflict !== 'keepExisting') throw duplicateError(target);
       const merged = mergeStates(stateOf(target), state);
       merged.external_id = target.external_id ?? state.external_id;
-      return { contact: await saveChanged(tx, target, merged), outcome: 'merged' };
+      // What the create brought is kept as a merged-away record, so that the merge can be undone
+      // (unmerge) like any other; the external id stays with the target when it took it.
+      const source = await insertContact(tx, scope.actor, { ...state, external_id: merged.external_id === state.external_id ? null : state.external_id }, { status: 'merged', merged_into: target.id });
+      const survivor = await saveChanged(tx, scope.actor, target, merged, { action: 'merged', meta: { source_ids: [source.id] } });
+      return { contact: survivor, outcome: 'merged' };
     }
   }
-  return { contact: await insertContact(tx, accountId, state), outcome: 'created' };
+  return { contact: await insertContact(tx, scope.actor, state), outcome: 'created' };
 }
 
 /** A change that adds an address already held by another contact of a `reject` or `merge` book is refused. */
@@ -169,15 +174,27 @@ export function newContact(accountId: string, state: ContactState): Omit<Contact
   return { ...state, id: newId(), account_id: accountId, status: 'active', merged_into: null, version: 1, created_at: now, updated_at: now };
 }
 
-async function insertContact(tx: Store, accountId: string, state: ContactState): Promise<Contact> {
-  const contact = newContact(accountId, state);
-  return tx.contacts.insert(contact, indexEntriesOf(contact));
+/** Inserts a new contact (live, or a merged-away record) and journals it. */
+async function insertContact(tx: Store, actor: Principal, state: ContactState, retired?: Pick<Contact, 'status' | 'merged_into'>): Promise<Contact> {
+  const contact = { ...newContact(actor.accountId, state), ...retired };
+  const saved = await tx.contacts.insert(contact, indexEntriesOf(contact));
+  if (retired) recordChange(tx, actor, 'contact', 'merged', null, saved, { merged_into: retired.merged_into });
+  else recordChange(tx, actor, 'contact', 'created', null, saved);
+  return saved;
 }
 
-export async function saveChanged(tx: Store, current: Contact, state: ContactState): Promise<Contact> {
+/** How a change is journalled: `updated` unless the write is a merge, a restore or an unmerge. */
+export interface ChangeNote {
+  action?: 'updated' | 'merged' | 'unmerged' | 'restored';
+  meta?: Record<string, unknown>;
+}
+
+/** Stores a new state of the contact (if no other writer got there first) and journals it. */
+export async function saveChanged(tx: Store, actor: Principal, current: Contact, state: ContactState, note: ChangeNote = {}): Promise<Contact> {
   const next: Contact = { ...current, ...state, version: current.version + 1, updated_at: laterThan(current.updated_at) };
   const saved = await tx.contacts.update(next, indexEntriesOf(next), current.version);
   if (!saved) throw new DomainError('version_mismatch', `contact ${current.id} was changed by another request; read it again`);
+  recordChange(tx, actor, 'contact', note.action ?? 'updated', current, next, note.meta);
   return next;
 }
 

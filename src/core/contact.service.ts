@@ -20,6 +20,8 @@ import { AddressBookService, type AddressBookInput } from './address-book.servic
 import { writeInChunks } from './chunks.ts';
 import { DomainError, invalidField, isItemFailure } from './errors.ts';
 import { nowIso } from './clock.ts';
+import { buryContact } from './contact-tombstones.ts';
+import { recordChange } from './journal/journal.ts';
 import { mergeStates } from './merge.ts';
 import { withNamePartsOfRename } from './name-parts.ts';
 import { assertContactWritable, assertMayWriteType, assertTypeWritable, type WritePolicy } from './permissions.ts';
@@ -93,7 +95,10 @@ export class ContactService extends ContactQueries {
         // Inserting the plain items before each ruled one keeps the batch's order in the book.
         const insertPlain = async () => {
           const saved = await tx.contacts.insertMany(plain.map((p) => p.contact), plain.map((p) => indexEntriesOf(p.contact)));
-          saved.forEach((contact, i) => (outcomes[plain[i]!.slot] = { contact, outcome: 'created' }));
+          saved.forEach((contact, i) => {
+            outcomes[plain[i]!.slot] = { contact, outcome: 'created' };
+            recordChange(tx, actor, 'contact', 'created', null, contact);
+          });
           plain.length = 0;
         };
         for (let slot = start; slot < end; slot++) {
@@ -142,7 +147,7 @@ export class ContactService extends ContactQueries {
       const state = await scope.buildState(input);
       assertRequirements(state, policy.requires);
       await rejectDuplicatesOnChange(scope, current, state, policy.accountDuplicates);
-      return saveChanged(tx, current, state);
+      return saveChanged(tx, actor, current, state);
     });
   }
 
@@ -152,7 +157,7 @@ export class ContactService extends ContactQueries {
       assertVersion(current, ifMatch);
       assertMayWriteType(actor, current.type);
       assertTypeWritable(current.type, policy);
-      await tx.contacts.delete(current);
+      await buryContact(tx, actor, current);
     });
   }
 
@@ -167,7 +172,7 @@ export class ContactService extends ContactQueries {
       assertMayWriteType(actor, current.type);
       assertTypeWritable(current.type, policy);
       if (current.status !== 'active') throw new DomainError('contact_not_active', `contact ${id} is ${current.status}`);
-      return saveChanged(tx, { ...current, status: 'inactive' }, stateOf(current));
+      return saveChanged(tx, actor, { ...current, status: 'inactive' }, stateOf(current));
     });
   }
 
@@ -188,7 +193,7 @@ export class ContactService extends ContactQueries {
       assertMayWriteType(actor, current.type);
       assertNotMerged(current);
       await rejectDuplicatesOnChange(scope, current, state);
-      return { contact: await saveChanged(tx, current, state), created: false };
+      return { contact: await saveChanged(tx, actor, current, state), created: false };
     });
   }
 
@@ -226,10 +231,11 @@ export class ContactService extends ContactQueries {
       for (const source of sources) {
         const retired: Contact = { ...source, status: 'merged', merged_into: target.id, version: source.version + 1, updated_at: now };
         await tx.contacts.update(retired, indexEntriesOf(retired), source.version);
+        recordChange(tx, actor, 'contact', 'merged', source, retired, { merged_into: target.id });
       }
       // Sources from other books may bring addresses a third contact of a `reject` book holds.
       await rejectDuplicatesOnChange(this.scope(tx, actor), target, state);
-      return saveChanged(tx, target, state);
+      return saveChanged(tx, actor, target, state, { action: 'merged', meta: { source_ids: sources.map((s) => s.id) } });
     });
   }
 
@@ -250,7 +256,7 @@ export class ContactService extends ContactQueries {
         const current = await findOrThrow(tx, actor.accountId, contact.id);
         assertMayWriteType(actor, current.type);
         assertTypeWritable(current.type, policy);
-        await tx.contacts.delete(current);
+        await buryContact(tx, actor, current);
       }
     });
   }

@@ -1,6 +1,7 @@
 import { newId, nowIso } from './clock.ts';
 import { normalizeCustomFieldValue } from './custom-field-values.ts';
 import { DomainError, FieldErrors, invalidField } from './errors.ts';
+import { recordChange } from './journal/journal.ts';
 import type { Store } from './ports.ts';
 import type { CustomField, CustomFieldType, Principal } from './types.ts';
 
@@ -106,7 +107,9 @@ export class CustomFieldService {
         updated_at: nowIso(),
       };
       next.default_value = this.checkedDefault(next, next.default_value);
-      return tx.customFields.update(next);
+      const updated = await tx.customFields.update(next);
+      recordChange(tx, actor, 'custom_field', 'updated', field, updated);
+      return updated;
     });
   }
 
@@ -115,8 +118,12 @@ export class CustomFieldService {
    * written is lost) but can no longer be set until a field of that key is defined again.
    */
   async delete(actor: Principal, key: string): Promise<void> {
-    await this.get(actor, key);
-    await this.store.customFields.delete(actor.accountId, key);
+    await this.store.transaction(async (tx) => {
+      const field = await tx.customFields.findByKey(actor.accountId, key);
+      if (!field) throw new DomainError('custom_field_not_found', `no custom field with key ${key}`);
+      await tx.customFields.delete(actor.accountId, key);
+      recordChange(tx, actor, 'custom_field', 'deleted', field, null);
+    });
   }
 
   private async insert(tx: Store, actor: Principal, input: CustomFieldInput): Promise<CustomField> {
@@ -138,7 +145,9 @@ export class CustomFieldService {
       updated_at: now,
     };
     field.default_value = this.checkedDefault(field, input.default_value ?? null);
-    return tx.customFields.insert(field);
+    const saved = await tx.customFields.insert(field);
+    recordChange(tx, actor, 'custom_field', 'created', null, saved);
+    return saved;
   }
 
   private checkedDefault(field: Omit<CustomField, 'seq'>, value: string | number | boolean | null): string | number | boolean | null {
@@ -182,7 +191,8 @@ function checkOptions(type: CustomFieldType, options: string[] | null): void {
  * field, for platforms whose contacts carry free-form attributes (8x8 `customAttributes`). Racing
  * writers define each key once; a write that fails undoes the fields it defined.
  */
-export async function defineStringFieldsIn(tx: Store, accountId: string, keys: string[]): Promise<CustomField[]> {
+export async function defineStringFieldsIn(tx: Store, actor: Principal, keys: string[]): Promise<CustomField[]> {
+  const accountId = actor.accountId;
   const defined: CustomField[] = [];
   for (const key of [...new Set(keys)].sort()) {
     await tx.lock(`custom-field:${accountId}:${key}`);
@@ -192,10 +202,12 @@ export async function defineStringFieldsIn(tx: Store, accountId: string, keys: s
       continue;
     }
     const now = nowIso();
-    defined.push(await tx.customFields.insert({
+    const field = await tx.customFields.insert({
       id: newId(), account_id: accountId, key, label: null, name: key, data_type: 'string', group: null, options: null,
       description: null, default_value: null, address_book_ids: [], flags: {}, created_at: now, updated_at: now,
-    }));
+    });
+    recordChange(tx, actor, 'custom_field', 'created', null, field);
+    defined.push(field);
   }
   return defined;
 }

@@ -27,6 +27,9 @@ export type ErrorCode =
   | 'duplicate_external_id'
   | 'version_mismatch'
   | 'contact_not_active'
+  /** A restore of a contact that is not deleted. */
+  | 'contact_not_deleted'
+  | 'webhook_not_found'
   | 'group_not_found'
   | 'duplicate_group'
   | 'unit_not_found'

@@ -3,6 +3,7 @@ import { newId, nowIso } from './clock.ts';
 import { assertMayWriteType } from './permissions.ts';
 import { decodeCursor } from './cursor.ts';
 import { DomainError } from './errors.ts';
+import { recordChange } from './journal/journal.ts';
 import type { Store } from './ports.ts';
 import type { Contact, Group, Page, Principal } from './types.ts';
 
@@ -20,7 +21,7 @@ export class GroupService {
     return this.store.transaction(async (tx) => {
       await assertNameFree(tx, actor.accountId, input.name);
       const now = nowIso();
-      return tx.groups.insert({
+      const group = await tx.groups.insert({
         id: newId(),
         account_id: actor.accountId,
         name: input.name,
@@ -29,6 +30,8 @@ export class GroupService {
         created_at: now,
         updated_at: now,
       });
+      recordChange(tx, actor, 'group', 'created', null, group);
+      return group;
     });
   }
 
@@ -51,24 +54,27 @@ export class GroupService {
     return this.store.transaction(async (tx) => {
       const group = await findGroupOrThrow(tx, actor.accountId, id);
       if (patch.name !== undefined && patch.name !== group.name) await assertNameFree(tx, actor.accountId, patch.name);
-      return tx.groups.update({
+      const updated = await tx.groups.update({
         ...group,
         name: patch.name ?? group.name,
         description: patch.description === undefined ? group.description : patch.description,
         is_blocklist: patch.is_blocklist ?? group.is_blocklist,
         updated_at: nowIso(),
       });
+      recordChange(tx, actor, 'group', 'updated', group, updated);
+      return updated;
     });
   }
 
   /** Deletes the group and takes it off every member's `group_ids`. */
   async delete(actor: Principal, id: string): Promise<void> {
     await this.store.transaction(async (tx) => {
-      await findGroupOrThrow(tx, actor.accountId, id);
+      const group = await findGroupOrThrow(tx, actor.accountId, id);
       for (const contactId of await tx.groups.memberContactIds(actor.accountId, id)) {
         await changeMembership(tx, actor, contactId, (ids) => ids.filter((g) => g !== id), { anyType: true });
       }
       await tx.groups.delete(actor.accountId, id);
+      recordChange(tx, actor, 'group', 'deleted', group, null);
     });
   }
 
@@ -88,7 +94,7 @@ export class GroupService {
 
   /** The account's block list (see findOrCreateBlockList), created on first use. */
   async blockList(actor: Principal): Promise<Group> {
-    return this.store.transaction((tx) => findOrCreateBlockList(tx, actor.accountId));
+    return this.store.transaction((tx) => findOrCreateBlockList(tx, actor));
   }
 
   /** These groups of the account (unknown ids are left out) with how many contacts each holds. */
@@ -122,7 +128,8 @@ export const BLOCK_LIST_NAME = 'Blacklist';
  * "Blacklist" (or "Blacklist 2", ... when a plain group holds the name). Taken under a lock, so
  * racing callers make one group. Callers that go on to lock contacts take this lock first.
  */
-export async function findOrCreateBlockList(tx: Store, accountId: string): Promise<Group> {
+export async function findOrCreateBlockList(tx: Store, actor: Principal): Promise<Group> {
+  const accountId = actor.accountId;
   await tx.lock(`block-list:${accountId}`);
   for (let offset = 0; ; offset += 100) {
     const { items } = await tx.groups.search(accountId, {}, { limit: 100, offset });
@@ -133,7 +140,9 @@ export async function findOrCreateBlockList(tx: Store, accountId: string): Promi
   let name = BLOCK_LIST_NAME;
   for (let n = 2; await tx.groups.findByName(accountId, name); n++) name = `${BLOCK_LIST_NAME} ${n}`;
   const now = nowIso();
-  return tx.groups.insert({ id: newId(), account_id: accountId, name, description: null, is_blocklist: true, created_at: now, updated_at: now });
+  const group = await tx.groups.insert({ id: newId(), account_id: accountId, name, description: null, is_blocklist: true, created_at: now, updated_at: now });
+  recordChange(tx, actor, 'group', 'created', null, group);
+  return group;
 }
 
 /** Rewrites a contact's group_ids; `anyType` lets a group's deletion reach agents and queues too. */
@@ -145,7 +154,8 @@ async function changeMembership(tx: Store, actor: Principal, contactId: string, 
   const groupIds = change(contact.group_ids);
   if (groupIds.length === contact.group_ids.length && groupIds.every((g, i) => g === contact.group_ids[i])) return contact;
   const next: Contact = { ...contact, group_ids: groupIds, version: contact.version + 1, updated_at: nowIso() };
-  await tx.contacts.update(next, indexEntriesOf(next), contact.version);
+  if (!(await tx.contacts.update(next, indexEntriesOf(next), contact.version))) throw new DomainError('version_mismatch', `contact ${contactId} was changed by another request; read it again`);
+  recordChange(tx, actor, 'contact', 'updated', contact, next);
   return next;
 }
 

@@ -11,6 +11,7 @@ import type {
   Page,
   Unit,
 } from './types.ts';
+import type { Change, ChangeActor, ChangeDraft, ChangeType } from './journal/change.types.ts';
 import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from './batch-job.types.ts';
 
 /**
@@ -35,6 +36,8 @@ export interface Store {
   contacts: ContactRepository;
   groups: GroupRepository;
   batchJobs: BatchJobRepository;
+  changes: ChangeRepository;
+  tombstones: TombstoneRepository;
 }
 
 export interface AccountRepository {
@@ -215,4 +218,39 @@ export interface BatchJobRepository {
   stop(accountId: string, id: string, now: string): Promise<boolean>;
   /** Ends as `timeout` (with `error`) every unfinished job whose last item result is older than `progressedBefore`; returns how many. */
   timeOutIdle(progressedBefore: string, now: string, error: string): Promise<number>;
+}
+
+/**
+ * The change journal. `record` keeps a change with the current transaction; the store writes the
+ * transaction's changes as its last step, taking their positions from the account's counter,
+ * whose row lock makes positions follow commit order (see docs/architecture.md).
+ */
+export interface ChangeRepository {
+  /** Inside a transaction only; a savepoint rolled back drops the changes recorded in it. */
+  record(actor: ChangeActor, draft: ChangeDraft): void;
+  /** The account's feed after `afterPosition`, oldest first; `types` keeps only those types. */
+  listAfter(accountId: string, afterPosition: number, limit: number, types?: readonly ChangeType[]): Promise<Change[]>;
+  /** One object's changes, newest first, before `beforePosition` when given. */
+  historyOf(accountId: string, objectId: string, limit: number, beforePosition?: number): Promise<Change[]>;
+  /** The object's latest change of this type. */
+  latestOf(accountId: string, objectId: string, type: ChangeType): Promise<Change | undefined>;
+  /** The account's changes made at or after this time: the position just before the first. */
+  positionBefore(accountId: string, at: string): Promise<number>;
+  /** The account's latest position (0: none yet). */
+  lastPosition(accountId: string): Promise<number>;
+  /** Erases the personal data of an object's changes (fields, snapshot, meta); actions, actors and times stay. */
+  scrub(accountId: string, objectId: string): Promise<void>;
+}
+
+/** Deleted contacts, kept whole until restored or purged; nothing but these methods sees them. */
+export interface TombstoneRepository {
+  /** Moves the contact out of the live table (its index rows go with it). */
+  bury(contact: Contact, deletedAt: string): Promise<void>;
+  find(accountId: string, id: string): Promise<{ contact: Contact; deletedAt: string } | undefined>;
+  list(accountId: string, page: PageRequest): Promise<Page<Contact & { deleted_at: string }>>;
+  /** Puts the contact back among the live ones under its own seq, with its index rows. */
+  raise(contact: Contact, index: ContactIndexEntries): Promise<void>;
+  remove(accountId: string, id: string): Promise<void>;
+  /** Tombstones deleted before `deletedBefore`, oldest first. */
+  expired(deletedBefore: string, limit: number): Promise<{ accountId: string; id: string }[]>;
 }

@@ -1,4 +1,5 @@
 /** The domain's shapes. Nothing here knows of HTTP or SQL. */
+import type { Surface } from './journal/change.types.ts';
 
 export const CONTACT_TYPES = ['custom', 'user', 'queue'] as const;
 export type ContactType = (typeof CONTACT_TYPES)[number];
@@ -192,6 +193,9 @@ export interface Principal {
   accountId: string;
   keyId: string;
   scopes: Scope[];
+  /** The surface the call came through: what the change journal records as its actor. */
+  surface: Surface;
+  requestId?: string;
 }
 
 export interface Page<T> {

@@ -33,8 +33,8 @@ export async function authorize(request: FastifyRequest, reply: FastifyReply, ac
   if (!principal) throw new DomainError('unauthorized', secret === null ? 'send an API key as "Authorization: Bearer <key>"' : 'the API key is unknown or revoked');
   await request.server.rateLimiter?.enforce(principal, reply);
   if (!principal.scopes.includes(scope)) throw new DomainError('forbidden', `this API key lacks the ${scope} scope`);
-  request.principal = principal;
-  return principal;
+  request.principal = { ...principal, requestId: request.id };
+  return request.principal;
 }
 
 export function registerBearerAuth(app: FastifyInstance, accounts: AccountService): void {

@@ -24,6 +24,8 @@ const STATUS_OF: Record<ErrorCode, [number, string]> = {
   duplicate_external_id: [409, 'External id taken'],
   version_mismatch: [412, 'Version mismatch'],
   contact_not_active: [409, 'Contact not active'],
+  contact_not_deleted: [409, 'Contact not deleted'],
+  webhook_not_found: [404, 'Webhook not found'],
   group_not_found: [404, 'Group not found'],
   duplicate_group: [409, 'Group name taken'],
   unit_not_found: [404, 'Unit not found'],

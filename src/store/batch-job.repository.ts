@@ -1,3 +1,4 @@
+import type { Surface } from '../core/journal/change.types.ts';
 import type { Kysely } from 'kysely';
 import { UNFINISHED_STATUSES, type BatchItemResult, type BatchJob, type BatchKind, type BatchProgress } from '../core/batch-job.types.ts';
 import type { BatchJobRepository } from '../core/ports.ts';
@@ -120,6 +121,7 @@ function fromRow(row: BatchJobRow): BatchJob {
     ...row,
     seq: Number(row.seq),
     scopes: row.scopes.split(',') as Scope[],
+    surface: row.surface as Surface,
     kind: row.kind as BatchKind,
     status: row.status as BatchJob['status'],
     payload: JSON.parse(row.payload),

@@ -192,20 +192,24 @@ export class KyselyContactRepository implements ContactRepository {
   }
 
   private async writeIndex(contact: Contact, index: ContactIndexEntries): Promise<void> {
-    await this.writeIndexRows([contact], [index]);
+    await writeIndexRows(this.db, [contact], [index]);
   }
 
-  /** The index rows of many contacts in as few statements as the engines' parameter limits allow. */
   private async writeIndexRows(contacts: Contact[], indexes: ContactIndexEntries[]): Promise<void> {
-    const addresses = contacts.flatMap((c, i) =>
-      indexes[i]!.addresses.map((a) => ({ account_id: c.account_id, address_book_id: c.address_book_id, contact_seq: c.seq, kind: a.kind, value: a.value })),
-    );
-    const terms = contacts.flatMap((c, i) => indexes[i]!.terms.map((term) => ({ account_id: c.account_id, contact_seq: c.seq, term })));
-    const members = contacts.flatMap((c) => c.group_ids.map((group_id) => ({ account_id: c.account_id, contact_seq: c.seq, group_id, created_at: c.updated_at })));
-    for (const rows of chunks(addresses, rowsPerStatement(5))) await this.db.insertInto('contact_addresses').values(rows).execute();
-    for (const rows of chunks(terms, rowsPerStatement(3))) await this.db.insertInto('contact_terms').values(rows).execute();
-    for (const rows of chunks(members, rowsPerStatement(4))) await this.db.insertInto('group_members').values(rows).execute();
+    await writeIndexRows(this.db, contacts, indexes);
   }
+}
+
+/** The index rows of many contacts in as few statements as the engines' parameter limits allow. */
+export async function writeIndexRows(db: Kysely<Database>, contacts: Contact[], indexes: ContactIndexEntries[]): Promise<void> {
+  const addresses = contacts.flatMap((c, i) =>
+    indexes[i]!.addresses.map((a) => ({ account_id: c.account_id, address_book_id: c.address_book_id, contact_seq: c.seq, kind: a.kind, value: a.value })),
+  );
+  const terms = contacts.flatMap((c, i) => indexes[i]!.terms.map((term) => ({ account_id: c.account_id, contact_seq: c.seq, term })));
+  const members = contacts.flatMap((c) => c.group_ids.map((group_id) => ({ account_id: c.account_id, contact_seq: c.seq, group_id, created_at: c.updated_at })));
+  for (const rows of chunks(addresses, rowsPerStatement(5))) await db.insertInto('contact_addresses').values(rows).execute();
+  for (const rows of chunks(terms, rowsPerStatement(3))) await db.insertInto('contact_terms').values(rows).execute();
+  for (const rows of chunks(members, rowsPerStatement(4))) await db.insertInto('group_members').values(rows).execute();
 }
 
 // Parameters follow toRow's key order.

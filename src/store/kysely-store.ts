@@ -1,6 +1,7 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Store } from '../core/ports.ts';
 import { KyselyBatchJobRepository } from './batch-job.repository.ts';
+import { KyselyChangeRepository } from './change.repository.ts';
 import { KyselyContactRepository } from './contact.repository.ts';
 import {
   KyselyAccountRepository,
@@ -12,6 +13,7 @@ import {
 import { isDatabaseReachable, type EngineName } from './engine.ts';
 import { GroupCommit } from './group-commit.ts';
 import { PlannerStatistics } from './statistics.ts';
+import { KyselyTombstoneRepository } from './tombstone.repository.ts';
 import { KyselyUnitRepository } from './unit.repository.ts';
 import type { Database } from './tables.ts';
 
@@ -29,6 +31,8 @@ export class KyselyStore implements Store {
   readonly contacts;
   readonly groups;
   readonly batchJobs;
+  readonly changes;
+  readonly tombstones;
   private readonly groupCommit = new GroupCommit((run) => this.db.transaction().execute((trx) => run(new KyselyStore(trx, this.engine, true, this.statistics))));
 
   constructor(
@@ -46,12 +50,20 @@ export class KyselyStore implements Store {
     this.contacts = new KyselyContactRepository(db, engine, (rows) => this.statistics?.noteWritten(rows));
     this.groups = new KyselyGroupRepository(db);
     this.batchJobs = new KyselyBatchJobRepository(db);
+    this.changes = new KyselyChangeRepository(db, inTransaction);
+    this.tombstones = new KyselyTombstoneRepository(db);
   }
 
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     if (this.inTransaction) return work(this);
-    if (this.engine === 'sqlite') return this.groupCommit.run(work);
-    return this.db.transaction().execute((trx) => work(new KyselyStore(trx, this.engine, true, this.statistics)));
+    // The journal's changes are written last, just before the commit (KyselyChangeRepository says why).
+    const journalled = async (tx: Store) => {
+      const result = await work(tx);
+      await (tx as KyselyStore).changes.flush();
+      return result;
+    };
+    if (this.engine === 'sqlite') return this.groupCommit.run(journalled);
+    return this.db.transaction().execute((trx) => journalled(new KyselyStore(trx, this.engine, true, this.statistics)));
   }
 
   async savepoint<T>(work: () => Promise<T>): Promise<T> {
@@ -59,11 +71,13 @@ export class KyselyStore implements Store {
     // Nested savepoints may share a name (each release or rollback takes the innermost); the SQL
     // is fixed, so it is not compiled again for every item.
     await this.db.executeQuery(SAVEPOINT);
+    const recorded = this.changes.mark();
     try {
       const result = await work();
       await this.db.executeQuery(RELEASE);
       return result;
     } catch (error) {
+      this.changes.dropAfter(recorded);
       await this.db.executeQuery(ROLLBACK_TO);
       await this.db.executeQuery(RELEASE);
       throw error;

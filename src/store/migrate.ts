@@ -6,6 +6,7 @@ import * as units from './migrations/003-units.ts';
 import * as batchJobs from './migrations/004-batch-jobs.ts';
 import * as rebuildSearchTerms from './migrations/005-rebuild-search-terms.ts';
 import * as batchJobProgress from './migrations/006-batch-job-progress.ts';
+import * as changeJournal from './migrations/007-change-journal.ts';
 
 /** Migrations are listed here in order; each receives the engine for the rare column it must spell twice. */
 export const MIGRATIONS: Record<string, { up(db: Kysely<any>, engine: DatabaseHandle['engine']): Promise<void> }> = {
@@ -15,6 +16,7 @@ export const MIGRATIONS: Record<string, { up(db: Kysely<any>, engine: DatabaseHa
   '004-batch-jobs': batchJobs,
   '005-rebuild-search-terms': rebuildSearchTerms,
   '006-batch-job-progress': batchJobProgress,
+  '007-change-journal': changeJournal,
 };
 
 class ListedMigrations implements MigrationProvider {

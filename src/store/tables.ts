@@ -19,6 +19,9 @@ export interface Database {
   group_members: GroupMemberTable;
   batch_jobs: BatchJobTable;
   batch_job_results: BatchJobResultTable;
+  change_positions: ChangePositionTable;
+  changes: ChangeTable;
+  contact_tombstones: ContactTombstoneTable;
 }
 
 export interface AccountTable {
@@ -174,6 +177,8 @@ export interface BatchJobTable {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  /** The surface the job was accepted through (core/journal/change.types.ts). */
+  surface: Generated<string>;
 }
 
 export interface BatchJobResultTable {
@@ -187,3 +192,32 @@ export interface BatchJobResultTable {
 }
 
 export type BatchJobRow = Selectable<BatchJobTable>;
+
+/** The account's last feed position: its row lock orders the account's commits (core/journal). */
+export interface ChangePositionTable {
+  account_id: string;
+  position: number;
+}
+
+/** One change of the journal; `fields`, `snapshot` and `meta` are JSON, null once purged. */
+export interface ChangeTable {
+  account_id: string;
+  position: number;
+  type: string;
+  object_id: string;
+  key_id: string | null;
+  surface: string;
+  request_id: string | null;
+  at: string;
+  fields: string | null;
+  snapshot: string | null;
+  meta: string | null;
+}
+
+export type ChangeRow = Selectable<ChangeTable>;
+
+/** A deleted contact: the live row's columns, its own seq kept, and when it was deleted. */
+export interface ContactTombstoneTable extends Omit<ContactTable, 'seq'> {
+  seq: number;
+  deleted_at: string;
+}

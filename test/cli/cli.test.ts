@@ -295,7 +295,7 @@ for (const backend of backends) {
       const { store, handle } = await openStore(readConfig({ DATABASE_URL: databaseUrl }));
       const now = new Date().toISOString();
       const job = await store.transaction((tx) => tx.batchJobs.insert({
-        id: randomUUID(), account_id: account.account_id, key_id: account.key_id, scopes: ['admin'], kind: 'delete_contacts', status: 'in_progress',
+        id: randomUUID(), account_id: account.account_id, key_id: account.key_id, scopes: ['admin'], surface: '8x8', kind: 'delete_contacts', status: 'in_progress',
         payload: { items: [{ seq: 1 }, { seq: 2 }] }, total: 2, processed: 0, succeeded: 0, merged: 0, failed: 0,
         owner: 'a-node-elsewhere', heartbeat_at: now, progressed_at: now, error: null, created_at: now, updated_at: now, finished_at: null,
       }));

@@ -28,7 +28,7 @@ for (const engine of engines) {
       const items = [0, 1, 2].map(() => ({ input: { phone_numbers: [{ number: uniquePhone() }] } }));
       return api.db.store.transaction(async (tx) => {
         const job = await tx.batchJobs.insert({
-          id: crypto.randomUUID(), account_id: admin.accountId, key_id: admin.keyId, scopes: admin.scopes, kind: 'create_contacts', status: 'in_progress',
+          id: crypto.randomUUID(), account_id: admin.accountId, key_id: admin.keyId, scopes: admin.scopes, surface: '8x8', kind: 'create_contacts', status: 'in_progress',
           payload: { items }, total: 3, processed: 0, succeeded: 0, merged: 0, failed: 0, owner, heartbeat_at: heartbeat, progressed_at: progressed,
           error: null, created_at: progressed, updated_at: progressed, finished_at: null,
         });

@@ -46,7 +46,7 @@ for (const engine of engines) {
 
     test('block list: racing calls make one block-list group and one contact; every holder of the number joins it', async () => {
       const { account } = await api.app.services.accounts.createAccount('Block list race');
-      const actor: Principal = { accountId: account.id, keyId: 'k', scopes: ['admin'] };
+      const actor: Principal = { accountId: account.id, keyId: 'k', scopes: ['admin'], surface: '8x8' };
       const phone = uniquePhone();
       const results = await Promise.all(Array.from({ length: 5 }, () => api.app.services.blockList.blockPhone(actor, phone)));
       assert.equal(new Set(results.map((r) => r.group.id)).size, 1);
@@ -64,13 +64,13 @@ for (const engine of engines) {
 
     test('block list: an account\'s own block-list group is used; a plain group holding the name is left alone', async () => {
       const { account } = await api.app.services.accounts.createAccount('Block list names');
-      const actor: Principal = { accountId: account.id, keyId: 'k', scopes: ['admin'] };
+      const actor: Principal = { accountId: account.id, keyId: 'k', scopes: ['admin'], surface: '8x8' };
       await api.app.services.groups.create(actor, { name: 'Blacklist' });
       const made = await api.app.services.groups.blockList(actor);
       assert.deepEqual([made.name, made.is_blocklist], ['Blacklist 2', true]);
       assert.equal((await api.app.services.groups.blockList(actor)).id, made.id);
       const { account: second } = await api.app.services.accounts.createAccount('Own block list');
-      const owner: Principal = { accountId: second.id, keyId: 'k', scopes: ['admin'] };
+      const owner: Principal = { accountId: second.id, keyId: 'k', scopes: ['admin'], surface: '8x8' };
       const own = await api.app.services.groups.create(owner, { name: 'Do not call', is_blocklist: true });
       assert.equal((await api.app.services.blockList.blockPhone(owner, uniquePhone())).group.id, own.id);
     });
@@ -91,7 +91,7 @@ for (const engine of engines) {
     });
 
     const jobOf = (owner: string, heartbeat: string | null, items: unknown[] = [], progressed: string | null = heartbeat): Omit<BatchJob, 'seq'> => ({
-      id: crypto.randomUUID(), account_id: admin.accountId, key_id: admin.keyId, scopes: admin.scopes, kind: 'delete_contacts', status: 'in_progress',
+      id: crypto.randomUUID(), account_id: admin.accountId, key_id: admin.keyId, scopes: admin.scopes, surface: '8x8', kind: 'delete_contacts', status: 'in_progress',
       payload: { items }, total: items.length, processed: 0, succeeded: 0, merged: 0, failed: 0, owner, heartbeat_at: heartbeat, progressed_at: progressed, error: null,
       created_at: '2020-01-01T00:00:00.000Z', updated_at: '2020-01-01T00:00:00.000Z', finished_at: null,
     });

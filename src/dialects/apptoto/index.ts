@@ -13,6 +13,7 @@ export const APPTOTO_PREFIX = '/apptoto/v1';
  */
 export function registerApptotoDialect({ app, services }: HttpContext): Promise<MountedDialect> {
   return mountDialect(app, {
+    surface: 'apptoto',
     prefix: APPTOTO_PREFIX,
     async authenticate(request, needed) {
       const caller = await identifyBasicOrBearer(request, services.accounts, needed);

@@ -51,6 +51,8 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   duplicate_external_id: [409, CODE.externalIdTaken],
   duplicate_group: [409, CODE.groupNameTaken],
   contact_not_active: [409, CODE.changedMeanwhile],
+  contact_not_deleted: [409, CODE.changedMeanwhile],
+  webhook_not_found: [404, CODE.notFound],
   version_mismatch: [409, CODE.changedMeanwhile],
   rate_limited: [429, CODE.tooManyRequests],
   // 8x8 lists no code of its own for this; 2000 is its "internal error", with a 503 and Retry-After.

@@ -25,6 +25,7 @@ function canonicalAccountId(id: string): string {
  */
 export function registerEightByEightDialect({ app, services }: HttpContext): Promise<MountedDialect> {
   return mountDialect<EightByEightFailure>(app, {
+    surface: '8x8',
     prefix: EIGHT_BY_EIGHT_PREFIX,
     plugins: async (scope) => void (await scope.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 10_000 } })),
     async authenticate(request, needed) {

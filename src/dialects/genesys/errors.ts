@@ -41,6 +41,8 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   ambiguous_duplicate: [409, GWS.alreadyExists],
   duplicate_external_id: [409, GWS.alreadyExists],
   contact_not_active: [409, GWS.invalidParameter],
+  contact_not_deleted: [409, GWS.invalidParameter],
+  webhook_not_found: [404, GWS.notFound],
   version_mismatch: [412, GWS.invalidParameter],
   rate_limited: [429, GWS.forbidden],
   // GWS has no "unavailable" status code; 4 (internal error) with HTTP 503 and Retry-After.

@@ -13,6 +13,7 @@ export const GENESYS_PREFIX = '/genesys/api/v2';
  */
 export function registerGenesysDialect({ app, services }: HttpContext): Promise<MountedDialect> {
   return mountDialect(app, {
+    surface: 'genesys',
     prefix: GENESYS_PREFIX,
     async authenticate(request, needed) {
       const caller = await identifyBasicOrBearer(request, services.accounts, needed);

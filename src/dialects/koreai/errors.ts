@@ -42,6 +42,8 @@ const OF_CODE: Partial<Record<ErrorCode, [number, string]>> = {
   not_found: [404, KORE.notFound],
   contact_not_found: [404, KORE.notFound],
   contact_not_active: [404, KORE.notFound],
+  contact_not_deleted: [409, KORE.conflict],
+  webhook_not_found: [404, KORE.notFound],
   duplicate_contact: [409, KORE.duplicateNumber],
   ambiguous_duplicate: [409, KORE.duplicateNumber],
   version_mismatch: [409, KORE.conflict],

@@ -15,6 +15,7 @@ export const KOREAI_PREFIX = '/agentassist/api/v1/public/:streamId/contacts';
  */
 export function registerKoreaiDialect({ app, services }: HttpContext): Promise<MountedDialect> {
   return mountDialect(app, {
+    surface: 'koreai',
     prefix: KOREAI_PREFIX,
     // Router errors come before routing: any path under the public API is Kore's.
     mount: '/agentassist/api/v1/public/',

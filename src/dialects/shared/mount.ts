@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Surface } from '../../core/journal/change.types.ts';
 import type { Principal, Scope } from '../../core/types.ts';
 import { logFailure } from '../../http/problems.ts';
 
@@ -21,6 +22,8 @@ export interface PlatformFailure {
 
 /** What a dialect is made of, beside its routes: its auth and its error format. */
 export interface DialectDefinition<F extends PlatformFailure> {
+  /** The surface its callers' writes are journalled under. */
+  surface: Surface;
   /** The plugin's prefix (it may hold path parameters, e.g. Kore.ai's `:streamId`). */
   prefix: string;
   /** The literal prefix of every path of the dialect; default: `prefix` and a slash. */
@@ -61,7 +64,7 @@ export async function mountDialect<F extends PlatformFailure>(app: FastifyInstan
       const known = 'failure' in caller ? caller.caller : caller.principal;
       if (known) await app.rateLimiter?.enforce(known, reply);
       if ('failure' in caller) return dialect.send(reply, caller.failure);
-      request.principal = caller.principal;
+      request.principal = { ...caller.principal, surface: dialect.surface, requestId: request.id };
     });
     scope.setErrorHandler(renderError);
     scope.setNotFoundHandler((request, reply) => dialect.send(reply, dialect.notFound(request)));

@@ -91,6 +91,8 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   ambiguous_duplicate: [400, ZOOM.invalidField],
   duplicate_external_id: [400, ZOOM.invalidField],
   contact_not_active: [400, ZOOM.invalidField],
+  contact_not_deleted: [400, ZOOM.invalidField],
+  webhook_not_found: [404, ZOOM.notFound],
   version_mismatch: [400, ZOOM.invalidField],
   rate_limited: [429, ZOOM.rateLimited],
   // Zoom's file declares no 503; its generic codes repeat the HTTP status (404, 500), so 503 too.

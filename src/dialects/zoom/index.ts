@@ -29,6 +29,7 @@ const ZOOM_SCOPE = { 'contacts:read': 'contact_center_contact:read:admin', 'cont
  */
 export function registerZoomDialect({ app, services }: HttpContext): Promise<MountedDialect> {
   return mountDialect(app, {
+    surface: 'zoom',
     prefix: ZOOM_PREFIX,
     async authenticate(request, needed) {
       const caller = await identifyCaller(services.accounts, bearerTokenOf(request) ?? bareKeyOf(request), needed);

@@ -29,7 +29,7 @@ for (const engine of engines) {
       const items = [msisdn(), msisdn()].map((n) => ({ input: { phone_numbers: [{ number: `+${n}` }] } }));
       return api.db.store.transaction(async (tx) => {
         const job = await tx.batchJobs.insert({
-          id: crypto.randomUUID(), account_id: admin.accountId, key_id: admin.keyId, scopes: admin.scopes, kind: 'create_contacts', status: 'in_progress',
+          id: crypto.randomUUID(), account_id: admin.accountId, key_id: admin.keyId, scopes: admin.scopes, surface: '8x8', kind: 'create_contacts', status: 'in_progress',
           payload: { items, fileName: 'left.csv' }, total: 2, processed: 0, succeeded: 0, merged: 0, failed: 0, owner: 'a-node-that-died', heartbeat_at: old, progressed_at: old,
           error: null, created_at: old, updated_at: old, finished_at: null,
         });

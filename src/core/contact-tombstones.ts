@@ -1,0 +1,97 @@
+import { addressKeysOf, indexEntriesOf } from './contact-index.ts';
+import { duplicateError } from './contact-writes.ts';
+import { nowIso } from './clock.ts';
+import { DomainError } from './errors.ts';
+import { actorOf, recordChange } from './journal/journal.ts';
+import type { ChangeActor } from './journal/change.types.ts';
+import type { Store } from './ports.ts';
+import type { Contact, Principal } from './types.ts';
+
+/**
+ * Deleting a contact keeps it whole as a tombstone for the retention time: gone from every read
+ * but its history and `status=deleted`, and restorable. A purge removes it for good and erases
+ * its personal data from the journal, leaving a `purged` change that holds none.
+ */
+
+/** Deletes a live contact (locked by the caller): it becomes a tombstone, and the journal says so. */
+export async function buryContact(tx: Store, actor: Principal, current: Contact): Promise<void> {
+  await tx.tombstones.bury(current, nowIso());
+  recordChange(tx, actor, 'contact', 'deleted', current, null);
+}
+
+/**
+ * Brings a tombstone back as it was deleted, in its own book (the default one if that book is
+ * gone) and its groups that still exist. Refused (409, naming the holder) when another contact
+ * now holds its external id, or one of its addresses in a `reject` book.
+ */
+export async function restoreContact(tx: Store, actor: Principal, id: string): Promise<Contact> {
+  await tx.lock(`contact:${id}`);
+  const found = await tx.tombstones.find(actor.accountId, id);
+  if (!found) {
+    if (await tx.contacts.find(actor.accountId, id)) throw new DomainError('contact_not_deleted', `contact ${id} is not deleted`);
+    throw new DomainError('contact_not_found', `no deleted contact with id ${id}`);
+  }
+  const buried = found.contact;
+  const book = (await tx.addressBooks.find(actor.accountId, buried.address_book_id)) ?? (await tx.addressBooks.findDefault(actor.accountId));
+  if (!book) throw new DomainError('address_book_not_found', `address book ${buried.address_book_id} is gone and the account has no default one`);
+  await tx.lock(`duplicates:${book.id}`);
+  if (buried.external_id !== null) {
+    await tx.lock(`external:${actor.accountId}:${buried.external_id}`);
+    const holder = await tx.contacts.findByExternalId(actor.accountId, buried.external_id);
+    if (holder) {
+      throw new DomainError('duplicate_external_id', `contact ${holder.id} now holds external_id "${buried.external_id}"`, [], { existing_contact_id: holder.id });
+    }
+  }
+  if (book.duplicate_policy === 'reject' && buried.status === 'active') {
+    const holders = await tx.contacts.findByAddresses(actor.accountId, addressKeysOf(buried), book.id);
+    if (holders.length > 0) throw duplicateError(holders[0]!);
+  }
+  const groups = buried.group_ids.length === 0 ? [] : await tx.groups.findMany(actor.accountId, buried.group_ids);
+  const restored: Contact = {
+    ...buried,
+    address_book_id: book.id,
+    group_ids: buried.group_ids.filter((g) => groups.some((known) => known.id === g)),
+    version: buried.version + 1,
+    updated_at: nowIso(),
+  };
+  await tx.tombstones.raise(restored, indexEntriesOf(restored));
+  recordChange(tx, actor, 'contact', 'restored', buried, restored);
+  return restored;
+}
+
+/**
+ * Removes a contact, live or deleted, for good, and erases its personal data from the journal.
+ * Returns false when there was none to purge.
+ */
+export async function purgeContact(tx: Store, by: Principal | ChangeActor, accountId: string, id: string, only: { deletedBefore?: string } = {}): Promise<boolean> {
+  await tx.lock(`contact:${id}`);
+  const live = only.deletedBefore === undefined ? await tx.contacts.find(accountId, id) : undefined;
+  if (live) await tx.contacts.delete(live);
+  else {
+    // The sweep purges only what is still a tombstone past its retention (not one restored since).
+    const buried = await tx.tombstones.find(accountId, id);
+    if (!buried || (only.deletedBefore !== undefined && buried.deletedAt >= only.deletedBefore)) return false;
+    await tx.tombstones.remove(accountId, id);
+  }
+  await tx.changes.scrub(accountId, id);
+  tx.changes.record('accountId' in by ? actorOf(by) : by, { accountId, objectType: 'contact', objectId: id, action: 'purged', fields: null, snapshot: null });
+  return true;
+}
+
+/** contactd's own actor, for work no caller asked for (the retention sweep). */
+export const SYSTEM_ACTOR: ChangeActor = { keyId: null, surface: 'system', requestId: null };
+
+/** Purges tombstones older than the retention, a few at a time; returns how many. */
+export async function purgeExpiredTombstones(store: Store, retentionDays: number, batch = 100): Promise<number> {
+  const deletedBefore = new Date(Date.now() - retentionDays * 86_400_000).toISOString();
+  let purged = 0;
+  for (;;) {
+    const expired = await store.tombstones.expired(deletedBefore, batch);
+    if (expired.length === 0) return purged;
+    // One transaction per contact: a sweep on another node takes others, never the same twice.
+    for (const { accountId, id } of expired) {
+      if (await store.transaction((tx) => purgeContact(tx, SYSTEM_ACTOR, accountId, id, { deletedBefore }))) purged++;
+    }
+    if (expired.length < batch) return purged;
+  }
+}
