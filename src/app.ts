@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import { createServices, type Services } from './core/services.ts';
+import { TombstoneSweep } from './core/tombstone-sweep.ts';
 import { registerDialects } from './dialects/index.ts';
 import type { MountedDialect } from './dialects/shared/mount.ts';
 import type { Store } from './core/ports.ts';
@@ -18,10 +19,12 @@ import { createRateLimiter } from './http/rate-limit/limiter.ts';
 import { registerResponseHeaders, setResponseHeaders } from './http/response-headers.ts';
 import { registerContactRoutes } from './http/routes/contacts.routes.ts';
 import { registerDirectoryRoutes } from './http/routes/directory.routes.ts';
+import { registerJournalRoutes } from './http/routes/journal.routes.ts';
 import { registerServiceRoutes } from './http/routes/service.routes.ts';
 import { FieldError, Problem } from './http/schemas/common.ts';
 import * as contactSchemas from './http/schemas/contact.schema.ts';
 import * as directorySchemas from './http/schemas/directory.schema.ts';
+import * as journalSchemas from './http/schemas/journal.schema.ts';
 import { registerValidators } from './http/validation.ts';
 
 export interface AppDependencies {
@@ -89,11 +92,15 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerServiceRoutes(context, { store: deps.store, metrics });
   registerContactRoutes(context);
   registerDirectoryRoutes(context);
+  registerJournalRoutes(context);
   dialects = await registerDialects(context);
   contactMounts.push(...dialects.map((d) => d.mount));
   // Batch jobs run in the background: resume what stopped nodes left, and let running chunks finish on close.
   app.addHook('onReady', () => services.batchJobs.start());
   app.addHook('onClose', () => services.batchJobs.stop());
+  const sweep = new TombstoneSweep(deps.store, { retentionDays: config.deletedRetentionDays, everySeconds: config.deletedSweepSeconds, warn: (message, err) => app.log.warn({ err }, message) });
+  app.addHook('onReady', async () => sweep.start());
+  app.addHook('onClose', () => sweep.stop());
 
   return Object.assign(app, { services }) as unknown as App;
 }
@@ -110,6 +117,6 @@ class AccessLog extends LogController {
 
 /** Every named schema: each becomes an OpenAPI component and a $ref target. */
 export function sharedSchemas(): object[] {
-  const named: unknown[] = [FieldError, Problem, ...Object.values(contactSchemas), ...Object.values(directorySchemas)];
+  const named: unknown[] = [FieldError, Problem, ...Object.values(contactSchemas), ...Object.values(directorySchemas), ...Object.values(journalSchemas)];
   return named.filter((s): s is object => typeof s === 'object' && s !== null && typeof (s as { $id?: unknown }).$id === 'string');
 }

@@ -11,6 +11,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly defaultRegion: string;
   readonly batchJobTimeoutSeconds: number;
+  readonly deletedRetentionDays: number;
+  readonly deletedSweepSeconds: number;
   readonly rateLimit: Readonly<RateLimitConfig>;
 }
 
@@ -44,6 +46,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     // so a job still stuck after 120 takeovers will not move by itself, while jobs left by a
     // fleet restarted or upgraded within the hour are resumed rather than ended.
     batchJobTimeoutSeconds: readSeconds('BATCH_JOB_TIMEOUT_SECONDS', env.BATCH_JOB_TIMEOUT_SECONDS ?? '3600'),
+    // A month to notice a wrong deletion and take it back (HubSpot keeps 90 days, Google Contacts
+    // 30); decimals are allowed (tests use seconds' worth). Then the sweep purges.
+    deletedRetentionDays: readDays('DELETED_RETENTION_DAYS', env.DELETED_RETENTION_DAYS ?? '30'),
+    // Hourly: a tombstone outlives its retention by an hour at most, and the sweep costs nothing in between.
+    deletedSweepSeconds: readCount('DELETED_SWEEP_SECONDS', env.DELETED_SWEEP_SECONDS ?? '3600', 1),
     rateLimit: Object.freeze({
       // Above any platform's published limit (Zoom 20-40 a second, Kore.ai 60 a minute) and far
       // below what one node serves, so that one runaway integration cannot starve the others.
@@ -93,6 +100,11 @@ function readLogLevel(raw: string): LogLevel {
 
 function readSeconds(name: string, raw: string): number {
   if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(`${name} must be a whole number of seconds (0 or more), got "${raw}"`);
+  return Number(raw);
+}
+
+function readDays(name: string, raw: string): number {
+  if (!/^\d{1,5}(\.\d{1,9})?$/.test(raw)) throw new ConfigError(`${name} must be a number of days (0 or more, decimals allowed), got "${raw}"`);
   return Number(raw);
 }
 

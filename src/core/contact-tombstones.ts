@@ -2,6 +2,7 @@ import { addressKeysOf, indexEntriesOf } from './contact-index.ts';
 import { duplicateError } from './contact-writes.ts';
 import { nowIso } from './clock.ts';
 import { DomainError } from './errors.ts';
+import { assertMayWriteType } from './permissions.ts';
 import { actorOf, recordChange } from './journal/journal.ts';
 import type { ChangeActor } from './journal/change.types.ts';
 import type { Store } from './ports.ts';
@@ -32,6 +33,7 @@ export async function restoreContact(tx: Store, actor: Principal, id: string): P
     throw new DomainError('contact_not_found', `no deleted contact with id ${id}`);
   }
   const buried = found.contact;
+  assertMayWriteType(actor, buried.type);
   const book = (await tx.addressBooks.find(actor.accountId, buried.address_book_id)) ?? (await tx.addressBooks.findDefault(actor.accountId));
   if (!book) throw new DomainError('address_book_not_found', `address book ${buried.address_book_id} is gone and the account has no default one`);
   await tx.lock(`duplicates:${book.id}`);

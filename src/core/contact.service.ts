@@ -20,13 +20,14 @@ import { AddressBookService, type AddressBookInput } from './address-book.servic
 import { writeInChunks } from './chunks.ts';
 import { DomainError, invalidField, isItemFailure } from './errors.ts';
 import { nowIso } from './clock.ts';
-import { buryContact } from './contact-tombstones.ts';
+import { buryContact, purgeContact, restoreContact } from './contact-tombstones.ts';
 import { recordChange } from './journal/journal.ts';
 import { mergeStates } from './merge.ts';
 import { withNamePartsOfRename } from './name-parts.ts';
 import { assertContactWritable, assertMayWriteType, assertTypeWritable, type WritePolicy } from './permissions.ts';
 import type { Store } from './ports.ts';
-import type { Contact, ContactInput, ContactType, Principal } from './types.ts';
+import type { Contact, ContactInput, ContactType, DeletedContact, Page, Principal } from './types.ts';
+import { decodeCursor } from './cursor.ts';
 
 export type { CreateOutcome, DuplicateRule };
 
@@ -259,6 +260,24 @@ export class ContactService extends ContactQueries {
         await buryContact(tx, actor, current);
       }
     });
+  }
+
+  /** Brings a deleted contact back (see restoreContact). */
+  async restore(actor: Principal, id: string): Promise<Contact> {
+    return this.deps.store.transaction((tx) => restoreContact(tx, actor, id));
+  }
+
+  /** Erases a contact, live or deleted, and its personal data in the journal (admin: GDPR erasure). */
+  async purge(actor: Principal, id: string): Promise<void> {
+    if (!actor.scopes.includes('admin')) throw new DomainError('forbidden', 'purging a contact needs the admin scope');
+    const purged = await this.deps.store.transaction((tx) => purgeContact(tx, actor, actor.accountId, id));
+    if (!purged) throw new DomainError('contact_not_found', `no contact with id ${id}`);
+  }
+
+  /** Deleted contacts still within the retention time, in creation order. */
+  async listDeleted(actor: Principal, limit: number, cursor?: string): Promise<Page<DeletedContact>> {
+    const page = await this.deps.store.tombstones.list(actor.accountId, { limit, afterSeq: decodeCursor(cursor) });
+    return { ...page, items: page.items.map((c) => ({ ...c, status: 'deleted' })) };
   }
 
   private scope(tx: Store, actor: Principal, freeFormCustomFields = false): WriteScope {

@@ -6,6 +6,7 @@ import { ContactService } from './contact.service.ts';
 import { CustomFieldService } from './custom-field.service.ts';
 import { GroupService } from './group.service.ts';
 import { UnitService } from './unit.service.ts';
+import { JournalService } from './journal/journal.service.ts';
 import type { Store } from './ports.ts';
 
 /** Every service of the core over one store: what HTTP, the CLI and the dialects call. */
@@ -18,6 +19,7 @@ export interface Services {
   units: UnitService;
   batchJobs: BatchJobService;
   blockList: BlockListService;
+  journal: JournalService;
 }
 
 export function createServices(store: Store, options: { defaultRegion: string; batchJobTimeoutSeconds?: number; warn?: (message: string, error: unknown) => void }): Services {
@@ -30,5 +32,6 @@ export function createServices(store: Store, options: { defaultRegion: string; b
     units: new UnitService(store),
     batchJobs: new BatchJobService(store, { defaultRegion: options.defaultRegion, timeoutMs: (options.batchJobTimeoutSeconds ?? 0) * 1000, ...(options.warn ? { warn: options.warn } : {}) }),
     blockList: new BlockListService(store, options.defaultRegion),
+    journal: new JournalService(store),
   };
 }

@@ -100,6 +100,9 @@ export type ContactInput = Partial<{ [K in ContactTextField]: string | null }> &
   group_ids?: string[];
 };
 
+/** A tombstone as lists show it: the contact as it was deleted, and when. */
+export type DeletedContact = Omit<Contact, 'status'> & { status: 'deleted'; deleted_at: string };
+
 export interface AddressBook {
   seq: number;
   id: string;

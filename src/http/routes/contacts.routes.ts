@@ -34,6 +34,10 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
     schema: { tags, summary: 'List contacts', querystring: ContactListQuery, response: { 200: answer(Type.Ref('ContactPage'), 'A page of contacts.'), ...errorResponses() } },
   }, async (request) => {
     const { limit = 50, cursor, address_book_id, type, status, phone, email, external_id, group_id, q, updated_since } = request.query as Record<string, any>;
+    if (status === 'deleted') {
+      const deleted = await contacts.listDeleted(request.principal, limit, cursor);
+      return { data: deleted.items, next_cursor: deleted.nextCursor };
+    }
     const page = await contacts.list(
       request.principal,
       { addressBookId: address_book_id, type, status, phone, email, externalId: external_id, groupId: group_id, q, updatedSince: updated_since && new Date(updated_since).toISOString() },
@@ -83,14 +87,33 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
   app.delete('/v1/contacts/:id', {
     config: write,
     schema: {
-      tags, summary: 'Delete a contact', params: IdParams,
+      tags, summary: 'Delete a contact',
+      description:
+        'The contact becomes a tombstone for `DELETED_RETENTION_DAYS` (default 30): gone from lookups, lists, searches and duplicate rules, and restorable with `POST /v1/contacts/{id}/restore`. ' +
+        'With `purge=true` (admin scope; GDPR erasure) it is removed at once, live or deleted, and its personal data is erased from the journal.',
+      params: IdParams,
+      querystring: Type.Object({ purge: Type.Optional(Type.Boolean({ description: 'Erase now, for good (admin).' })) }),
       headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 100 })) }),
       response: { 204: Type.Null({ description: 'Deleted.' }), ...errorResponses(404, 412) },
     },
   }, async (request, reply) => {
-    await contacts.delete(request.principal, (request.params as { id: string }).id, ifMatchOf(request.headers['if-match']));
+    const id = (request.params as { id: string }).id;
+    if ((request.query as { purge?: boolean }).purge === true) await contacts.purge(request.principal, id);
+    else await contacts.delete(request.principal, id, ifMatchOf(request.headers['if-match']));
     return reply.status(204).send();
   });
+
+  app.post('/v1/contacts/:id/restore', {
+    config: write,
+    schema: {
+      tags, summary: 'Restore a deleted contact',
+      description:
+        'Brings a tombstone back as it was, in its address book (the default one if that book was deleted) and its groups that still exist. ' +
+        '409 naming the holder (`existing_contact_id`) when another contact now holds its external id, or one of its numbers in a `reject` book.',
+      params: IdParams,
+      response: { 200: answer(contactRef, 'The restored contact.'), ...errorResponses(404, 409) },
+    },
+  }, async (request, reply) => sendContact(reply, await contacts.restore(request.principal, (request.params as { id: string }).id), 200));
 
   app.put('/v1/contacts/by-external-id/:external_id', {
     config: write,

@@ -105,7 +105,7 @@ export const Contact = Type.Object(
     account_id: Type.String(),
     address_book_id: Type.String(),
     type: Type.Ref('ContactType'),
-    status: Type.Enum([...CONTACT_STATUSES], { description: '`merged` records stay readable; lists and lookups skip them.' }),
+    status: Type.Enum([...CONTACT_STATUSES, 'deleted'], { description: '`merged` records stay readable; lists and lookups skip them. `deleted`: a tombstone, listed only with `status=deleted`.' }),
     merged_into: Nullable(Type.String({ description: 'The surviving contact of a merge.' })),
     ...Object.fromEntries(Object.entries(contactFields).map(([k, v]) => [k, Nullable(v)])),
     phone_numbers: Type.Array(Type.Ref('PhoneNumber')),
@@ -116,6 +116,7 @@ export const Contact = Type.Object(
     version: Type.Integer({ description: 'Grows by one on every change; send it as If-Match.' }),
     created_at: Timestamp,
     updated_at: Timestamp,
+    deleted_at: Type.Optional(Timestamp),
   },
   { $id: 'Contact' },
 );
@@ -125,7 +126,7 @@ export const ContactPage = PageOf(Type.Ref('Contact'), 'ContactPage');
 export const ContactListQuery = Type.Object({
   address_book_id: Type.Optional(Type.String({ maxLength: 64 })),
   type: Type.Optional(Type.Ref('ContactType')),
-  status: Type.Optional(Type.Enum([...CONTACT_STATUSES], { description: 'Default `active`. Phone, email and `q` filters find live contacts only.' })),
+  status: Type.Optional(Type.Enum([...CONTACT_STATUSES, 'deleted'], { description: 'Default `active`. Phone, email and `q` filters find live contacts only. `deleted` lists the tombstones still restorable (only `limit` and `cursor` apply then).' })),
   phone: Type.Optional(Type.String({ maxLength: 64, description: 'Any format; matched on E.164.' })),
   email: Type.Optional(Type.String({ maxLength: 320, description: 'Case-insensitive.' })),
   external_id: Type.Optional(Type.String({ maxLength: 200 })),
