@@ -33,7 +33,14 @@ export class KyselyStore implements Store {
   readonly batchJobs;
   readonly changes;
   readonly tombstones;
-  private readonly groupCommit = new GroupCommit((run) => this.db.transaction().execute((trx) => run(new KyselyStore(trx, this.engine, true, this.statistics))));
+  // The group's works each record their changes; one flush writes them all, last, before the one commit.
+  private readonly groupCommit = new GroupCommit((run) =>
+    this.db.transaction().execute(async (trx) => {
+      const tx = new KyselyStore(trx, this.engine, true, this.statistics);
+      await run(tx);
+      await tx.changes.flush();
+    }),
+  );
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -56,14 +63,14 @@ export class KyselyStore implements Store {
 
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     if (this.inTransaction) return work(this);
+    if (this.engine === 'sqlite') return this.groupCommit.run(work);
     // The journal's changes are written last, just before the commit (KyselyChangeRepository says why).
-    const journalled = async (tx: Store) => {
+    return this.db.transaction().execute(async (trx) => {
+      const tx = new KyselyStore(trx, this.engine, true, this.statistics);
       const result = await work(tx);
-      await (tx as KyselyStore).changes.flush();
+      await tx.changes.flush();
       return result;
-    };
-    if (this.engine === 'sqlite') return this.groupCommit.run(journalled);
-    return this.db.transaction().execute((trx) => journalled(new KyselyStore(trx, this.engine, true, this.statistics)));
+    });
   }
 
   async savepoint<T>(work: () => Promise<T>): Promise<T> {
