@@ -191,7 +191,6 @@ export interface ContactRepository {
   lookup(accountId: string, kind: AddressKind, value: string, limit: number): Promise<Contact[]>;
   list(accountId: string, filter: ContactFilter, page: PageRequest): Promise<Page<Contact>>;
   countInBook(accountId: string, addressBookId: string): Promise<number>;
-  deleteInBook(accountId: string, addressBookId: string): Promise<void>;
   /** How many contacts `list` would return with this filter over all pages. */
   count(accountId: string, filter: ContactFilter): Promise<number>;
 }

@@ -175,10 +175,6 @@ export class KyselyContactRepository implements ContactRepository {
     return Number(count);
   }
 
-  async deleteInBook(accountId: string, addressBookId: string): Promise<void> {
-    await this.db.deleteFrom('contacts').where('account_id', '=', accountId).where('address_book_id', '=', addressBookId).execute();
-  }
-
   async insertMany(contacts: Omit<Contact, 'seq'>[], indexes: ContactIndexEntries[]): Promise<Contact[]> {
     if (contacts.length === 0) return [];
     const seqById = new Map<string, number>();

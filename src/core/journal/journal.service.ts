@@ -24,10 +24,17 @@ export class JournalService {
     const before = decodeCursor(cursor);
     const rows = await this.store.changes.historyOf(actor.accountId, contactId, limit + 1, before);
     const contactRows = rows.filter((c) => c.object_type === 'contact');
-    if (contactRows.length === 0 && before === undefined) throw new DomainError('contact_not_found', `no contact with id ${contactId}`);
+    // A contact written before the journal existed has no changes yet, but is there.
+    if (contactRows.length === 0 && before === undefined && !(await this.exists(actor.accountId, contactId))) {
+      throw new DomainError('contact_not_found', `no contact with id ${contactId}`);
+    }
     const more = contactRows.length > limit;
     const items = more ? contactRows.slice(0, limit) : contactRows;
     return { items, nextCursor: more ? encodeCursor(items[items.length - 1]!.position) : null };
+  }
+
+  private async exists(accountId: string, contactId: string): Promise<boolean> {
+    return (await this.store.contacts.find(accountId, contactId)) !== undefined || (await this.store.tombstones.find(accountId, contactId)) !== undefined;
   }
 
   /**
