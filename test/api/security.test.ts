@@ -61,6 +61,8 @@ const leastKeyFor = (scope: string): KeyKind => KEY_KINDS.find((k) => GRANTS[k].
 interface Fixtures {
   contactId: string;
   sourceId: string;
+  /** A deleted contact (a tombstone), for restore. */
+  deletedId: string;
   bookId: string;
   groupId: string;
   fieldKey: string;
@@ -90,7 +92,9 @@ async function makeFixtures(call: (method: Method, url: string, body?: unknown) 
     custom_fields: { [field.key]: 'value' },
   });
   const source = await ok('POST', '/v1/contacts', { address_book_id: book.id, display_name: 'Fixture source', phone_numbers: [{ number: uniquePhone() }] });
-  return { contactId: contact.id, sourceId: source.id, bookId: book.id, groupId: group.id, fieldKey: field.key, externalId, phone };
+  const deleted = await ok('POST', '/v1/contacts', { address_book_id: book.id, display_name: 'Fixture tombstone' });
+  assert.equal((await call('DELETE', `/v1/contacts/${deleted.id}`)).status, 204);
+  return { contactId: contact.id, sourceId: source.id, deletedId: deleted.id, bookId: book.id, groupId: group.id, fieldKey: field.key, externalId, phone };
 }
 
 /** The fixture that a path parameter of an operation names. */
@@ -99,6 +103,7 @@ function fixtureFor(op: Operation, param: string, f: Fixtures): string {
   if (param === 'external_id') return f.externalId;
   if (param === 'contactId') return f.contactId;
   if (param === 'id') {
+    if (op.path === '/v1/contacts/{id}/restore') return f.deletedId;
     if (op.path.startsWith('/v1/contacts/')) return f.contactId;
     if (op.path.startsWith('/v1/address-books/')) return f.bookId;
     if (op.path.startsWith('/v1/groups/')) return f.groupId;
