@@ -221,21 +221,26 @@ export interface BatchJobRepository {
 
 /**
  * The change journal. `record` keeps a change with the current transaction; the store writes the
- * transaction's changes as its last step, taking their positions from the account's counter,
- * whose row lock makes positions follow commit order (see docs/architecture.md).
+ * transaction's changes as its last step and gives them their positions. Positions only grow: a
+ * feed read never meets a position lower than one it has already been given
+ * (docs/architecture.md says how each engine makes sure).
  */
 export interface ChangeRepository {
   /** Inside a transaction only; a savepoint rolled back drops the changes recorded in it. */
   record(actor: ChangeActor, draft: ChangeDraft): void;
-  /** The account's feed after `afterPosition`, oldest first; `types` keeps only those types. */
-  listAfter(accountId: string, afterPosition: number, limit: number, types?: readonly ChangeType[]): Promise<Change[]>;
+  /**
+   * The account's feed after `afterPosition`, oldest first; `types` keeps only those types. `end`:
+   * a position up to which the feed is final (no change at or below it can still appear).
+   */
+  /** Outside a transaction: on PostgreSQL it holds the account's writers back while it reads. */
+  readFeed(accountId: string, afterPosition: number, limit: number, types?: readonly ChangeType[]): Promise<{ changes: Change[]; end: number }>;
   /** One object's changes, newest first, before `beforePosition` when given. */
   historyOf(accountId: string, objectId: string, limit: number, beforePosition?: number): Promise<Change[]>;
   /** The object's latest change of this type. */
   latestOf(accountId: string, objectId: string, type: ChangeType): Promise<Change | undefined>;
   /** The account's changes made at or after this time: the position just before the first. */
   positionBefore(accountId: string, at: string): Promise<number>;
-  /** The account's latest position (0: none yet). */
+  /** A position up to which the account's feed is final (0: none yet): a new reader starts there to see only what comes next. */
   lastPosition(accountId: string): Promise<number>;
   /** Erases the personal data of an object's changes (fields, snapshot, meta); actions, actors and times stay. */
   scrub(accountId: string, objectId: string): Promise<void>;

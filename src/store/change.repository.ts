@@ -3,21 +3,32 @@ import type { ChangeRepository } from '../core/ports.ts';
 import type { Change, ChangeAction, ChangeActor, ChangeDraft, ChangeType, ObjectType, Surface } from '../core/journal/change.types.ts';
 import { nowIso } from '../core/clock.ts';
 import { chunks, rowsPerStatement } from './contact.rows.ts';
+import type { EngineName } from './engine.ts';
 import type { ChangeRow, ChangeTable, Database } from './tables.ts';
 
 type PendingChange = Omit<ChangeTable, 'position'>;
 
 /**
  * The journal over Kysely. Changes recorded in a transaction wait here and are written by
- * `flush`, the transaction's last step: the account's counter row is bumped (its lock is then
- * held only for the commit itself, so writers of one account queue for that moment alone, and
- * each takes its positions after the previous one committed), then the changes are inserted.
+ * `flush`, the transaction's last step, with their positions. A feed reader must never meet a
+ * position lower than one it was already given, so a position may be read only once every
+ * writer that took a lower one has committed or rolled back. Each engine makes sure its own way:
+ *
+ * - SQLite runs one write transaction at a time: positions come from a counter row per account
+ *   (`change_positions`), bumped at flush, and are contiguous.
+ * - PostgreSQL runs writers side by side, and a counter row would make them commit one at a time
+ *   (its lock held through each commit's disk flush). Positions come from a sequence instead,
+ *   taken under a shared advisory lock of the account that is held until commit. A reader takes
+ *   the same lock exclusively: it waits for the writers between "took positions" and "committed",
+ *   and holds back new ones for the length of its read, so every position handed out before it
+ *   read is final. Positions then grow with gaps (other accounts', rolled-back writes').
  */
 export class KyselyChangeRepository implements ChangeRepository {
   private pending: PendingChange[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly engine: EngineName,
     private readonly inTransaction: boolean,
   ) {}
 
@@ -60,22 +71,53 @@ export class KyselyChangeRepository implements ChangeRepository {
     // Accounts in a fixed order: two transactions touching the same two accounts never wait in a cycle.
     for (const accountId of [...byAccount.keys()].sort()) {
       const changes = byAccount.get(accountId)!;
-      const { position: last } = await this.db
-        .insertInto('change_positions')
-        .values({ account_id: accountId, position: changes.length })
-        .onConflict((oc) => oc.column('account_id').doUpdateSet({ position: sql`change_positions.position + ${changes.length}` }))
-        .returning('position')
-        .executeTakeFirstOrThrow();
-      const first = Number(last) - changes.length + 1;
-      const rows = changes.map((c, i) => ({ ...c, position: first + i }));
-      for (const part of chunks(rows, rowsPerStatement(11))) await this.db.insertInto('changes').values(part).execute();
+      if (this.engine === 'postgres') await this.insertNumberedBySequence(accountId, changes);
+      else await this.insertNumberedByCounter(accountId, changes);
     }
   }
 
-  async listAfter(accountId: string, afterPosition: number, limit: number, types?: readonly ChangeType[]): Promise<Change[]> {
-    let query = this.db.selectFrom('changes').selectAll().where('account_id', '=', accountId).where('position', '>', afterPosition);
-    if (types !== undefined) query = query.where('type', 'in', types.length > 0 ? [...types] : ['']);
-    return (await query.orderBy('position').limit(limit).execute()).map(changeOf);
+  private async insertNumberedByCounter(accountId: string, changes: PendingChange[]): Promise<void> {
+    const { position: last } = await this.db
+      .insertInto('change_positions')
+      .values({ account_id: accountId, position: changes.length })
+      .onConflict((oc) => oc.column('account_id').doUpdateSet({ position: sql`change_positions.position + ${changes.length}` }))
+      .returning('position')
+      .executeTakeFirstOrThrow();
+    const first = Number(last) - changes.length + 1;
+    const rows = changes.map((c, i) => ({ ...c, position: first + i }));
+    for (const part of chunks(rows, rowsPerStatement(11))) await this.db.insertInto('changes').values(part).execute();
+  }
+
+  private async insertNumberedBySequence(accountId: string, changes: PendingChange[]): Promise<void> {
+    await sql`select pg_advisory_xact_lock_shared(${feedLockKey(accountId)})`.execute(this.db);
+    const rows = changes.map((c) => ({ ...c, position: sql<number>`nextval('change_position_seq')` }));
+    for (const part of chunks(rows, rowsPerStatement(11))) await this.db.insertInto('changes').values(part).execute();
+  }
+
+  async readFeed(accountId: string, afterPosition: number, limit: number, types?: readonly ChangeType[]): Promise<{ changes: Change[]; end: number }> {
+    return this.whileFinal(accountId, async (db) => {
+      // The end first: every position up to it is final now, so a page read after it that comes
+      // back short has covered everything up to it.
+      const end = await endOfFeed(db, this.engine, accountId);
+      let query = db.selectFrom('changes').selectAll().where('account_id', '=', accountId).where('position', '>', afterPosition);
+      if (types !== undefined) query = query.where('type', 'in', types.length > 0 ? [...types] : ['']);
+      const changes = (await query.orderBy('position').limit(limit).execute()).map(changeOf);
+      return { changes, end };
+    });
+  }
+
+  async lastPosition(accountId: string): Promise<number> {
+    return this.whileFinal(accountId, (db) => endOfFeed(db, this.engine, accountId));
+  }
+
+  /** Runs a feed read while no writer of the account holds positions it has not committed (PostgreSQL; SQLite: always). */
+  private async whileFinal<T>(accountId: string, read: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    if (this.engine !== 'postgres') return read(this.db);
+    const locked = async (db: Kysely<Database>) => {
+      await sql`select pg_advisory_xact_lock(${feedLockKey(accountId)})`.execute(db);
+      return read(db);
+    };
+    return this.inTransaction ? locked(this.db) : this.db.transaction().execute(locked);
   }
 
   async historyOf(accountId: string, objectId: string, limit: number, beforePosition?: number): Promise<Change[]> {
@@ -109,14 +151,24 @@ export class KyselyChangeRepository implements ChangeRepository {
     return row ? Number(row.position) - 1 : await this.lastPosition(accountId);
   }
 
-  async lastPosition(accountId: string): Promise<number> {
-    const row = await this.db.selectFrom('change_positions').select('position').where('account_id', '=', accountId).executeTakeFirst();
-    return row ? Number(row.position) : 0;
-  }
-
   async scrub(accountId: string, objectId: string): Promise<void> {
     await this.db.updateTable('changes').set({ fields: null, snapshot: null, meta: null }).where('account_id', '=', accountId).where('object_id', '=', objectId).execute();
   }
+}
+
+/** The advisory lock that orders an account's feed reads after its writers' commits (PostgreSQL). */
+function feedLockKey(accountId: string) {
+  return sql`hashtextextended(${`journal:${accountId}`}, 0)`;
+}
+
+/** The highest position handed out so far: final when read as `whileFinal` allows. */
+async function endOfFeed(db: Kysely<Database>, engine: EngineName, accountId: string): Promise<number> {
+  if (engine === 'postgres') {
+    const { rows } = await sql<{ last_value: string; is_called: boolean }>`select last_value, is_called from change_position_seq`.execute(db);
+    return rows[0]!.is_called ? Number(rows[0]!.last_value) : 0;
+  }
+  const row = await db.selectFrom('change_positions').select('position').where('account_id', '=', accountId).executeTakeFirst();
+  return row ? Number(row.position) : 0;
 }
 
 function changeOf(row: ChangeRow): Change {

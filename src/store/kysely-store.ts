@@ -57,7 +57,7 @@ export class KyselyStore implements Store {
     this.contacts = new KyselyContactRepository(db, engine, (rows) => this.statistics?.noteWritten(rows));
     this.groups = new KyselyGroupRepository(db);
     this.batchJobs = new KyselyBatchJobRepository(db);
-    this.changes = new KyselyChangeRepository(db, inTransaction);
+    this.changes = new KyselyChangeRepository(db, engine, inTransaction);
     this.tombstones = new KyselyTombstoneRepository(db);
   }
 

@@ -72,7 +72,8 @@ for (const engine of engines) {
       const { changes, cursor } = await readFeed(api);
       const positions = changes.map((c) => c.position);
       assert.deepEqual(positions, [...new Set(positions)].sort((a, b) => a - b), 'each position once, in order');
-      assert.deepEqual(positions, Array.from({ length: positions.length }, (_, i) => i + 1), 'no gaps: positions are 1, 2, 3, …');
+      // SQLite numbers each account's changes 1, 2, 3, …; PostgreSQL's positions grow with gaps.
+      if (engine.name === 'sqlite') assert.deepEqual(positions, Array.from({ length: positions.length }, (_, i) => i + 1), 'no gaps on SQLite');
       // Nothing new: the cursor stays and the page is empty.
       const idle = await api.call('GET', `/v1/changes?after=${cursor}`);
       assert.deepEqual(idle.body.data, []);

@@ -50,14 +50,13 @@ export class JournalService {
       if (!admin && asked.some((t) => !t.startsWith('contact.'))) throw new DomainError('forbidden', 'changes of address books, custom fields, groups, API keys and webhooks need the admin scope');
       types = asked;
     }
-    // Read the committed end of the feed first: every position up to it is committed (positions
-    // are given in commit order), so a page that comes back short has covered everything up to it.
-    const committedEnd = await this.store.changes.lastPosition(actor.accountId);
-    const items = await this.store.changes.listAfter(actor.accountId, after, query.limit + 1, types);
+    const { changes: items, end } = await this.store.changes.readFeed(actor.accountId, after, query.limit + 1, types);
     const hasMore = items.length > query.limit;
     const page = hasMore ? items.slice(0, query.limit) : items;
     const lastSeen = page.length > 0 ? page[page.length - 1]!.position : after;
-    const next = hasMore ? lastSeen : Math.max(lastSeen, committedEnd);
+    // A short page covered everything up to the feed's final end: a filtered reader moves past
+    // changes it does not want instead of reading them again on every poll.
+    const next = hasMore ? lastSeen : Math.max(lastSeen, end);
     return { items: page, nextCursor: encodeCursor(next), hasMore };
   }
 }

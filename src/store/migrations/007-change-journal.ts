@@ -1,12 +1,15 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { EngineName } from '../engine.ts';
 
 /**
- * The change journal (core/journal): one row per object a write touched, numbered per account by
- * a counter row taken as each transaction's last step; deleted contacts kept whole as tombstones;
+ * The change journal (core/journal): one row per object a write touched, numbered by a counter
+ * row per account on SQLite and by a sequence on PostgreSQL (store/change.repository.ts says
+ * why they differ); deleted contacts kept whole as tombstones;
  * and the surface a batch job was accepted through, so that its writes are journalled under it.
  */
-export async function up(db: Kysely<any>, _engine: EngineName): Promise<void> {
+export async function up(db: Kysely<any>, engine: EngineName): Promise<void> {
+  // No cache: each value is handed out in order, so a later flush never takes a lower one.
+  if (engine === 'postgres') await sql`create sequence change_position_seq cache 1`.execute(db);
   await db.schema
     .createTable('change_positions')
     .addColumn('account_id', 'text', (c) => c.primaryKey())
