@@ -21,6 +21,7 @@ import { writeInChunks } from './chunks.ts';
 import { DomainError, invalidField, isItemFailure } from './errors.ts';
 import { nowIso } from './clock.ts';
 import { buryContact } from './contact-tombstones.ts';
+import { unmergeContact, type UnmergeResult } from './contact-unmerge.ts';
 import { recordChange } from './journal/journal.ts';
 import { mergeStates } from './merge.ts';
 import { withNamePartsOfRename } from './name-parts.ts';
@@ -28,7 +29,7 @@ import { assertContactWritable, assertMayWriteType, assertTypeWritable, type Wri
 import type { Store } from './ports.ts';
 import type { Contact, ContactInput, ContactType, Principal } from './types.ts';
 
-export type { CreateOutcome, DuplicateRule };
+export type { CreateOutcome, DuplicateRule, UnmergeResult };
 
 export interface CreateOptions {
   /** Overrides the book's own policy (a dialect selects its platform's rule). */
@@ -237,6 +238,14 @@ export class ContactService extends ContactQueries {
       await rejectDuplicatesOnChange(this.scope(tx, actor), target, state);
       return saveChanged(tx, actor, target, state, { action: 'merged', meta: { source_ids: sources.map((s) => s.id) } });
     });
+  }
+
+  /**
+   * Takes a merge back: the source is live again with what it held, and the survivor loses the
+   * values that came only from it (those edited since the merge stay, listed in `not_restored`).
+   */
+  async unmerge(actor: Principal, survivorId: string, sourceId: string): Promise<UnmergeResult> {
+    return unmergeContact(this.deps.store, actor, survivorId, sourceId);
   }
 
   /**
