@@ -88,7 +88,8 @@ async function journalSinceMerge(store: Store, accountId: string, survivorId: st
       const sources = change.action === 'merged' && Array.isArray(change.meta.source_ids) ? (change.meta.source_ids as string[]) : [];
       for (const id of sources) otherSourceIds.add(id);
       if (sources.includes(sourceId)) return { merge: change, later: later.filter(isFields), otherSourceIds: [...otherSourceIds] };
-      later.push(change.fields);
+      // A delete and its restore take every value away and back: no edit of any.
+      if (change.action !== 'deleted' && change.action !== 'restored') later.push(change.fields);
     }
     if (page.length < HISTORY_PAGE) return { merge: undefined, later: later.filter(isFields), otherSourceIds: [...otherSourceIds] };
     before = page[page.length - 1]!.position;

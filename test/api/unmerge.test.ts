@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { assertProblem, token } from '../support/assertions.ts';
 import { engines } from '../support/engines.ts';
 import { startApi, uniquePhone, type Response, type TestApi } from '../support/api.ts';
+import { restoreContact } from '../../src/core/contact-tombstones.ts';
 
 /** A contact as compared across a merge and its unmerge: everything but the bookkeeping of a write. */
 function content(contact: Record<string, unknown>): Record<string, unknown> {
@@ -197,6 +198,21 @@ for (const engine of engines) {
       assert.equal(read.body.lastName ?? null, null);
       assert.equal(read.body.addresses.lineId ?? null, null);
       assert.deepEqual(await lookupIds(`phone=%2B${digits}`), [sourceId!, survivorBefore.id].sort());
+    });
+
+    test('a survivor deleted and restored since the merge is no edit: the unmerge still takes back all the source brought', async () => {
+      const target = await api.createContact({ first_name: 'Buried', phone_numbers: [{ number: uniquePhone() }] });
+      const source = await api.createContact({ first_name: 'S', company: 'Back Co', phone_numbers: [{ number: uniquePhone() }] });
+      assert.equal((await merge(target.id, [source.id])).status, 200);
+      assert.equal((await api.call('DELETE', `/v1/contacts/${target.id}`)).status, 204);
+      assertProblem(await unmerge(target.id, source.id), 404, 'contact_not_found', 'a deleted survivor');
+      // The restore route is another part of issue 10: restored here through the core.
+      await api.db.store.transaction((tx) => restoreContact(tx, api.admin, target.id));
+      const res = await unmerge(target.id, source.id);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual(res.body.not_restored, []);
+      assert.deepEqual(content(res.body.survivor), content(target));
+      assert.deepEqual(content(res.body.restored), content(source));
     });
 
     test('a source that is not merged into this contact is a 409 not_merged_into; unknown ids are 404', async () => {
