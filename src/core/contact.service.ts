@@ -21,6 +21,7 @@ import { writeInChunks } from './chunks.ts';
 import { DomainError, invalidField, isItemFailure } from './errors.ts';
 import { nowIso } from './clock.ts';
 import { buryContact, purgeContact, restoreContact } from './contact-tombstones.ts';
+import { unmergeContact, type UnmergeResult } from './contact-unmerge.ts';
 import { recordChange } from './journal/journal.ts';
 import { mergeStates } from './merge.ts';
 import { withNamePartsOfRename } from './name-parts.ts';
@@ -29,7 +30,7 @@ import type { Store } from './ports.ts';
 import type { Contact, ContactInput, ContactType, DeletedContact, Page, Principal } from './types.ts';
 import { decodeCursor } from './cursor.ts';
 
-export type { CreateOutcome, DuplicateRule };
+export type { CreateOutcome, DuplicateRule, UnmergeResult };
 
 export interface CreateOptions {
   /** Overrides the book's own policy (a dialect selects its platform's rule). */
@@ -238,6 +239,14 @@ export class ContactService extends ContactQueries {
       await rejectDuplicatesOnChange(this.scope(tx, actor), target, state);
       return saveChanged(tx, actor, target, state, { action: 'merged', meta: { source_ids: sources.map((s) => s.id) } });
     });
+  }
+
+  /**
+   * Takes a merge back: the source is live again with what it held, and the survivor loses the
+   * values that came only from it (those edited since the merge stay, listed in `not_restored`).
+   */
+  async unmerge(actor: Principal, survivorId: string, sourceId: string): Promise<UnmergeResult> {
+    return unmergeContact(this.deps.store, actor, survivorId, sourceId);
   }
 
   /**

@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'contact_not_active'
   /** A restore of a contact that is not deleted. */
   | 'contact_not_deleted'
+  /** An unmerge naming a source that is not merged into that contact (never merged, or unmerged already). */
+  | 'not_merged_into'
   | 'webhook_not_found'
   | 'group_not_found'
   | 'duplicate_group'

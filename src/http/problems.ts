@@ -25,6 +25,7 @@ const STATUS_OF: Record<ErrorCode, [number, string]> = {
   version_mismatch: [412, 'Version mismatch'],
   contact_not_active: [409, 'Contact not active'],
   contact_not_deleted: [409, 'Contact not deleted'],
+  not_merged_into: [409, 'Not merged into this contact'],
   webhook_not_found: [404, 'Webhook not found'],
   group_not_found: [404, 'Group not found'],
   duplicate_group: [409, 'Group name taken'],

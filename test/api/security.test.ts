@@ -63,6 +63,8 @@ interface Fixtures {
   sourceId: string;
   /** A deleted contact (a tombstone), for restore. */
   deletedId: string;
+  /** A contact merged into `contactId`, for unmerge. */
+  mergedId: string;
   bookId: string;
   groupId: string;
   fieldKey: string;
@@ -94,7 +96,10 @@ async function makeFixtures(call: (method: Method, url: string, body?: unknown) 
   const source = await ok('POST', '/v1/contacts', { address_book_id: book.id, display_name: 'Fixture source', phone_numbers: [{ number: uniquePhone() }] });
   const deleted = await ok('POST', '/v1/contacts', { address_book_id: book.id, display_name: 'Fixture tombstone' });
   assert.equal((await call('DELETE', `/v1/contacts/${deleted.id}`)).status, 204);
-  return { contactId: contact.id, sourceId: source.id, deletedId: deleted.id, bookId: book.id, groupId: group.id, fieldKey: field.key, externalId, phone };
+  const merged = await ok('POST', '/v1/contacts', { address_book_id: book.id, display_name: 'Fixture merged' });
+  const merge = await call('POST', `/v1/contacts/${contact.id}/merge`, { source_ids: [merged.id] });
+  assert.equal(merge.status, 200, `fixture merge: ${JSON.stringify(merge.body)}`);
+  return { contactId: contact.id, sourceId: source.id, deletedId: deleted.id, mergedId: merged.id, bookId: book.id, groupId: group.id, fieldKey: field.key, externalId, phone };
 }
 
 /** The fixture that a path parameter of an operation names. */
@@ -125,6 +130,7 @@ const SAMPLE_BODIES: Record<string, (f: Fixtures) => unknown> = {
   'PATCH /v1/contacts/{id}': () => ({ company: 'Changed Inc' }),
   'PUT /v1/contacts/by-external-id/{external_id}': () => ({ display_name: 'Replaced' }),
   'POST /v1/contacts/{id}/merge': (f) => ({ source_ids: [f.sourceId] }),
+  'POST /v1/contacts/{id}/unmerge': (f) => ({ source_id: f.mergedId }),
   'POST /v1/address-books': () => ({ name: `Sample ${suffix()}` }),
   'PATCH /v1/address-books/{id}': () => ({ description: 'changed' }),
   'POST /v1/custom-fields': () => ({ key: `s_${suffix()}`, data_type: 'string' }),

@@ -28,6 +28,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   duplicate_address_book: 409,
   contact_not_active: 409,
   contact_not_deleted: 409,
+  not_merged_into: 409,
   webhook_not_found: 404,
   // A concurrent change of the same contact: the caller may simply send it again.
   version_mismatch: 409,

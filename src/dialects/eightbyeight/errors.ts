@@ -52,6 +52,7 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   duplicate_group: [409, CODE.groupNameTaken],
   contact_not_active: [409, CODE.changedMeanwhile],
   contact_not_deleted: [409, CODE.changedMeanwhile],
+  not_merged_into: [409, CODE.changedMeanwhile],
   webhook_not_found: [404, CODE.notFound],
   version_mismatch: [409, CODE.changedMeanwhile],
   rate_limited: [429, CODE.tooManyRequests],

@@ -42,6 +42,7 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   duplicate_external_id: [409, GWS.alreadyExists],
   contact_not_active: [409, GWS.invalidParameter],
   contact_not_deleted: [409, GWS.invalidParameter],
+  not_merged_into: [409, GWS.invalidParameter],
   webhook_not_found: [404, GWS.notFound],
   version_mismatch: [412, GWS.invalidParameter],
   rate_limited: [429, GWS.forbidden],

@@ -43,6 +43,7 @@ const OF_CODE: Partial<Record<ErrorCode, [number, string]>> = {
   contact_not_found: [404, KORE.notFound],
   contact_not_active: [404, KORE.notFound],
   contact_not_deleted: [409, KORE.conflict],
+  not_merged_into: [409, KORE.conflict],
   webhook_not_found: [404, KORE.notFound],
   duplicate_contact: [409, KORE.duplicateNumber],
   ambiguous_duplicate: [409, KORE.duplicateNumber],

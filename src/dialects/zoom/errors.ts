@@ -92,6 +92,7 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   duplicate_external_id: [400, ZOOM.invalidField],
   contact_not_active: [400, ZOOM.invalidField],
   contact_not_deleted: [400, ZOOM.invalidField],
+  not_merged_into: [400, ZOOM.invalidField],
   webhook_not_found: [404, ZOOM.notFound],
   version_mismatch: [400, ZOOM.invalidField],
   rate_limited: [429, ZOOM.rateLimited],

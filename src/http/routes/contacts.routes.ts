@@ -12,7 +12,7 @@ const read = { scope: 'contacts:read' as const };
 const write = { scope: 'contacts:write' as const };
 const contactRef = Type.Ref('Contact');
 
-/** Native contact routes: CRUD, upsert by external id, merge, batch, list and lookup. */
+/** Native contact routes: CRUD, upsert by external id, merge and unmerge, batch, list and lookup. */
 export function registerContactRoutes({ app, services, validateBody }: HttpContext): void {
   const contacts = services.contacts;
   const checkBatchItem = validateBody('ContactCreate');
@@ -138,6 +138,20 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
   }, async (request, reply) => {
     const { source_ids } = request.body as { source_ids: string[] };
     return sendContact(reply, await contacts.merge(request.principal, (request.params as { id: string }).id, source_ids), 200);
+  });
+
+  app.post('/v1/contacts/:id/unmerge', {
+    config: write,
+    schema: {
+      tags, summary: 'Take a merge back',
+      description: 'The source becomes an active contact again with what it held before the merge, and this contact loses the values that came only from that source. '
+        + 'Values edited here since the merge stay, listed in `not_restored`. 409 `not_merged_into` when the source is not merged into this contact; '
+        + '409 `duplicate_contact` or `duplicate_external_id` (with `existing_contact_id`) when another contact now holds what the source would take back.',
+      params: IdParams, body: Type.Ref('UnmergeRequest'), response: { 200: answer(Type.Ref('UnmergeResult'), 'Both contacts as the unmerge left them.'), ...errorResponses(404, 409) },
+    },
+  }, async (request) => {
+    const { source_id } = request.body as { source_id: string };
+    return contacts.unmerge(request.principal, (request.params as { id: string }).id, source_id);
   });
 
   app.get('/v1/lookup', {

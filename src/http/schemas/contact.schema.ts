@@ -151,6 +151,31 @@ export const MergeRequest = Type.Object(
   { $id: 'MergeRequest', additionalProperties: false },
 );
 
+export const UnmergeRequest = Type.Object(
+  { source_id: Type.String({ minLength: 1, maxLength: 64, description: 'The contact merged into this one (`status: merged`, `merged_into` this id) to restore.' }) },
+  { $id: 'UnmergeRequest', additionalProperties: false },
+);
+
+export const NotRestored = Type.Object(
+  {
+    field: Type.String({ description: 'The survivor\'s field: `phone_numbers`, `company`, `custom_fields.<key>`, `external_id`, ...', examples: ['company'] }),
+    value: Type.Unknown({ description: 'The value the survivor keeps: a phone, email or handle entry, a group id, a custom value or a text.' }),
+    reason: Type.Enum(['edited_since_merge', 'merge_not_in_journal'], {
+      description: '`edited_since_merge`: changed on the survivor after the merge, so it stays there; `merge_not_in_journal`: the merge predates the change journal, so the survivor keeps what it shares with the source.',
+    }),
+  },
+  { $id: 'NotRestored', description: 'A value that came from the source but stays on the survivor.' },
+);
+
+export const UnmergeResult = Type.Object(
+  {
+    survivor: Type.Ref('Contact'),
+    restored: Type.Ref('Contact'),
+    not_restored: Type.Array(Type.Ref('NotRestored'), { description: 'Values the survivor keeps although they came from the source; empty when the merge is fully undone.' }),
+  },
+  { $id: 'UnmergeResult', description: '`survivor`: the surviving contact without the values that came only from the source; `restored`: the source, active again with what it held before the merge.' },
+);
+
 export const BatchRequest = Type.Object(
   { contacts: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 1000, description: 'Up to 1000 ContactCreate bodies; each is checked on its own.' }) },
   { $id: 'BatchRequest', additionalProperties: false },
