@@ -29,7 +29,10 @@ export async function restoreContact(tx: Store, actor: Principal, id: string): P
   await tx.lock(`contact:${id}`);
   const found = await tx.tombstones.find(actor.accountId, id);
   if (!found) {
-    if (await tx.contacts.find(actor.accountId, id)) throw new DomainError('contact_not_deleted', `contact ${id} is not deleted`);
+    const live = await tx.contacts.find(actor.accountId, id);
+    // Kore.ai's delete is a soft one (the record stays, INACTIVE): it is brought back here too.
+    if (live?.status === 'inactive') return reactivateContact(tx, actor, live);
+    if (live) throw new DomainError('contact_not_deleted', `contact ${id} is not deleted`);
     throw new DomainError('contact_not_found', `no deleted contact with id ${id}`);
   }
   const buried = found.contact;
@@ -59,6 +62,23 @@ export async function restoreContact(tx: Store, actor: Principal, id: string): P
   await tx.tombstones.raise(restored, indexEntriesOf(restored));
   recordChange(tx, actor, 'contact', 'restored', buried, restored);
   return restored;
+}
+
+/** A soft-deleted (inactive) contact made active again, unless a `reject` book's contact now holds one of its addresses. */
+async function reactivateContact(tx: Store, actor: Principal, inactive: Contact): Promise<Contact> {
+  assertMayWriteType(actor, inactive.type);
+  await tx.lock(`duplicates:${inactive.address_book_id}`);
+  const book = await tx.addressBooks.find(actor.accountId, inactive.address_book_id);
+  if (book?.duplicate_policy === 'reject') {
+    const holders = await tx.contacts.findByAddresses(actor.accountId, addressKeysOf(inactive), book.id);
+    if (holders.length > 0) throw duplicateError(holders[0]!);
+  }
+  const active: Contact = { ...inactive, status: 'active', version: inactive.version + 1, updated_at: nowIso() };
+  if (!(await tx.contacts.update(active, indexEntriesOf(active), inactive.version))) {
+    throw new DomainError('version_mismatch', `contact ${inactive.id} was changed by another request; read it again`);
+  }
+  recordChange(tx, actor, 'contact', 'restored', inactive, active);
+  return active;
 }
 
 /**

@@ -6,7 +6,7 @@ import { newId, nowIso } from './clock.ts';
 import { recordChange } from './journal/journal.ts';
 import { mergeStates } from './merge.ts';
 import type { Store } from './ports.ts';
-import type { AddressBook, Contact, ContactInput, CustomField, DuplicatePolicy, Principal } from './types.ts';
+import type { AddressBook, Contact, ContactInput, ContactStatus, CustomField, DuplicatePolicy, Principal } from './types.ts';
 
 /** How a create treats an existing contact sharing a phone, email or messaging handle. */
 export interface DuplicateRule {
@@ -189,8 +189,11 @@ export interface ChangeNote {
   meta?: Record<string, unknown>;
 }
 
-/** Stores a new state of the contact (if no other writer got there first) and journals it. */
-export async function saveChanged(tx: Store, actor: Principal, current: Contact, state: ContactState, note: ChangeNote = {}): Promise<Contact> {
+/**
+ * Stores a new state of the contact (if no other writer got there first) and journals it; `status`
+ * beside the state changes the contact's status too (Kore.ai's soft delete), so the change shows it.
+ */
+export async function saveChanged(tx: Store, actor: Principal, current: Contact, state: ContactState & { status?: ContactStatus }, note: ChangeNote = {}): Promise<Contact> {
   const next: Contact = { ...current, ...state, version: current.version + 1, updated_at: laterThan(current.updated_at) };
   const saved = await tx.contacts.update(next, indexEntriesOf(next), current.version);
   if (!saved) throw new DomainError('version_mismatch', `contact ${current.id} was changed by another request; read it again`);

@@ -174,7 +174,8 @@ export class ContactService extends ContactQueries {
       assertMayWriteType(actor, current.type);
       assertTypeWritable(current.type, policy);
       if (current.status !== 'active') throw new DomainError('contact_not_active', `contact ${id} is ${current.status}`);
-      return saveChanged(tx, actor, { ...current, status: 'inactive' }, stateOf(current));
+      // The change's `before` is the active contact, so that the journal shows the status going.
+      return saveChanged(tx, actor, current, { ...stateOf(current), status: 'inactive' });
     });
   }
 

@@ -24,13 +24,16 @@ export function recordChange<T extends { id: string; account_id: string }>(
   meta?: Record<string, unknown>,
 ): void {
   const object = (after ?? before)!;
+  // `seq` is the store's integer key (the id some dialects show), not part of the object /v1 shows;
+  // it is there on some writes' objects and not others, so a snapshot would differ from a read.
+  const { seq: _seq, ...shown } = object as T & { seq?: number };
   tx.changes.record('accountId' in by ? actorOf(by) : by, {
     accountId: object.account_id,
     objectType,
     objectId: object.id,
     action,
     fields: fieldChangesOf(before, after),
-    snapshot: { ...object } as Record<string, unknown>,
+    snapshot: shown as Record<string, unknown>,
     ...(meta ? { meta } : {}),
   });
 }

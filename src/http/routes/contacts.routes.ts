@@ -109,7 +109,8 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
       tags, summary: 'Restore a deleted contact',
       description:
         'Brings a tombstone back as it was, in its address book (the default one if that book was deleted) and its groups that still exist. ' +
-        '409 naming the holder (`existing_contact_id`) when another contact now holds its external id, or one of its numbers in a `reject` book.',
+        '409 naming the holder (`existing_contact_id`) when another contact now holds its external id, or one of its numbers in a `reject` book. ' +
+        'A contact deleted through Kore.ai (a soft delete: status `inactive`) is made active again the same way.',
       params: IdParams,
       response: { 200: answer(contactRef, 'The restored contact.'), ...errorResponses(404, 409) },
     },
