@@ -112,15 +112,17 @@ for (const engine of engines) {
 
       const positions = seen.map((s) => s.position);
       assert.equal(new Set(positions).size, positions.length, 'no change seen twice');
-      assert.deepEqual(positions, Array.from({ length: positions.length }, (_, i) => start + i + 1), 'positions in order, with no gap');
+      assert.deepEqual(positions, [...positions].sort((a, b) => a - b), 'positions in increasing order');
+      // PostgreSQL's positions have gaps (a sequence shared by accounts): the reader must have seen
+      // exactly the positions the table holds, none skipped.
+      const stored = await sql<{ position: string }>`select position from changes where account_id = ${api.accountId} and position > ${start} order by position`.execute(api.db.handle.db);
+      assert.deepEqual(positions, stored.rows.map((r) => Number(r.position)), 'every stored change seen, none skipped');
       assert.deepEqual(seen.map((s) => s.change).sort(), [...expected].sort(), 'the changes seen are the writes made, one each');
       assert.ok(seen.length >= 2 * WRITERS_PER_NODE * WRITES_PER_WRITER);
 
-      // One journal row per acknowledged write (no row from a write that was not answered), and the counter agrees.
-      const db = api.db.handle.db;
-      const rows = await sql<{ n: number }>`select count(*)::int as n from changes where account_id = ${api.accountId} and position > ${start}`.execute(db);
-      assert.equal(rows.rows[0]!.n, expected.length);
-      assert.equal(await api.db.store.changes.lastPosition(api.accountId), start + expected.length);
+      // One journal row per acknowledged write (no row from a write that was not answered), and the feed's end is past them all.
+      assert.equal(stored.rows.length, expected.length);
+      assert.ok((await api.db.store.changes.lastPosition(api.accountId)) >= positions[positions.length - 1]!);
     });
   });
 }
