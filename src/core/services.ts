@@ -7,6 +7,8 @@ import { CustomFieldService } from './custom-field.service.ts';
 import { GroupService } from './group.service.ts';
 import { UnitService } from './unit.service.ts';
 import type { Store } from './ports.ts';
+import { DeliveryWorker, type DeliveryOptions, type WebhookSender } from './webhooks/delivery.worker.ts';
+import { WebhookService } from './webhooks/webhook.service.ts';
 
 /** Every service of the core over one store: what HTTP, the CLI and the dialects call. */
 export interface Services {
@@ -18,9 +20,25 @@ export interface Services {
   units: UnitService;
   batchJobs: BatchJobService;
   blockList: BlockListService;
+  webhooks: WebhookService;
+  /** Delivers the journal to webhook endpoints in the background (started by the app). */
+  webhookDelivery: DeliveryWorker;
 }
 
-export function createServices(store: Store, options: { defaultRegion: string; batchJobTimeoutSeconds?: number; warn?: (message: string, error: unknown) => void }): Services {
+export interface ServiceOptions {
+  defaultRegion: string;
+  batchJobTimeoutSeconds?: number;
+  warn?: (message: string, error: unknown) => void;
+  /** Webhook delivery: how to send (an adapter) and the settings; without it nothing is sent. */
+  webhookDelivery?: { sender: WebhookSender; options: Omit<DeliveryOptions, 'warn'> };
+}
+
+/** Sends nothing: for callers that never deliver (the CLI, a store tool). */
+const NO_SENDER: WebhookSender = { send: async () => ({ status: null, body: null, retryAfter: null, error: 'webhook delivery is off in this process', durationMs: 0 }) };
+
+export function createServices(store: Store, options: ServiceOptions): Services {
+  const delivery = options.webhookDelivery?.options ?? { retryScheduleSeconds: [5], timeoutMs: 15_000, disableAfterMs: 432_000_000, pollMs: 250, allowPrivate: false };
+  const webhookDelivery = new DeliveryWorker(store, options.webhookDelivery?.sender ?? NO_SENDER, { ...delivery, ...(options.warn ? { warn: options.warn } : {}) });
   return {
     accounts: new AccountService(store),
     addressBooks: new AddressBookService(store),
@@ -30,5 +48,7 @@ export function createServices(store: Store, options: { defaultRegion: string; b
     units: new UnitService(store),
     batchJobs: new BatchJobService(store, { defaultRegion: options.defaultRegion, timeoutMs: (options.batchJobTimeoutSeconds ?? 0) * 1000, ...(options.warn ? { warn: options.warn } : {}) }),
     blockList: new BlockListService(store, options.defaultRegion),
+    webhooks: new WebhookService(store, { allowPrivate: delivery.allowPrivate, onChange: () => webhookDelivery.wake() }),
+    webhookDelivery,
   };
 }
