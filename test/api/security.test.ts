@@ -66,6 +66,7 @@ interface Fixtures {
   fieldKey: string;
   externalId: string;
   phone: string;
+  webhookId: string;
 }
 
 const suffix = () => randomBytes(6).toString('hex');
@@ -90,7 +91,9 @@ async function makeFixtures(call: (method: Method, url: string, body?: unknown) 
     custom_fields: { [field.key]: 'value' },
   });
   const source = await ok('POST', '/v1/contacts', { address_book_id: book.id, display_name: 'Fixture source', phone_numbers: [{ number: uniquePhone() }] });
-  return { contactId: contact.id, sourceId: source.id, bookId: book.id, groupId: group.id, fieldKey: field.key, externalId, phone };
+  // Disabled: a delivery in the background would change the database under the "nothing changes" checks.
+  const webhook = await ok('POST', '/v1/webhooks', { url: 'https://hooks.example.com/fixture', enabled: false });
+  return { contactId: contact.id, sourceId: source.id, bookId: book.id, groupId: group.id, fieldKey: field.key, externalId, phone, webhookId: webhook.id };
 }
 
 /** The fixture that a path parameter of an operation names. */
@@ -102,6 +105,7 @@ function fixtureFor(op: Operation, param: string, f: Fixtures): string {
     if (op.path.startsWith('/v1/contacts/')) return f.contactId;
     if (op.path.startsWith('/v1/address-books/')) return f.bookId;
     if (op.path.startsWith('/v1/groups/')) return f.groupId;
+    if (op.path.startsWith('/v1/webhooks/')) return f.webhookId;
   }
   throw new Error(`no fixture for {${param}} of ${op.name}: teach security.test.ts about it`);
 }
@@ -125,6 +129,9 @@ const SAMPLE_BODIES: Record<string, (f: Fixtures) => unknown> = {
   'POST /v1/custom-fields': () => ({ key: `s_${suffix()}`, data_type: 'string' }),
   'POST /v1/groups': () => ({ name: `Sample ${suffix()}` }),
   'PATCH /v1/groups/{id}': () => ({ is_blocklist: true }),
+  'POST /v1/webhooks': () => ({ url: `https://hooks.example.com/${suffix()}`, enabled: false }),
+  'PATCH /v1/webhooks/{id}': () => ({ description: 'changed' }),
+  'POST /v1/webhooks/{id}/replay': () => ({ since: '2026-01-01T00:00:00Z' }),
 };
 
 /** Query strings some operations need to do real work. */
