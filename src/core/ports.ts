@@ -278,8 +278,11 @@ export interface WebhookRepository {
   claimDue(owner: string, now: string, leaseUntil: string, limit: number): Promise<WebhookRecord[]>;
   /** Extends the lease if `owner` still holds it; false when it was lost. */
   renewLease(id: string, owner: string, now: string, leaseUntil: string): Promise<boolean>;
-  /** Sets the delivery state (and settings, when the endpoint is disabled) if `owner` still holds the lease; false when it was lost. */
-  saveState(id: string, owner: string, now: string, state: DeliveryState, disable?: { reason: string }): Promise<boolean>;
+  /**
+   * Sets the delivery state (and settings, when the endpoint is disabled) if `owner` still holds
+   * the lease, extending it to `leaseUntil` when given; false when the lease was lost.
+   */
+  saveState(id: string, owner: string, now: string, state: DeliveryState, disable?: { reason: string }, leaseUntil?: string): Promise<boolean>;
   /** Frees the lease if `owner` holds it. */
   release(id: string, owner: string): Promise<void>;
   recordDelivery(accountId: string, delivery: Omit<WebhookDelivery, 'seq'>): Promise<void>;

@@ -99,10 +99,10 @@ export class KyselyWebhookRepository implements WebhookRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  async saveState(id: string, owner: string, now: string, state: DeliveryState, disable?: { reason: string }): Promise<boolean> {
+  async saveState(id: string, owner: string, now: string, state: DeliveryState, disable?: { reason: string }, leaseUntil?: string): Promise<boolean> {
     const result = await this.db
       .updateTable('webhooks')
-      .set({ ...state, ...(disable ? { enabled: 0, disabled_reason: disable.reason, updated_at: now } : {}) })
+      .set({ ...state, ...(leaseUntil ? { lease_until: leaseUntil } : {}), ...(disable ? { enabled: 0, disabled_reason: disable.reason, updated_at: now } : {}) })
       .where('id', '=', id)
       .where('lease_owner', '=', owner)
       .where('lease_until', '>', now)

@@ -110,6 +110,8 @@ for (const engine of engines) {
       const ids = receiver.received.map((r) => r.headers['webhook-id']);
       assert.equal(new Set(ids.slice(0, 3)).size, 1, 'same webhook-id on every retry');
       assert.ok(receiver.received[1]!.at - receiver.received[0]!.at >= 700, 'the retry waited about the scheduled second');
+      // The receiver answered the last attempt; its record may still be on its way.
+      await eventually(async () => ((await api.call('GET', `/v1/webhooks/${id}/deliveries`)).body.data.length >= 4 ? true : undefined), 'four recorded attempts');
       const page1 = await api.call('GET', `/v1/webhooks/${id}/deliveries?limit=2`);
       const rest = await api.call('GET', `/v1/webhooks/${id}/deliveries?limit=2&cursor=${page1.body.next_cursor}`);
       const all = [...page1.body.data, ...rest.body.data];

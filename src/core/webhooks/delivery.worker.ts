@@ -137,6 +137,7 @@ export class DeliveryWorker {
     const types = changeTypesOf(record.event_types);
     let state: DeliveryState = { cursor: record.cursor, attempt: record.attempt, next_attempt_at: null, failing_since: record.failing_since };
     let held = true;
+    let leaseUntil = Date.parse(record.lease_until!);
     try {
       while (held && !this.stopping) {
         // Read before the list: when nothing subscribed comes after the cursor, the cursor may skip to here.
@@ -147,9 +148,16 @@ export class DeliveryWorker {
           return;
         }
         for (const change of changes) {
-          if (this.stopping || !(held = await this.renew(record))) return;
+          if (this.stopping) return;
+          // Each save extends the lease; renew only when too little is left for a whole attempt.
+          if (leaseUntil - Date.now() < this.options.timeoutMs + 500) {
+            if (!(held = await this.renew(record))) return;
+            leaseUntil = Date.now() + this.leaseMs;
+          }
+          const started = Date.now();
           const next = await this.attempt(record, change, state);
           if (!next) return;
+          leaseUntil = started + this.leaseMs;
           state = next;
           if (state.attempt > 0) return;
         }
@@ -186,7 +194,7 @@ export class DeliveryWorker {
       : { cursor: state.cursor, attempt: number, next_attempt_at: new Date(now + this.waitAfter(outcome, number)).toISOString(), failing_since: state.failing_since ?? new Date(now).toISOString() };
     const disable = delivered ? undefined : this.disableReason(outcome, next.failing_since!, now);
     const saved = await this.store.transaction(async (tx) => {
-      if (!(await tx.webhooks.saveState(record.id, this.nodeId, new Date(now).toISOString(), next, disable ? { reason: disable } : undefined))) return false;
+      if (!(await tx.webhooks.saveState(record.id, this.nodeId, new Date(now).toISOString(), next, disable ? { reason: disable } : undefined, new Date(now + this.leaseMs).toISOString()))) return false;
       await tx.webhooks.recordDelivery(record.account_id, {
         webhook_id: record.id, event_id: eventId, position: change.position, type: change.type, attempt: number,
         status_code: outcome.status, duration_ms: Math.round(outcome.durationMs), error: outcome.error, response_body: outcome.body, at: new Date(now).toISOString(),
