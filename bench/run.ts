@@ -87,6 +87,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
     const limitCreated = limits.creates.reduce((n, c) => n + c.off.created + c.on.created, 0);
     // 7. Create with one webhook endpoint (a local receiver) against none, on a node of its own.
     const webhooks = await compareWebhookCost({ databaseUrl: db.url, key, rounds: plan.rounds, seconds: plan.seconds, createOffset: 1_100_000_000 });
+    if (webhooks.failures.length > 0) console.log(`webhook attempts failed: ${[...new Set(webhooks.failures)].slice(0, 5).join('; ')}`);
 
     const dialectCreated = dialectCreates.reduce((n, d) => n + d.native.created + d.zoom.created + d.eightByEight.created, 0);
     const lost = await countLostWrites(db.url, plan.contacts + creates.reduce((n, c) => n + c.ours.created, 0) + dialectCreated + limitCreated + webhooks.total);
@@ -111,7 +112,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
       ratioRow(engine, 'create req/s, rate limits on vs off', limits.creates.map((r) => r.on.rps), limits.creates.map((r) => r.off.rps), '>= 95 %'),
       valueRow(engine, 'rate limits off/on: non-2xx+errors', limitRuns.reduce((n, r) => n + r.non2xx + r.errors, 0), '', 'none'),
       ratioRow(engine, 'create req/s, one webhook vs none', webhooks.creates.map((r) => r.on.rps), webhooks.creates.map((r) => r.off.rps), ''),
-      valueRow(engine, 'webhook: delivered / created; drain s', `${webhooks.delivered} / ${webhooks.created}; ${(webhooks.drainMs / 1000).toFixed(1)}`, '', 'all delivered'),
+      valueRow(engine, 'webhook: delivered / created; drain s; failed attempts', `${webhooks.delivered} / ${webhooks.created}; ${(webhooks.drainMs / 1000).toFixed(1)}; ${webhooks.failures.length}`, '', 'all delivered, none failed'),
     );
   } finally {
     await ceiling?.stop();

@@ -24,6 +24,8 @@ export interface WebhookCost {
   delivered: number;
   /** The longest wait, after a run, for the receiver to have every event (ms). */
   drainMs: number;
+  /** Failed attempts (a local receiver answering 204 should see none), with why. */
+  failures: string[];
   /** Every contact the scenario created (for the lost-write count). */
   total: number;
 }
@@ -38,14 +40,15 @@ export async function compareWebhookCost(plan: WebhookPlan): Promise<WebhookCost
   const hookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
   const node = await startServer(['bin/contactd.js', 'serve'], { DATABASE_URL: plan.databaseUrl, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', RATE_LIMIT_PER_SECOND: '0', REDIS_URL: '', WEBHOOK_ALLOW_PRIVATE: 'true' });
   const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${node.url}${path}`, { method, headers: { authorization: `Bearer ${plan.key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const res: Response = await fetch(`${node.url}${path}`, { method, headers: { authorization: `Bearer ${plan.key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.status === 204 ? undefined : ((await res.json()) as { id: string });
+    return res.status === 204 ? undefined : ((await res.json()) as any);
   };
   let offset = plan.createOffset;
   let created = 0;
   let drainMs = 0;
   let total = 0;
+  const failures: string[] = [];
   const half = Math.max(1, Math.round(plan.seconds / 2));
   const create = async (seconds = half) => {
     const result = await runWorker<LoadResult>('bench/lib/load-worker.ts', { url: node.url, key: plan.key, connections: 50, seconds, createPath: '/v1/contacts', createOffset: (offset += 5_000_000) });
@@ -61,6 +64,11 @@ export async function compareWebhookCost(plan: WebhookPlan): Promise<WebhookCost
     while (seen.size - before < result.created && Date.now() - began < 120_000) await new Promise((r) => setTimeout(r, 50));
     drainMs = Math.max(drainMs, Date.now() - began);
     created += result.created;
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const page = await api('GET', `/v1/webhooks/${hook.id}/deliveries?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      for (const d of page.data as { status_code: number | null; error: string | null }[]) if (d.status_code === null || d.status_code >= 300) failures.push(d.error ?? String(d.status_code));
+      cursor = page.next_cursor;
+    }
     await api('DELETE', `/v1/webhooks/${hook.id}`);
     return result;
   };
@@ -75,7 +83,7 @@ export async function compareWebhookCost(plan: WebhookPlan): Promise<WebhookCost
       creates.push({ off: joined(noneFirst, await create()), on: joined(oneFirst, oneSecond) });
       console.log(`round ${round + 1}, create with no webhook / one webhook: ${Math.round(creates[round]!.off.rps)} / ${Math.round(creates[round]!.on.rps)} req/s`);
     }
-    return { creates, created, delivered: seen.size, drainMs, total };
+    return { creates, created, delivered: seen.size, drainMs, total, failures };
   } finally {
     await node.stop();
     await new Promise((resolve) => receiver.close(resolve));
