@@ -10,6 +10,7 @@ import type { BulkResult } from './lib/bulk-worker.ts';
 import type { CreateDialect, LoadResult } from './lib/load-worker.ts';
 import { createBenchDatabase, type BenchDatabase } from './lib/databases.ts';
 import { compareRateLimits } from './lib/rate-limits.ts';
+import { compareWebhookCost } from './lib/webhooks.ts';
 import { printTable, median, spread, type Row } from './lib/report.ts';
 
 const quick = process.argv.includes('--quick');
@@ -84,9 +85,12 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
     const limits = await compareRateLimits({ databaseUrl: db.url, key, lookupPaths, rounds: plan.rounds, seconds: plan.seconds, connections: plan.connections, createOffset: 900_000_000 });
     const limitRuns = [...limits.lookups, ...limits.creates].flatMap((r) => [r.off, r.on]);
     const limitCreated = limits.creates.reduce((n, c) => n + c.off.created + c.on.created, 0);
+    // 7. Create with one webhook endpoint (a local receiver) against none, on a node of its own.
+    const webhooks = await compareWebhookCost({ databaseUrl: db.url, key, rounds: plan.rounds, seconds: plan.seconds, createOffset: 1_100_000_000 });
+    if (webhooks.failures.length > 0) console.log(`webhook attempts failed: ${[...new Set(webhooks.failures)].slice(0, 5).join('; ')}`);
 
     const dialectCreated = dialectCreates.reduce((n, d) => n + d.native.created + d.zoom.created + d.eightByEight.created, 0);
-    const lost = await countLostWrites(db.url, plan.contacts + creates.reduce((n, c) => n + c.ours.created, 0) + dialectCreated + limitCreated);
+    const lost = await countLostWrites(db.url, plan.contacts + creates.reduce((n, c) => n + c.ours.created, 0) + dialectCreated + limitCreated + webhooks.total);
     const dialectFailures = dialectCreates.reduce((n, d) => n + [d.native, d.zoom, d.eightByEight].reduce((m, r) => m + r.non2xx + r.errors, 0), 0);
 
     const search = await load(server.url, { paths: ['smi', 'joh', 'garc', 'mar', 'lee', '2000001', 'acme'].map((q) => `/v1/contacts?q=${q}&limit=50`) });
@@ -107,6 +111,8 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
       ratioRow(engine, 'lookup req/s, rate limits on vs off', limits.lookups.map((r) => r.on.rps), limits.lookups.map((r) => r.off.rps), '>= 95 %'),
       ratioRow(engine, 'create req/s, rate limits on vs off', limits.creates.map((r) => r.on.rps), limits.creates.map((r) => r.off.rps), '>= 95 %'),
       valueRow(engine, 'rate limits off/on: non-2xx+errors', limitRuns.reduce((n, r) => n + r.non2xx + r.errors, 0), '', 'none'),
+      ratioRow(engine, 'create req/s, one webhook vs none', webhooks.creates.map((r) => r.on.rps), webhooks.creates.map((r) => r.off.rps), ''),
+      valueRow(engine, 'webhook: delivered / created; drain s; failed attempts', `${webhooks.delivered} / ${webhooks.created}; ${(webhooks.drainMs / 1000).toFixed(1)}; ${webhooks.failures.length}`, '', 'all delivered, none failed'),
     );
   } finally {
     await ceiling?.stop();

@@ -20,11 +20,14 @@ import { registerResponseHeaders, setResponseHeaders } from './http/response-hea
 import { registerContactRoutes } from './http/routes/contacts.routes.ts';
 import { registerDirectoryRoutes } from './http/routes/directory.routes.ts';
 import { registerJournalRoutes } from './http/routes/journal.routes.ts';
+import { registerWebhookRoutes } from './http/routes/webhooks.routes.ts';
+import { httpWebhookSender } from './http/webhook-sender.ts';
 import { registerServiceRoutes } from './http/routes/service.routes.ts';
 import { FieldError, Problem } from './http/schemas/common.ts';
 import * as contactSchemas from './http/schemas/contact.schema.ts';
 import * as directorySchemas from './http/schemas/directory.schema.ts';
 import * as journalSchemas from './http/schemas/journal.schema.ts';
+import * as webhookSchemas from './http/schemas/webhook.schema.ts';
 import { registerValidators } from './http/validation.ts';
 
 export interface AppDependencies {
@@ -83,7 +86,11 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   await registerOpenApi(app);
   const metrics = registerMetrics(app);
 
-  const services = createServices(deps.store, { ...config, warn: (message, err) => app.log.warn({ err }, message) });
+  const services = createServices(deps.store, {
+    ...config,
+    warn: (message, err) => app.log.warn({ err }, message),
+    webhookDelivery: { sender: httpWebhookSender, options: { ...config.webhooks, disableAfterMs: config.webhooks.disableAfterSeconds * 1000 } },
+  });
   app.decorate('rateLimiter', await createRateLimiter(config.rateLimit, { log: app.log, metrics }));
   app.addHook('onReady', async () => app.rateLimiter?.ready());
   app.addHook('onClose', async () => app.rateLimiter?.close());
@@ -93,6 +100,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerContactRoutes(context);
   registerDirectoryRoutes(context);
   registerJournalRoutes(context);
+  registerWebhookRoutes(context);
   dialects = await registerDialects(context);
   contactMounts.push(...dialects.map((d) => d.mount));
   // Batch jobs run in the background: resume what stopped nodes left, and let running chunks finish on close.
@@ -101,6 +109,12 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const sweep = new TombstoneSweep(deps.store, { retentionDays: config.deletedRetentionDays, everySeconds: config.deletedSweepSeconds, warn: (message, err) => app.log.warn({ err }, message) });
   app.addHook('onReady', async () => sweep.start());
   app.addHook('onClose', () => sweep.stop());
+  // Webhook delivery polls the journal; a write answered here wakes it so its events leave at once.
+  app.addHook('onReady', async () => services.webhookDelivery.start());
+  app.addHook('onClose', () => services.webhookDelivery.stop());
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 300) services.webhookDelivery.wake();
+  });
 
   return Object.assign(app, { services }) as unknown as App;
 }
@@ -117,6 +131,6 @@ class AccessLog extends LogController {
 
 /** Every named schema: each becomes an OpenAPI component and a $ref target. */
 export function sharedSchemas(): object[] {
-  const named: unknown[] = [FieldError, Problem, ...Object.values(contactSchemas), ...Object.values(directorySchemas), ...Object.values(journalSchemas)];
+  const named: unknown[] = [FieldError, Problem, ...Object.values(contactSchemas), ...Object.values(directorySchemas), ...Object.values(journalSchemas), ...Object.values(webhookSchemas)];
   return named.filter((s): s is object => typeof s === 'object' && s !== null && typeof (s as { $id?: unknown }).$id === 'string');
 }

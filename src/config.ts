@@ -14,6 +14,18 @@ export interface Config {
   readonly deletedRetentionDays: number;
   readonly deletedSweepSeconds: number;
   readonly rateLimit: Readonly<RateLimitConfig>;
+  readonly webhooks: Readonly<WebhookConfig>;
+}
+
+/** Webhook delivery (core/webhooks). */
+export interface WebhookConfig {
+  /** Seconds to wait after the 1st, 2nd, … failed attempt at a change; the last step repeats. */
+  readonly retryScheduleSeconds: readonly number[];
+  readonly timeoutMs: number;
+  readonly disableAfterSeconds: number;
+  /** Whether endpoints may be private, loopback or link-local addresses (the SSRF guard off). */
+  readonly allowPrivate: boolean;
+  readonly pollMs: number;
 }
 
 /** A token bucket per API key: `perSecond` tokens flow in, up to `burst`; 0 a second turns limits off. */
@@ -60,6 +72,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       // Unset: one node, buckets in memory. Set it when several nodes serve one database.
       redisUrl: readRedisUrl(env.REDIS_URL),
     }),
+    webhooks: Object.freeze({
+      // Standard Webhooks' suggested schedule (as Svix sends it): quick retries catch a blip, the
+      // long tail (about 27 hours in all) outlasts a receiver's overnight outage.
+      retryScheduleSeconds: Object.freeze(readSchedule(env.WEBHOOK_RETRY_SCHEDULE ?? '5,300,1800,7200,18000,36000,36000')),
+      // 15 s: a receiver should queue the event and answer at once; longer holds a lease and a socket for nothing.
+      timeoutMs: readCount('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS ?? '15000', 1),
+      // Five days of nothing but failures: past a long weekend, the endpoint is gone rather than down.
+      disableAfterSeconds: readCount('WEBHOOK_DISABLE_AFTER_SECONDS', env.WEBHOOK_DISABLE_AFTER_SECONDS ?? '432000', 1),
+      // Off: a webhook URL must not become a way to reach the operator's own network (SSRF).
+      allowPrivate: readBoolean('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE ?? 'false'),
+      // A quarter second: events reach receivers promptly while an idle node runs 4 cheap queries a second.
+      pollMs: readCount('WEBHOOK_POLL_MS', env.WEBHOOK_POLL_MS ?? '250', 10),
+    }),
   });
 }
 
@@ -67,6 +92,18 @@ function readCount(name: string, raw: string, min: number): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value < min || !Number.isSafeInteger(value)) throw new ConfigError(`${name} must be an integer of at least ${min}, got "${raw}"`);
   return value;
+}
+
+function readSchedule(raw: string): number[] {
+  const steps = raw.split(',').map((s) => s.trim());
+  if (steps.length === 0 || steps.some((s) => !/^\d{1,7}$/.test(s))) throw new ConfigError(`WEBHOOK_RETRY_SCHEDULE must be a comma-separated list of whole seconds, got "${raw}"`);
+  return steps.map(Number);
+}
+
+function readBoolean(name: string, raw: string): boolean {
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0' || raw === '') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
 function readRedisUrl(raw: string | undefined): string | null {

@@ -13,6 +13,7 @@ import type {
 } from './types.ts';
 import type { Change, ChangeActor, ChangeDraft, ChangeType } from './journal/change.types.ts';
 import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from './batch-job.types.ts';
+import type { DeliveryState, Webhook, WebhookDelivery, WebhookRecord, WebhookSecrets } from './webhooks/webhook.types.ts';
 
 /**
  * What the core needs from storage. One implementation (src/store) serves both engines;
@@ -38,6 +39,7 @@ export interface Store {
   batchJobs: BatchJobRepository;
   changes: ChangeRepository;
   tombstones: TombstoneRepository;
+  webhooks: WebhookRepository;
 }
 
 export interface AccountRepository {
@@ -257,4 +259,37 @@ export interface TombstoneRepository {
   remove(accountId: string, id: string): Promise<void>;
   /** Tombstones deleted before `deletedBefore`, oldest first. */
   expired(deletedBefore: string, limit: number): Promise<{ accountId: string; id: string }[]>;
+}
+
+/**
+ * Webhook endpoints, their delivery state and attempts. A node delivers to an endpoint only while
+ * it holds the endpoint's lease; every write of delivery state is conditional on holding it.
+ */
+export interface WebhookRepository {
+  insert(webhook: Omit<WebhookRecord, 'seq'>): Promise<WebhookRecord>;
+  find(accountId: string, id: string): Promise<WebhookRecord | undefined>;
+  list(accountId: string, page: PageRequest): Promise<Page<WebhookRecord>>;
+  /** Rewrites the settings and secrets; `state` too when given (re-enabling starts failures afresh). */
+  update(webhook: Webhook & WebhookSecrets, state?: Partial<DeliveryState>): Promise<void>;
+  /** Removes the endpoint and its attempts. */
+  delete(accountId: string, id: string): Promise<void>;
+  /** Moves the cursor back to `position` (never forward), for a replay, and makes the endpoint due now. */
+  rewind(accountId: string, id: string, position: number): Promise<void>;
+  /**
+   * Leases up to `limit` enabled endpoints that are due (no attempt waiting) and behind their
+   * account's feed, whose lease is free or expired, to `owner` until `leaseUntil`.
+   */
+  claimDue(owner: string, now: string, leaseUntil: string, limit: number): Promise<WebhookRecord[]>;
+  /** Extends the lease if `owner` still holds it; false when it was lost. */
+  renewLease(id: string, owner: string, now: string, leaseUntil: string): Promise<boolean>;
+  /**
+   * Sets the delivery state (and settings, when the endpoint is disabled) if `owner` still holds
+   * the lease, extending it to `leaseUntil` when given; false when the lease was lost.
+   */
+  saveState(id: string, owner: string, now: string, state: DeliveryState, disable?: { reason: string }, leaseUntil?: string): Promise<boolean>;
+  /** Frees the lease if `owner` holds it. */
+  release(id: string, owner: string): Promise<void>;
+  recordDelivery(accountId: string, delivery: Omit<WebhookDelivery, 'seq'>): Promise<void>;
+  /** The endpoint's attempts, newest first, before the seq in `page.afterSeq` when given. */
+  deliveries(accountId: string, webhookId: string, page: PageRequest): Promise<Page<WebhookDelivery>>;
 }

@@ -8,6 +8,8 @@ import { GroupService } from './group.service.ts';
 import { UnitService } from './unit.service.ts';
 import { JournalService } from './journal/journal.service.ts';
 import type { Store } from './ports.ts';
+import { DeliveryWorker, type DeliveryOptions, type WebhookSender } from './webhooks/delivery.worker.ts';
+import { WebhookService } from './webhooks/webhook.service.ts';
 
 /** Every service of the core over one store: what HTTP, the CLI and the dialects call. */
 export interface Services {
@@ -20,9 +22,25 @@ export interface Services {
   batchJobs: BatchJobService;
   blockList: BlockListService;
   journal: JournalService;
+  webhooks: WebhookService;
+  /** Delivers the journal to webhook endpoints in the background (started by the app). */
+  webhookDelivery: DeliveryWorker;
 }
 
-export function createServices(store: Store, options: { defaultRegion: string; batchJobTimeoutSeconds?: number; warn?: (message: string, error: unknown) => void }): Services {
+export interface ServiceOptions {
+  defaultRegion: string;
+  batchJobTimeoutSeconds?: number;
+  warn?: (message: string, error: unknown) => void;
+  /** Webhook delivery: how to send (an adapter) and the settings; without it nothing is sent. */
+  webhookDelivery?: { sender: WebhookSender; options: Omit<DeliveryOptions, 'warn'> };
+}
+
+/** Sends nothing: for callers that never deliver (the CLI, a store tool). */
+const NO_SENDER: WebhookSender = { send: async () => ({ status: null, body: null, retryAfter: null, error: 'webhook delivery is off in this process', durationMs: 0 }) };
+
+export function createServices(store: Store, options: ServiceOptions): Services {
+  const delivery = options.webhookDelivery?.options ?? { retryScheduleSeconds: [5], timeoutMs: 15_000, disableAfterMs: 432_000_000, pollMs: 250, allowPrivate: false };
+  const webhookDelivery = new DeliveryWorker(store, options.webhookDelivery?.sender ?? NO_SENDER, { ...delivery, ...(options.warn ? { warn: options.warn } : {}) });
   return {
     accounts: new AccountService(store),
     addressBooks: new AddressBookService(store),
@@ -33,5 +51,7 @@ export function createServices(store: Store, options: { defaultRegion: string; b
     batchJobs: new BatchJobService(store, { defaultRegion: options.defaultRegion, timeoutMs: (options.batchJobTimeoutSeconds ?? 0) * 1000, ...(options.warn ? { warn: options.warn } : {}) }),
     blockList: new BlockListService(store, options.defaultRegion),
     journal: new JournalService(store),
+    webhooks: new WebhookService(store, { allowPrivate: delivery.allowPrivate, onChange: () => webhookDelivery.wake() }),
+    webhookDelivery,
   };
 }

@@ -15,6 +15,7 @@ import { GroupCommit } from './group-commit.ts';
 import { PlannerStatistics } from './statistics.ts';
 import { KyselyTombstoneRepository } from './tombstone.repository.ts';
 import { KyselyUnitRepository } from './unit.repository.ts';
+import { KyselyWebhookRepository } from './webhook.repository.ts';
 import type { Database } from './tables.ts';
 
 const SAVEPOINT = CompiledQuery.raw('savepoint item');
@@ -33,6 +34,7 @@ export class KyselyStore implements Store {
   readonly batchJobs;
   readonly changes;
   readonly tombstones;
+  readonly webhooks;
   // The group's works each record their changes; one flush writes them all, last, before the one commit.
   private readonly groupCommit = new GroupCommit((run) =>
     this.db.transaction().execute(async (trx) => {
@@ -59,6 +61,7 @@ export class KyselyStore implements Store {
     this.batchJobs = new KyselyBatchJobRepository(db);
     this.changes = new KyselyChangeRepository(db, engine, inTransaction);
     this.tombstones = new KyselyTombstoneRepository(db);
+    this.webhooks = new KyselyWebhookRepository(db, engine);
   }
 
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {

@@ -22,6 +22,8 @@ export interface Database {
   change_positions: ChangePositionTable;
   changes: ChangeTable;
   contact_tombstones: ContactTombstoneTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
 
 export interface AccountTable {
@@ -220,4 +222,46 @@ export type ChangeRow = Selectable<ChangeTable>;
 export interface ContactTombstoneTable extends Omit<ContactTable, 'seq'> {
   seq: number;
   deleted_at: string;
+}
+
+/** A webhook endpoint: settings, secrets (never journalled), delivery cursor and lease (core/webhooks). */
+export interface WebhookTable {
+  seq: Generated<number>;
+  id: string;
+  account_id: string;
+  url: string;
+  /** JSON list. */
+  event_types: string;
+  description: string | null;
+  enabled: number;
+  disabled_reason: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: string | null;
+  cursor: number;
+  attempt: number;
+  next_attempt_at: string | null;
+  failing_since: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type WebhookRow = Selectable<WebhookTable>;
+
+/** One delivery attempt. */
+export interface WebhookDeliveryTable {
+  seq: Generated<number>;
+  account_id: string;
+  webhook_id: string;
+  event_id: string;
+  position: number;
+  type: string;
+  attempt: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  response_body: string | null;
+  at: string;
 }

@@ -70,6 +70,7 @@ interface Fixtures {
   fieldKey: string;
   externalId: string;
   phone: string;
+  webhookId: string;
 }
 
 const suffix = () => randomBytes(6).toString('hex');
@@ -99,7 +100,9 @@ async function makeFixtures(call: (method: Method, url: string, body?: unknown) 
   const merged = await ok('POST', '/v1/contacts', { address_book_id: book.id, display_name: 'Fixture merged' });
   const merge = await call('POST', `/v1/contacts/${contact.id}/merge`, { source_ids: [merged.id] });
   assert.equal(merge.status, 200, `fixture merge: ${JSON.stringify(merge.body)}`);
-  return { contactId: contact.id, sourceId: source.id, deletedId: deleted.id, mergedId: merged.id, bookId: book.id, groupId: group.id, fieldKey: field.key, externalId, phone };
+  // Disabled: a delivery in the background would change the database under the "nothing changes" checks.
+  const webhook = await ok('POST', '/v1/webhooks', { url: 'https://hooks.example.com/fixture', enabled: false });
+  return { contactId: contact.id, sourceId: source.id, deletedId: deleted.id, mergedId: merged.id, bookId: book.id, groupId: group.id, fieldKey: field.key, externalId, phone, webhookId: webhook.id };
 }
 
 /** The fixture that a path parameter of an operation names. */
@@ -112,6 +115,7 @@ function fixtureFor(op: Operation, param: string, f: Fixtures): string {
     if (op.path.startsWith('/v1/contacts/')) return f.contactId;
     if (op.path.startsWith('/v1/address-books/')) return f.bookId;
     if (op.path.startsWith('/v1/groups/')) return f.groupId;
+    if (op.path.startsWith('/v1/webhooks/')) return f.webhookId;
   }
   throw new Error(`no fixture for {${param}} of ${op.name}: teach security.test.ts about it`);
 }
@@ -136,6 +140,9 @@ const SAMPLE_BODIES: Record<string, (f: Fixtures) => unknown> = {
   'POST /v1/custom-fields': () => ({ key: `s_${suffix()}`, data_type: 'string' }),
   'POST /v1/groups': () => ({ name: `Sample ${suffix()}` }),
   'PATCH /v1/groups/{id}': () => ({ is_blocklist: true }),
+  'POST /v1/webhooks': () => ({ url: `https://hooks.example.com/${suffix()}`, enabled: false }),
+  'PATCH /v1/webhooks/{id}': () => ({ description: 'changed' }),
+  'POST /v1/webhooks/{id}/replay': () => ({ since: '2026-01-01T00:00:00Z' }),
 };
 
 /** Query strings some operations need to do real work. */
