@@ -5,6 +5,12 @@ import { performance } from 'node:perf_hooks';
 import { hostOf, resolveDeliveryAddress, type ResolvedAddress } from '../core/webhooks/address-guard.ts';
 import type { SendOutcome, WebhookSender } from '../core/webhooks/delivery.worker.ts';
 
+/**
+ * Connections are kept between deliveries (an endpoint gets its events one after another). A kept
+ * socket stays connected to the address checked when it was opened; a new one is checked anew.
+ */
+const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 4 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 4 }) };
+
 /** How much of an answer is kept with the attempt. */
 const KEPT_BYTES = 1024;
 
@@ -27,11 +33,13 @@ export const httpWebhookSender: WebhookSender = {
     }
     return new Promise<SendOutcome>((resolve) => {
       let settled = false;
+      let complete = false;
       const settle = (outcome: SendOutcome) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        request.destroy();
+        // An answer read whole leaves its socket for the next delivery; anything else closes it.
+        if (!outcome.status || !complete) request.destroy();
         resolve(outcome);
       };
       const client = target.protocol === 'https:' ? https : http;
@@ -39,10 +47,11 @@ export const httpWebhookSender: WebhookSender = {
         method: 'POST',
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         lookup: pinnedLookup(address),
-        agent: false,
+        agent: agents[target.protocol as 'http:' | 'https:'],
       }, (response) => {
         const chunks: Buffer[] = [];
         let kept = 0;
+        response.on('end', () => (complete = true));
         const done = () => {
           const text = Buffer.concat(chunks).subarray(0, KEPT_BYTES).toString('utf8');
           const retryAfter = response.headers['retry-after'];
