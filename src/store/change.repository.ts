@@ -2,11 +2,15 @@ import { sql, type Kysely } from 'kysely';
 import type { ChangeRepository } from '../core/ports.ts';
 import type { Change, ChangeAction, ChangeActor, ChangeDraft, ChangeType, ObjectType, Surface } from '../core/journal/change.types.ts';
 import { nowIso } from '../core/clock.ts';
+import { fieldChangesOf } from '../core/journal/field-changes.ts';
 import { chunks, rowsPerStatement } from './contact.rows.ts';
 import type { EngineName } from './engine.ts';
 import type { ChangeRow, ChangeTable, Database } from './tables.ts';
 
 type PendingChange = Omit<ChangeTable, 'position'>;
+
+/** A change's columns but its position, in the order the PostgreSQL insert lists them. */
+const COLUMNS = ['account_id', 'type', 'object_id', 'key_id', 'surface', 'request_id', 'at', 'fields', 'snapshot', 'meta'] as const satisfies readonly (keyof PendingChange)[];
 
 /**
  * The journal over Kysely. Changes recorded in a transaction wait here and are written by
@@ -42,7 +46,7 @@ export class KyselyChangeRepository implements ChangeRepository {
       surface: actor.surface,
       request_id: actor.requestId,
       at: nowIso(),
-      fields: draft.fields === null ? null : JSON.stringify(draft.fields),
+      fields: draft.fields === null ? null : typeof draft.fields === 'string' ? draft.fields : JSON.stringify(draft.fields),
       snapshot: draft.snapshot === null ? null : JSON.stringify(draft.snapshot),
       meta: draft.meta === undefined ? null : JSON.stringify(draft.meta),
     });
@@ -88,10 +92,17 @@ export class KyselyChangeRepository implements ChangeRepository {
     for (const part of chunks(rows, rowsPerStatement(11))) await this.db.insertInto('changes').values(part).execute();
   }
 
+  /**
+   * One statement: the shared lock first (the joined CTE is read before any row is made, and so
+   * before any nextval), then the rows numbered from the sequence in their order.
+   */
   private async insertNumberedBySequence(accountId: string, changes: PendingChange[]): Promise<void> {
-    await sql`select pg_advisory_xact_lock_shared(${feedLockKey(accountId)})`.execute(this.db);
-    const rows = changes.map((c) => ({ ...c, position: sql<number>`nextval('change_position_seq')` }));
-    for (const part of chunks(rows, rowsPerStatement(11))) await this.db.insertInto('changes').values(part).execute();
+    for (const part of chunks(changes, rowsPerStatement(COLUMNS.length))) {
+      const values = sql.join(part.map((c) => sql`(${sql.join(COLUMNS.map((column) => c[column]))})`));
+      await sql`with feed_lock as materialized (select pg_advisory_xact_lock_shared(${feedLockKey(accountId)}))
+        insert into changes (position, ${sql.join(COLUMNS.map((column) => sql.ref(column)))})
+        select nextval('change_position_seq'), v.* from feed_lock, (values ${values}) as v(${sql.join(COLUMNS.map((column) => sql.ref(column)))})`.execute(this.db);
+    }
   }
 
   async readFeed(accountId: string, afterPosition: number, limit: number, types?: readonly ChangeType[]): Promise<{ changes: Change[]; end: number }> {
@@ -171,8 +182,17 @@ async function endOfFeed(db: Kysely<Database>, engine: EngineName, accountId: st
   return row ? Number(row.position) : 0;
 }
 
+/** The stored fields, with a creation's or a removal's spelled out from the snapshot. */
+function fieldsOf(stored: string | null, snapshot: Record<string, unknown> | null): Change['fields'] {
+  if (stored === null) return null;
+  if (stored === 'snapshot-added') return fieldChangesOf(null, snapshot);
+  if (stored === 'snapshot-removed') return fieldChangesOf(snapshot, null);
+  return JSON.parse(stored);
+}
+
 function changeOf(row: ChangeRow): Change {
   const [objectType, action] = row.type.split('.') as [ObjectType, ChangeAction];
+  const snapshot = row.snapshot === null ? null : (JSON.parse(row.snapshot) as Record<string, unknown>);
   return {
     account_id: row.account_id,
     position: Number(row.position),
@@ -183,8 +203,8 @@ function changeOf(row: ChangeRow): Change {
     actor: { key_id: row.key_id, surface: row.surface as Surface },
     request_id: row.request_id,
     at: row.at,
-    fields: row.fields === null ? null : JSON.parse(row.fields),
-    snapshot: row.snapshot === null ? null : JSON.parse(row.snapshot),
+    fields: fieldsOf(row.fields, snapshot),
+    snapshot,
     meta: row.meta === null ? {} : JSON.parse(row.meta),
   };
 }

@@ -32,8 +32,12 @@ export interface ChangeDraft {
   objectType: ObjectType;
   objectId: string;
   action: ChangeAction;
-  /** Each changed field; null once purged. */
-  fields: Record<string, FieldChange> | null;
+  /**
+   * Each changed field; null once purged. A creation or a removal names every field of its
+   * snapshot (`snapshot-added`, `snapshot-removed`) rather than copying them: the store keeps them
+   * once, and a read spells them out.
+   */
+  fields: Record<string, FieldChange> | null | 'snapshot-added' | 'snapshot-removed';
   /** The object as the write left it (as it was, for a deletion); null once purged. */
   snapshot: Record<string, unknown> | null;
   /** What else the change needs to be understood or undone (a merge's sources, say). */

@@ -32,7 +32,7 @@ export function recordChange<T extends { id: string; account_id: string }>(
     objectType,
     objectId: object.id,
     action,
-    fields: fieldChangesOf(before, after),
+    fields: before === null ? 'snapshot-added' : after === null ? 'snapshot-removed' : fieldChangesOf(before, after),
     snapshot: shown as Record<string, unknown>,
     ...(meta ? { meta } : {}),
   });
