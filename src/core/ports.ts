@@ -240,7 +240,7 @@ export interface ChangeRepository {
   historyOf(accountId: string, objectId: string, limit: number, beforePosition?: number): Promise<Change[]>;
   /** The object's latest change of this type. */
   latestOf(accountId: string, objectId: string, type: ChangeType): Promise<Change | undefined>;
-  /** The account's changes made at or after this time: the position just before the first. */
+  /** The position of the account's last change made before this time (0: none): a replay sends what comes after it. */
   positionBefore(accountId: string, at: string): Promise<number>;
   /** A position up to which the account's feed is final (0: none yet): a new reader starts there to see only what comes next. */
   lastPosition(accountId: string): Promise<number>;
@@ -273,6 +273,8 @@ export interface WebhookRepository {
   update(webhook: Webhook & WebhookSecrets, state?: Partial<DeliveryState>): Promise<void>;
   /** Removes the endpoint and its attempts. */
   delete(accountId: string, id: string): Promise<void>;
+  /** Whether any endpoint of any account is enabled: with none, a write need not wake the worker. */
+  anyEnabled(): Promise<boolean>;
   /** Moves the cursor back to `position` (never forward), for a replay, and makes the endpoint due now. */
   rewind(accountId: string, id: string, position: number): Promise<void>;
   /**

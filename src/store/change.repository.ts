@@ -151,15 +151,17 @@ export class KyselyChangeRepository implements ChangeRepository {
   }
 
   async positionBefore(accountId: string, at: string): Promise<number> {
+    // Walked back from the newest change (the primary key's order): as long as what a replay
+    // sends anyway, and no index on `at` for every write to keep.
     const row = await this.db
       .selectFrom('changes')
       .select('position')
       .where('account_id', '=', accountId)
-      .where('at', '>=', at)
-      .orderBy('position')
+      .where('at', '<', at)
+      .orderBy('position', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row ? Number(row.position) - 1 : await this.lastPosition(accountId);
+    return row ? Number(row.position) : 0;
   }
 
   async scrub(accountId: string, objectId: string): Promise<void> {

@@ -65,6 +65,10 @@ export class KyselyWebhookRepository implements WebhookRepository {
       .execute();
   }
 
+  async anyEnabled(): Promise<boolean> {
+    return (await this.db.selectFrom('webhooks').select('id').where('enabled', '=', 1).limit(1).executeTakeFirst()) !== undefined;
+  }
+
   async claimDue(owner: string, now: string, leaseUntil: string, limit: number): Promise<WebhookRecord[]> {
     let due = this.db
       .selectFrom('webhooks as w')

@@ -63,6 +63,7 @@ export class DeliveryWorker {
   private ticking: Promise<void> | undefined;
   private stopping = true;
   private nextTickAt = 0;
+  private anyEnabled = true;
   private readonly leaseMs: number;
   private readonly concurrency: number;
   private readonly warn: (message: string, error: unknown) => void;
@@ -96,7 +97,8 @@ export class DeliveryWorker {
    * Wakes within WAKE_MS coalesce, so that a burst of writes costs a few claims, not one each.
    */
   wake(): void {
-    if (this.stopping || this.ticking) return;
+    // With no endpoint enabled anywhere (as of the last poll), a write has nothing to send.
+    if (this.stopping || this.ticking || !this.anyEnabled) return;
     if (this.nextTickAt - Date.now() > WAKE_MS) this.schedule(WAKE_MS);
   }
 
@@ -119,6 +121,8 @@ export class DeliveryWorker {
   }
 
   private async claimAndLaunch(): Promise<void> {
+    this.anyEnabled = await this.store.webhooks.anyEnabled();
+    if (!this.anyEnabled) return;
     const room = this.concurrency - this.running.size;
     if (room <= 0) return;
     const now = Date.now();

@@ -32,7 +32,6 @@ export async function up(db: Kysely<any>, engine: EngineName): Promise<void> {
     .addPrimaryKeyConstraint('changes_pk', ['account_id', 'position'])
     .execute();
   await db.schema.createIndex('changes_object').on('changes').columns(['account_id', 'object_id', 'position']).execute();
-  await db.schema.createIndex('changes_at').on('changes').columns(['account_id', 'at']).execute();
 
   // The live table's columns, plus when the contact was deleted. No unique external id here: a
   // new contact may take a deleted one's, and a restore then says who holds it.
