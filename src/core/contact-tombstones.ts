@@ -6,7 +6,7 @@ import { assertMayWriteType } from './permissions.ts';
 import { actorOf, recordChange } from './journal/journal.ts';
 import type { ChangeActor } from './journal/change.types.ts';
 import type { Store } from './ports.ts';
-import type { Contact, Principal } from './types.ts';
+import type { AddressBook, Contact, Principal } from './types.ts';
 
 /**
  * Deleting a contact keeps it whole as a tombstone for the retention time: gone from every read
@@ -37,31 +37,46 @@ export async function restoreContact(tx: Store, actor: Principal, id: string): P
   }
   const buried = found.contact;
   assertMayWriteType(actor, buried.type);
-  const book = (await tx.addressBooks.find(actor.accountId, buried.address_book_id)) ?? (await tx.addressBooks.findDefault(actor.accountId));
-  if (!book) throw new DomainError('address_book_not_found', `address book ${buried.address_book_id} is gone and the account has no default one`);
+  const book = await bookToReturnTo(tx, actor.accountId, buried.address_book_id);
   await tx.lock(`duplicates:${book.id}`);
-  if (buried.external_id !== null) {
-    await tx.lock(`external:${actor.accountId}:${buried.external_id}`);
-    const holder = await tx.contacts.findByExternalId(actor.accountId, buried.external_id);
-    if (holder) {
-      throw new DomainError('duplicate_external_id', `contact ${holder.id} now holds external_id "${buried.external_id}"`, [], { existing_contact_id: holder.id });
-    }
-  }
-  if (book.duplicate_policy === 'reject' && buried.status === 'active') {
-    const holders = await tx.contacts.findByAddresses(actor.accountId, addressKeysOf(buried), book.id);
-    if (holders.length > 0) throw duplicateError(holders[0]!);
-  }
-  const groups = buried.group_ids.length === 0 ? [] : await tx.groups.findMany(actor.accountId, buried.group_ids);
-  const restored: Contact = {
-    ...buried,
-    address_book_id: book.id,
-    group_ids: buried.group_ids.filter((g) => groups.some((known) => known.id === g)),
-    version: buried.version + 1,
-    updated_at: nowIso(),
-  };
+  if (buried.external_id !== null) await tx.lock(`external:${actor.accountId}:${buried.external_id}`);
+  const restored = await returningContact(tx, { ...buried, address_book_id: book.id }, book);
   await tx.tombstones.raise(restored, indexEntriesOf(restored));
   recordChange(tx, actor, 'contact', 'restored', buried, restored);
   return restored;
+}
+
+/** A contact's own book if it is still there, else the account's default one. */
+export async function bookToReturnTo(tx: Store, accountId: string, bookId: string): Promise<AddressBook> {
+  const book = (await tx.addressBooks.find(accountId, bookId)) ?? (await tx.addressBooks.findDefault(accountId));
+  if (!book) throw new DomainError('address_book_not_found', `address book ${bookId} is gone and the account has no default one`);
+  return book;
+}
+
+/**
+ * A contact coming back (restored, or unmerged) as it will be stored: in its groups that still
+ * exist, one version on. Refused (409, naming the holder) when another contact now holds its
+ * external id or, if it comes back live into a `reject` book, one of its addresses. The caller
+ * holds the locks of the book's rule and of the external id.
+ */
+export async function returningContact(tx: Store, contact: Contact, book: AddressBook): Promise<Contact> {
+  if (contact.external_id !== null) {
+    const holder = await tx.contacts.findByExternalId(contact.account_id, contact.external_id);
+    if (holder && holder.id !== contact.id) {
+      throw new DomainError('duplicate_external_id', `contact ${holder.id} now holds external_id "${contact.external_id}"`, [], { existing_contact_id: holder.id });
+    }
+  }
+  if (book.duplicate_policy === 'reject' && contact.status === 'active') {
+    const holders = (await tx.contacts.findByAddresses(contact.account_id, addressKeysOf(contact), book.id)).filter((c) => c.id !== contact.id);
+    if (holders.length > 0) throw duplicateError(holders[0]!);
+  }
+  const groups = contact.group_ids.length === 0 ? [] : await tx.groups.findMany(contact.account_id, contact.group_ids);
+  return {
+    ...contact,
+    group_ids: contact.group_ids.filter((g) => groups.some((known) => known.id === g)),
+    version: contact.version + 1,
+    updated_at: nowIso(),
+  };
 }
 
 /** A soft-deleted (inactive) contact made active again, unless a `reject` book's contact now holds one of its addresses. */

@@ -1,7 +1,6 @@
-import { addressKeysOf, indexEntriesOf } from './contact-index.ts';
+import { indexEntriesOf } from './contact-index.ts';
 import { stateOf } from './contact-state.ts';
-import { duplicateError, findOrThrow, saveChanged } from './contact-writes.ts';
-import { nowIso } from './clock.ts';
+import { findOrThrow, saveChanged } from './contact-writes.ts';
 import { DomainError } from './errors.ts';
 import type { Change } from './journal/change.types.ts';
 import { recordChange } from './journal/journal.ts';
@@ -9,6 +8,7 @@ import { assertMayWriteType } from './permissions.ts';
 import type { Store } from './ports.ts';
 import type { Contact, Principal } from './types.ts';
 import { planUnmerge, type NotRestored } from './unmerge.ts';
+import { bookToReturnTo, returningContact } from './contact-tombstones.ts';
 
 /**
  * Unmerge: a merged-away record becomes a live contact again with what it held, and the survivor
@@ -106,28 +106,7 @@ function isFields(fields: Change['fields']): fields is NonNullable<Change['field
  * holder) when another contact now holds that external id or, in a `reject` book, its addresses.
  */
 async function restoreSource(tx: Store, actor: Principal, source: Contact, externalIdBack: string | undefined): Promise<Contact> {
-  const book = (await tx.addressBooks.find(actor.accountId, source.address_book_id)) ?? (await tx.addressBooks.findDefault(actor.accountId));
-  if (!book) throw new DomainError('address_book_not_found', `address book ${source.address_book_id} is gone and the account has no default one`);
-  if (externalIdBack !== undefined) {
-    const holder = await tx.contacts.findByExternalId(actor.accountId, externalIdBack);
-    if (holder && holder.id !== source.id) {
-      throw new DomainError('duplicate_external_id', `contact ${holder.id} now holds external_id "${externalIdBack}"`, [], { existing_contact_id: holder.id });
-    }
-  }
-  const groups = source.group_ids.length === 0 ? [] : await tx.groups.findMany(actor.accountId, source.group_ids);
-  const restored: Contact = {
-    ...source,
-    status: 'active',
-    merged_into: null,
-    address_book_id: book.id,
-    external_id: externalIdBack ?? source.external_id,
-    group_ids: source.group_ids.filter((g) => groups.some((known) => known.id === g)),
-    version: source.version + 1,
-    updated_at: nowIso(),
-  };
-  if (book.duplicate_policy === 'reject') {
-    const holders = (await tx.contacts.findByAddresses(actor.accountId, addressKeysOf(restored), book.id)).filter((c) => c.id !== source.id);
-    if (holders.length > 0) throw duplicateError(holders[0]!);
-  }
-  return restored;
+  const book = await bookToReturnTo(tx, actor.accountId, source.address_book_id);
+  const live: Contact = { ...source, status: 'active', merged_into: null, address_book_id: book.id, external_id: externalIdBack ?? source.external_id };
+  return returningContact(tx, live, book);
 }
