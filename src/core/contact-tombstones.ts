@@ -97,8 +97,9 @@ async function reactivateContact(tx: Store, actor: Principal, inactive: Contact)
 }
 
 /**
- * Removes a contact, live or deleted, for good, and erases its personal data from the journal.
- * Returns false when there was none to purge.
+ * Removes a contact, live or deleted, for good, and erases its personal data from the journal;
+ * the records merged into it go too (they hold the same person's data). Returns false when there
+ * was none to purge.
  */
 export async function purgeContact(tx: Store, by: Principal | ChangeActor, accountId: string, id: string, only: { deletedBefore?: string } = {}): Promise<boolean> {
   await tx.lock(`contact:${id}`);
@@ -109,6 +110,11 @@ export async function purgeContact(tx: Store, by: Principal | ChangeActor, accou
     const buried = await tx.tombstones.find(accountId, id);
     if (!buried || (only.deletedBefore !== undefined && buried.deletedAt >= only.deletedBefore)) return false;
     await tx.tombstones.remove(accountId, id);
+  }
+  for (;;) {
+    const merged = await tx.contacts.list(accountId, { status: 'merged', mergedInto: id }, { limit: 500 });
+    for (const record of merged.items) await purgeContact(tx, by, accountId, record.id);
+    if (merged.nextCursor === null) break;
   }
   await tx.changes.scrub(accountId, id);
   tx.changes.record('accountId' in by ? actorOf(by) : by, { accountId, objectType: 'contact', objectId: id, action: 'purged', fields: null, snapshot: null });

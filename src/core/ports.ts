@@ -143,6 +143,8 @@ export interface ContactFilter {
   updatedSince?: string;
   /** Contacts with one of these ids. */
   ids?: string[];
+  /** Records merged into this contact. */
+  mergedInto?: string;
   /** Each clause holds when one of its fields equals one of its values, ignoring case; clauses combine with AND. */
   textEquals?: TextEqualsClause[];
   /** Each clause holds when one of its fields, or one of the contact's phones, matches its pattern; clauses combine with AND. */

@@ -125,6 +125,7 @@ export class KyselyContactRepository implements ContactRepository {
     if (filter.type !== undefined) query = query.where('type', '=', filter.type);
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
+    if (filter.mergedInto !== undefined) query = query.where('merged_into', '=', filter.mergedInto);
     if (filter.updatedSince !== undefined) query = query.where('updated_at', '>=', filter.updatedSince);
     for (const [kind, value] of [['phone', filter.phoneE164], ['email', filter.email?.toLowerCase()]] as const) {
       if (value === undefined) continue;

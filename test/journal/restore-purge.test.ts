@@ -130,6 +130,19 @@ for (const engine of engines) {
       assert.equal((await api.call('DELETE', `/v1/contacts/${contact.id}?purge=true`)).status, 404);
     });
 
+    test('purging a contact purges the records merged into it, which hold the same person\'s data', async () => {
+      const secret = `Merged${randomUUID().slice(0, 8)}`;
+      const survivor = await api.createContact({ display_name: 'Survivor' });
+      const source = await api.createContact({ display_name: secret, company: `${secret} Ltd` });
+      assert.equal((await api.call('POST', `/v1/contacts/${survivor.id}/merge`, { source_ids: [source.id] })).status, 200);
+      assert.equal((await api.call('DELETE', `/v1/contacts/${survivor.id}?purge=true`)).status, 204);
+      assert.equal((await api.call('GET', `/v1/contacts/${source.id}`)).status, 404);
+      const history = await api.call('GET', `/v1/contacts/${source.id}/history`);
+      assert.equal(history.body.data[0].type, 'contact.purged');
+      const feed = await api.call('GET', '/v1/changes?after=0&limit=1000');
+      assert.ok(!JSON.stringify(feed.body).includes(secret), 'nothing of the merged record is left in the feed');
+    });
+
     test('a tombstone can be purged too', async () => {
       const contact = await api.createContact({ display_name: 'Deleted, then purged' });
       assert.equal((await api.call('DELETE', `/v1/contacts/${contact.id}`)).status, 204);
