@@ -3,7 +3,7 @@ import { duplicateError } from './contact-writes.ts';
 import { nowIso } from './clock.ts';
 import { DomainError } from './errors.ts';
 import { assertMayWriteType } from './permissions.ts';
-import { actorOf, recordChange } from './journal/journal.ts';
+import { SYSTEM_ACTOR, actorOf, recordChange } from './journal/journal.ts';
 import type { ChangeActor } from './journal/change.types.ts';
 import type { Store } from './ports.ts';
 import type { AddressBook, Contact, Principal } from './types.ts';
@@ -117,12 +117,10 @@ export async function purgeContact(tx: Store, by: Principal | ChangeActor, accou
     if (merged.nextCursor === null) break;
   }
   await tx.changes.scrub(accountId, id);
-  tx.changes.record('accountId' in by ? actorOf(by) : by, { accountId, objectType: 'contact', objectId: id, action: 'purged', fields: null, snapshot: null });
+  tx.changes.record(actorOf(by), { accountId, objectType: 'contact', objectId: id, action: 'purged', fields: null, snapshot: null });
   return true;
 }
 
-/** contactd's own actor, for work no caller asked for (the retention sweep). */
-export const SYSTEM_ACTOR: ChangeActor = { keyId: null, surface: 'system', requestId: null };
 
 /** Purges tombstones older than the retention, a few at a time; returns how many. */
 export async function purgeExpiredTombstones(store: Store, retentionDays: number, batch = 100): Promise<number> {

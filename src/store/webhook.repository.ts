@@ -1,11 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import type { PageRequest, WebhookRepository } from '../core/ports.ts';
 import type { Page } from '../core/types.ts';
 import type { DeliveryState, Webhook, WebhookDelivery, WebhookRecord, WebhookSecrets } from '../core/webhooks/webhook.types.ts';
 import { encodeCursor } from '../core/cursor.ts';
 import { pageOf } from './contact.rows.ts';
 import type { EngineName } from './engine.ts';
-import type { Database, WebhookRow } from './tables.ts';
+import type { Database, WebhookRow, WebhookTable } from './tables.ts';
 
 /**
  * Webhook endpoints over Kysely. Leases are conditional updates: on PostgreSQL the claim skips
@@ -93,21 +93,18 @@ export class KyselyWebhookRepository implements WebhookRepository {
   }
 
   async renewLease(id: string, owner: string, now: string, leaseUntil: string): Promise<boolean> {
-    const result = await this.db
-      .updateTable('webhooks')
-      .set({ lease_until: leaseUntil })
-      .where('id', '=', id)
-      .where('lease_owner', '=', owner)
-      .where('lease_until', '>', now)
-      .where('enabled', '=', 1)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return this.updateWhileLeased(id, owner, now, { lease_until: leaseUntil });
   }
 
   async saveState(id: string, owner: string, now: string, state: DeliveryState, disable?: { reason: string }, leaseUntil?: string): Promise<boolean> {
+    return this.updateWhileLeased(id, owner, now, { ...state, ...(leaseUntil ? { lease_until: leaseUntil } : {}), ...(disable ? { enabled: 0, disabled_reason: disable.reason, updated_at: now } : {}) });
+  }
+
+  /** Writes to the endpoint only while `owner` still holds its lease and it is enabled; false when it does not. */
+  private async updateWhileLeased(id: string, owner: string, now: string, values: Updateable<WebhookTable>): Promise<boolean> {
     const result = await this.db
       .updateTable('webhooks')
-      .set({ ...state, ...(leaseUntil ? { lease_until: leaseUntil } : {}), ...(disable ? { enabled: 0, disabled_reason: disable.reason, updated_at: now } : {}) })
+      .set(values)
       .where('id', '=', id)
       .where('lease_owner', '=', owner)
       .where('lease_until', '>', now)

@@ -9,9 +9,13 @@ import { fieldChangesOf } from './field-changes.ts';
  * exactly when its write does.
  */
 
-export function actorOf(principal: Principal): ChangeActor {
-  return { keyId: principal.keyId, surface: principal.surface, requestId: principal.requestId ?? null };
+/** The journal's actor for a caller, or the actor given as it is. */
+export function actorOf(by: Principal | ChangeActor): ChangeActor {
+  return 'accountId' in by ? { keyId: by.keyId, surface: by.surface, requestId: by.requestId ?? null } : by;
 }
+
+/** contactd's own actor, for work no caller asked for (the retention sweep, disabling a failing webhook). */
+export const SYSTEM_ACTOR: ChangeActor = { keyId: null, surface: 'system', requestId: null };
 
 /** One object's change: its fields before and after, and the object as the write left it (or as it was, when removed). */
 export function recordChange<T extends { id: string; account_id: string }>(
@@ -27,7 +31,7 @@ export function recordChange<T extends { id: string; account_id: string }>(
   // `seq` is the store's integer key (the id some dialects show), not part of the object /v1 shows;
   // it is there on some writes' objects and not others, so a snapshot would differ from a read.
   const { seq: _seq, ...shown } = object as T & { seq?: number };
-  tx.changes.record('accountId' in by ? actorOf(by) : by, {
+  tx.changes.record(actorOf(by), {
     accountId: object.account_id,
     objectType,
     objectId: object.id,

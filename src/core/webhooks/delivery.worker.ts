@@ -1,6 +1,6 @@
 import { newId, nowIso } from '../clock.ts';
-import type { Change, ChangeActor } from '../journal/change.types.ts';
-import { recordChange } from '../journal/journal.ts';
+import type { Change } from '../journal/change.types.ts';
+import { SYSTEM_ACTOR, recordChange } from '../journal/journal.ts';
 import type { Store } from '../ports.ts';
 import { changeTypesOf } from './event-types.ts';
 import { payloadOf } from './payload.ts';
@@ -38,8 +38,6 @@ export interface DeliveryOptions {
   warn?: (message: string, error: unknown) => void;
 }
 
-/** contactd's own writes (an endpoint disabled after failing) are journalled under this actor. */
-export const SYSTEM_ACTOR: ChangeActor = { keyId: null, surface: 'system', requestId: null };
 
 /** How soon a wake looks for work. */
 const WAKE_MS = 20;
