@@ -26,12 +26,15 @@ export class Ledger {
 
   /** Contacts of the database that no accepted write accounts for. */
   async unaccounted(db: Kysely<Database>): Promise<string[]> {
-    const rows = await db.selectFrom('contacts').select(['id', 'external_id', 'phone_numbers', 'emails']).execute();
+    const rows = await db.selectFrom('contacts').select(['id', 'external_id', 'phone_numbers', 'emails', 'status', 'merged_into']).execute();
     const digits = this.sentDigits.join(' | ');
     const text = this.sentText.join('\n');
     return rows
       .filter((row) => {
         if (this.answered.has(row.id) || (row.external_id !== null && this.answered.has(row.external_id))) return false;
+        // A create merged into an existing contact keeps what it brought as a merged record of its own,
+        // whose id the answer does not show: the survivor's is the one answered.
+        if (row.status === 'merged' && row.merged_into !== null && this.answered.has(row.merged_into)) return false;
         const phones = (JSON.parse(row.phone_numbers) as { number?: string; e164?: string }[]).map((p) => String(p.e164 ?? p.number ?? '').replace(/\D/g, ''));
         if (phones.some((p) => p.length >= 7 && digits.includes(p.slice(-7)))) return false;
         const emails = (JSON.parse(row.emails) as { address?: string }[]).map((e) => String(e.address ?? '').toLowerCase());
