@@ -72,10 +72,14 @@ export function numberOfText(text: string): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
+/** Spellings of true and false in the spreadsheets people export from (Excel writes WAHR/FALSCH, VRAI/FAUX in German and French). */
+const TRUE_WORDS = new Set(['true', 'yes', 'y', '1', 'ja', 'wahr', 'oui', 'vrai', 'si', 'sí']);
+const FALSE_WORDS = new Set(['false', 'no', 'n', '0', 'nein', 'falsch', 'non', 'faux']);
+
 export function booleanOfText(text: string): boolean | null {
   const key = text.toLowerCase();
-  if (['true', 'yes', '1', 'y'].includes(key)) return true;
-  if (['false', 'no', '0', 'n'].includes(key)) return false;
+  if (TRUE_WORDS.has(key)) return true;
+  if (FALSE_WORDS.has(key)) return false;
   return null;
 }
 
