@@ -172,5 +172,11 @@ function partOf(d: Draft, slot: Slot, part: string): { value: string; column: st
 }
 
 function valuesOf(d: Draft, slot: Slot): { value: string; column: string }[] {
-  return slot.values.flatMap((c) => splitValues(cellOf(d, c.index)).map((value) => ({ value, column: c.column })));
+  const values: { value: string; column: string }[] = [];
+  for (const c of slot.values) {
+    const cell = d.cells[c.index];
+    if (cell === undefined || cell === '') continue;
+    for (const value of splitValues(cell)) values.push({ value, column: c.column });
+  }
+  return values;
 }

@@ -71,5 +71,9 @@ function listTarget(list: keyof typeof PARTS, bracket: string | undefined, part:
 
 /** Splits a cell holding several values; empty pieces are dropped. */
 export function splitValues(cell: string, separator = MULTI_VALUE_SEPARATOR): string[] {
+  if (!cell.includes(separator)) {
+    const value = cell.trim();
+    return value === '' ? [] : [value];
+  }
   return cell.split(separator).map((v) => v.trim()).filter((v) => v !== '');
 }
