@@ -43,7 +43,7 @@ describe('NDJSON reader', () => {
   });
 
   test('a key mapped to null is dropped; group_ids give way to group names; bad groups are refused', async () => {
-    const text = '{"first_name":"A","legacy":1,"groups":["X"],"group_ids":["other-account-id"]}\n{"first_name":"B","groups":"X"}\n[1,2]\n';
+    const text = '{"first_name":"A","legacy":1,"groups":["X"],"group_ids":["other-account-id"]}\n{"first_name":"B","groups":"X"}\n[1,2]\n{"__proto__":{"type":"user"}}\n';
     const options = optionsOf({ mapping: { legacy: null } });
     const plan = await planImport(sourceOf(text), 'application/x-ndjson', options, contextOf());
     const rows = await rowsOf(sourceOf(text), plan, options, contextOf());
@@ -51,6 +51,8 @@ describe('NDJSON reader', () => {
     assert.deepEqual(rows[0]!.errors, []);
     assert.deepEqual(errorsOf(rows[1]), ['groups invalid_value']);
     assert.deepEqual(errorsOf(rows[2]), ['null malformed_record']);
+    assert.deepEqual(errorsOf(rows[3]), ['__proto__ invalid_value']);
+    assert.equal(rows[3]!.input?.type, undefined);
     const refused = await planImport(sourceOf(text), 'application/x-ndjson', optionsOf({ mapping: { legacy: 'company' } }), contextOf()).catch((e: Error) => e);
     assert.match(String(refused), /mapping\.legacy/);
   });

@@ -81,7 +81,11 @@ function rowOfLine(line: NdjsonLine, ignored: Set<string>, region: string): Impo
   if (!isObject(parsed.value)) return refuse('the line is not a JSON object');
   const errors: RowError[] = [];
   const body: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(parsed.value)) if (!READ_ONLY_KEYS.has(key) && !ignored.has(key)) body[key] = value;
+  for (const [key, value] of Object.entries(parsed.value)) {
+    // Assigning `__proto__` would set the body's prototype, not a key the schema sees.
+    if (key === '__proto__') errors.push({ row, column: key, code: 'invalid_value', message: '__proto__ is not a known field' });
+    else if (!READ_ONLY_KEYS.has(key) && !ignored.has(key)) body[key] = value;
+  }
   const input = body as ImportContactInput;
   if ('groups' in body) {
     const groups = body.groups;
