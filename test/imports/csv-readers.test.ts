@@ -53,6 +53,19 @@ describe('CSV readers', () => {
     for (const row of [jane, bob, carla, initech, ulrich]) assert.deepEqual(row!.errors, [], `row ${row!.row}`);
   });
 
+  test('the Google file in UTF-16 LE (as Excel saves "Unicode text") reads to the same rows', async () => {
+    const utf8 = fixture('google-contacts.csv');
+    const utf16 = Buffer.from(`\ufeff${utf8.toString('utf8')}`, 'utf16le');
+    const read = async (bytes: Buffer) => {
+      const plan = await planImport(sourceOf(bytes), undefined, optionsOf(), contextOf());
+      return { encoding: plan.encoding, rows: (await rowsOf(sourceOf(bytes), plan, optionsOf(), contextOf())).map((r) => [r.row, r.input, r.errors]) };
+    };
+    const [a, b] = [await read(utf8), await read(utf16)];
+    assert.equal(b.encoding, 'utf-16le');
+    assert.equal(b.rows.length, 7);
+    assert.deepEqual(b.rows, a.rows);
+  });
+
   test('Outlook: fixed phone types by column, extensions, several emails, ;-separated categories', async () => {
     const bytes = fixture('outlook.csv');
     const plan = await planImport(sourceOf(bytes), undefined, optionsOf(), contextOf());

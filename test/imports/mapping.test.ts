@@ -45,6 +45,8 @@ describe('the mapping grammar', () => {
     const { plan, rows } = await mapped('First Name,Mobile Phone,Ref\nJane,+1 651 555 0101,A-1\n', { 'Mobile Phone': 'phone_numbers[type=work]', 'First Name': null, Ref: 'external_id' });
     assert.deepEqual(plan.columns.map((c) => [c.target, c.source]), [[null, 'mapping'], ['phone_numbers[type=work]', 'mapping'], ['external_id', 'mapping']]);
     assert.deepEqual(rows[0]!.input, { external_id: 'A-1', phone_numbers: [{ number: '+1 651 555 0101', type: 'work' }] });
+    const loose = await mapped('Customer No ,Name\n7,Jane\n', { 'customer-no': 'account_number' });
+    assert.deepEqual(loose.rows[0]!.input, { account_number: '7', display_name: 'Jane' }, 'a mapping key matches a header whatever its case and spacing');
   });
 
   test('a mapping to an unknown target, or of a column the file lacks, refuses the request with mapping.<column>', async () => {
