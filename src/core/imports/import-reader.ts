@@ -4,6 +4,7 @@ import { countCsvRows, planCsv, readCsvRows } from './csv-import.ts';
 import { detectFormat } from './import-format.ts';
 import type { ByteSource, ImportOptions, ImportPlan, ImportPreview, ImportReadContext, ImportRow } from './import.types.ts';
 import { countNdjsonRows, planNdjson, readNdjsonRows } from './ndjson-import.ts';
+import { countVcardRows, planVcard, readVcardRows } from './vcard-import.ts';
 
 /** Rows a preview shows. */
 export const PREVIEW_ROWS = 20;
@@ -26,7 +27,7 @@ export async function planImport(source: ByteSource, contentType: string | undef
     case 'ndjson':
       return planNdjson(source, encoding, options, ctx);
     case 'vcard':
-      throw invalidField('file', 'vCard import is not available yet');
+      return planVcard(source, encoding, options, ctx);
   }
 }
 
@@ -38,7 +39,7 @@ export function readImportRows(source: ByteSource, plan: ImportPlan, options: Im
     case 'ndjson':
       return readNdjsonRows(source, plan, options, ctx);
     case 'vcard':
-      throw invalidField('file', 'vCard import is not available yet');
+      return readVcardRows(source, plan, options, ctx);
   }
 }
 
@@ -50,7 +51,7 @@ export function countImportRows(source: ByteSource, plan: ImportPlan): Promise<n
     case 'ndjson':
       return countNdjsonRows(source, plan);
     case 'vcard':
-      throw invalidField('file', 'vCard import is not available yet');
+      return countVcardRows(source, plan);
   }
 }
 
