@@ -123,6 +123,25 @@ describe('CSV readers', () => {
     assert.deepEqual(preview.rows[3]!.errors.map((e) => [e.row, e.column, e.code]), [[5, 'Mobile Phone', 'invalid_phone']]);
   });
 
+  test('a reader that stops early (the plan, the preview) closes the stored file', async () => {
+    const text = `Name\n${'Someone\n'.repeat(50_000)}`;
+    let opened = 0;
+    let closed = 0;
+    const tracked = async function* () {
+      opened++;
+      try {
+        yield* sourceOf(text, 4096)();
+      } finally {
+        closed++;
+      }
+    };
+    const preview = await previewImport(tracked, 'text/csv', optionsOf(), contextOf());
+    assert.equal(preview.rows.length, 20);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(opened >= 2);
+    assert.equal(closed, opened, 'every read of the file was closed');
+  });
+
   test('rows that cannot be read: too many cells, a quote left open, a row that maps to nothing', async () => {
     const text = 'Name,Company,Notes\nJane,Acme\nBob,Globex,hi,extra\n,,only a note\n"Open,quote\n';
     const plan = await planImport(sourceOf(text), 'text/csv', optionsOf(), contextOf());
