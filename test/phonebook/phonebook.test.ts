@@ -106,6 +106,18 @@ for (const engine of engines) {
       assert.deepEqual(seen, expected, 'a contact\'s numbers stay on one page, none twice, none lost');
     });
 
+    test('a book larger than one store page (500) streams every contact once, in order', async () => {
+      const large = await api.newBook();
+      const numbers = Array.from({ length: 1100 }, () => uniquePhone());
+      for (let i = 0; i < numbers.length; i += 1000) {
+        const contacts = numbers.slice(i, i + 1000).map((number, j) => ({ address_book_id: large, display_name: `Bulk ${i + j}`, phone_numbers: [{ number, type: 'work' }] }));
+        const res = await api.call('POST', '/v1/contacts/batch', { contacts });
+        assert.equal(res.status, 200);
+      }
+      const doc = await xml(`/phonebook/grandstream.xml?book=${large}`);
+      assert.deepEqual(doc.AddressBook.Contact.map((c: any) => c.Phone[0].phonenumber), numbers);
+    });
+
     test('no book: the default book; an unknown book or another account\'s book: 404', async () => {
       const phone = uniquePhone();
       await api.createContact({ display_name: 'In default', phone_numbers: [{ number: phone }] });
