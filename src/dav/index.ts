@@ -31,14 +31,16 @@ export async function registerDav(context: HttpContext, defaultRegion: string): 
   app.addHttpMethod('PROPPATCH', { hasBody: true });
   app.addHttpMethod('MKCOL', { hasBody: true });
 
-  // RFC 6764 §5: the well-known URI redirects to the context path (some clients PROPFIND it).
-  for (const method of ['GET', 'PROPFIND'] as const) {
-    app.route({ method, url: '/.well-known/carddav', handler: async (_request, reply) => reply.code(301).header('location', ROOT).send() });
-  }
+  // RFC 6764 §5: the well-known URI redirects to the context path (some clients PROPFIND it, with a body).
+  await app.register(async (scope) => {
+    acceptAnyBody(scope);
+    for (const method of ['GET', 'PROPFIND']) {
+      scope.route({ method, url: '/.well-known/carddav', handler: async (_request, reply) => reply.code(301).header('location', ROOT).send() });
+    }
+  });
 
   await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: CARD_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    acceptAnyBody(scope);
     registerDavAuth(scope, services.accounts);
     scope.setErrorHandler((error, request, reply) => sendDavError(error, request, reply));
     scope.setNotFoundHandler((request, reply) => sendDavError(new DomainError('not_found', `no resource at ${request.url.split('?')[0]}`), request, reply));
@@ -69,6 +71,12 @@ export async function registerDav(context: HttpContext, defaultRegion: string): 
       scope.route({ method, url: '/*', handler: async () => { throw new DomainError('forbidden', 'address books and their properties are managed through the /v1 API'); } });
     }
   }, { prefix: '/dav' });
+}
+
+/** Bodies are read as text whatever their type (XML as application/xml or text/xml, cards as text/vcard, or none named). */
+function acceptAnyBody(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: CARD_BODY_LIMIT }, (_request, body, done) => done(null, body));
 }
 
 /** OPTIONS: what the server speaks (RFC 6352 §6.1), without credentials. */

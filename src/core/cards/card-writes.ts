@@ -5,14 +5,15 @@ import { DomainError } from '../errors.ts';
 import { nowIso } from '../clock.ts';
 import { assertMayWriteType } from '../permissions.ts';
 import type { Store } from '../ports.ts';
-import type { AddressBook, Contact, ContactInput, ContactTextField, Principal } from '../types.ts';
+import { CONTACT_TEXT_FIELDS, type AddressBook, type Contact, type ContactInput, type ContactTextField, type Principal } from '../types.ts';
 import type { CardEntry, CardRecord, CardWrite, PutConditions } from './card.types.ts';
 
 /**
- * The contact fields a vCard carries: a PUT replaces these (absent from the card: cleared) and
- * leaves the others (location, timezone, account number…) as they were, since no card holds them.
+ * The contact fields a vCard carries (the standard ones, and contactd's own as X-CONTACTD-*): a
+ * PUT replaces them all, and one absent from the card is cleared. The contact type stays as it is
+ * unless the card names one.
  */
-const CARD_TEXT_FIELDS: readonly ContactTextField[] = ['display_name', 'first_name', 'last_name', 'salutation', 'company', 'role', 'external_id'];
+const CARD_TEXT_FIELDS: readonly ContactTextField[] = CONTACT_TEXT_FIELDS;
 const CARD_LISTS = ['phone_numbers', 'emails', 'messaging'] as const;
 
 /** The card's fields as a replacement of the contact's card-carried ones. */
