@@ -59,6 +59,7 @@ export function descendants(element: XmlElement, name: string): XmlElement[] {
 /** One `<response>` of a multistatus: its href, its own status if any, and each property with the status of its propstat. */
 export interface DavResponse {
   href: string;
+  element: XmlElement;
   status?: number;
   props: Map<string, { status: number; element: XmlElement }>;
 }
@@ -73,7 +74,7 @@ export function parseMultistatus(xml: string): { responses: DavResponse[]; syncT
       for (const prop of child(propstat, `{${DAV}}prop`)?.children ?? []) props.set(prop.name, { status, element: prop });
     }
     const own = child(response, `{${DAV}}status`);
-    return { href: decodeURIComponent(child(response, `{${DAV}}href`)?.text.trim() ?? ''), ...(own ? { status: statusCode(own.text) } : {}), props };
+    return { href: decodeURIComponent(child(response, `{${DAV}}href`)?.text.trim() ?? ''), element: response, ...(own ? { status: statusCode(own.text) } : {}), props };
   });
   const token = child(root, `{${DAV}}sync-token`)?.text.trim();
   return { responses, root, ...(token ? { syncToken: token } : {}) };
