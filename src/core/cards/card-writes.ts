@@ -43,7 +43,7 @@ export async function groupsOf(tx: Store, accountId: string, names: string[]): P
 export async function putCard(scope: WriteScope, book: AddressBook, name: string, existing: CardEntry | undefined, write: CardWrite, conditions: PutConditions): Promise<{ entry: CardEntry; created: boolean }> {
   const { tx, actor } = scope;
   if (conditions.ifNoneMatch && existing) throw new DomainError('version_mismatch', `a card named ${name} exists already`);
-  if (conditions.ifMatch !== undefined && !existing) throw new DomainError('version_mismatch', `no card named ${name} to match`);
+  if ((conditions.ifMatch !== undefined || conditions.mustExist) && !existing) throw new DomainError('version_mismatch', `no card named ${name} to match`);
   const { groupIds, unknown } = await groupsOf(tx, actor.accountId, write.groupNames);
   const properties = unknown.length > 0 ? [...write.properties, `CATEGORIES:${unknown.map(escapeListValue).join(',')}`] : write.properties;
   const input = replacementOf(write, groupIds);

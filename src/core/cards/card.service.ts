@@ -1,7 +1,7 @@
 import { WriteScope } from '../contact-writes.ts';
 import { DomainError } from '../errors.ts';
 import type { Store } from '../ports.ts';
-import type { AddressBook, Principal } from '../types.ts';
+import type { AddressBook, CustomField, Principal } from '../types.ts';
 import { withCards } from './card-reads.ts';
 import { deleteCard, putCard } from './card-writes.ts';
 import { queryCards, type CardQuery } from './card-query.ts';
@@ -31,6 +31,11 @@ export class CardService {
       if (page.nextCursor === null || page.items.length === 0) return books;
       afterSeq = page.items[page.items.length - 1]!.seq;
     }
+  }
+
+  /** The account's name: what a client shows for the principal. */
+  async accountName(actor: Principal): Promise<string> {
+    return (await this.store.accounts.find(actor.accountId))?.name ?? actor.accountId;
   }
 
   async book(actor: Principal, bookId: string): Promise<AddressBook> {
@@ -79,6 +84,19 @@ export class CardService {
       if (!existing) throw new DomainError('contact_not_found', `no card named ${name} in this address book`);
       await deleteCard(tx, actor, existing, ifMatch);
     });
+  }
+
+  /** What writing and reading cards needs of the account: its group names (CATEGORIES) and custom fields (X-CONTACTD-*). */
+  async context(actor: Principal): Promise<{ groupNames: Map<string, string>; customFields: CustomField[] }> {
+    const groupNames = new Map<string, string>();
+    let afterSeq: number | undefined;
+    for (;;) {
+      const page = await this.store.groups.list(actor.accountId, { limit: 500, ...(afterSeq === undefined ? {} : { afterSeq }) });
+      for (const g of page.items) groupNames.set(g.id, g.name);
+      if (page.nextCursor === null || page.items.length === 0) break;
+      afterSeq = page.items[page.items.length - 1]!.seq;
+    }
+    return { groupNames, customFields: await this.store.customFields.listAll(actor.accountId) };
   }
 
   /** A position up to which the account's journal is final: a sync token, and the books' ctag. */

@@ -37,4 +37,6 @@ export interface CardWrite {
 export interface PutConditions {
   ifMatch?: number;
   ifNoneMatch?: boolean;
+  /** If-Match: * : the card must exist. */
+  mustExist?: boolean;
 }
