@@ -31,10 +31,15 @@ export async function registerDav(context: HttpContext, defaultRegion: string): 
   app.addHttpMethod('PROPPATCH', { hasBody: true });
   app.addHttpMethod('MKCOL', { hasBody: true });
 
-  // RFC 6764 §5: the well-known URI redirects to the context path (some clients PROPFIND it).
-  for (const method of ['GET', 'PROPFIND'] as const) {
-    app.route({ method, url: '/.well-known/carddav', handler: async (_request, reply) => reply.code(301).header('location', ROOT).send() });
-  }
+  // RFC 6764 §5: the well-known URI redirects to the context path. Thunderbird and iOS PROPFIND it
+  // with a text/xml body, so any body is accepted (and ignored) here: the app's parsers would 415 it.
+  await app.register(async (wellKnown) => {
+    wellKnown.removeAllContentTypeParsers();
+    wellKnown.addContentTypeParser('*', { parseAs: 'string', bodyLimit: CARD_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    for (const method of ['GET', 'PROPFIND'] as const) {
+      wellKnown.route({ method, url: '/.well-known/carddav', handler: async (_request, reply) => reply.code(301).header('location', ROOT).send() });
+    }
+  });
 
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
