@@ -74,7 +74,6 @@ for (const engine of engines) {
       const responses = await client.addressBookMultiGet({ url: book.url, props: { 'd:getetag': {}, 'card:address-data': {} }, objectUrls: wanted, depth: '1' });
       assert.deepEqual(responses.map((r) => decodeURIComponent(new URL(r.href ?? '', server.origin).pathname)).sort(), [...wanted].sort());
       for (const response of responses) {
-        assert.equal(response.status, 200);
         const data = response.props?.addressData?._cdata ?? response.props?.addressData;
         assert.match(String(data), /BEGIN:VCARD/);
       }
