@@ -26,24 +26,26 @@ export function registerPhonebookRoutes({ app, services }: HttpContext): void {
       if (reply.statusCode === 401) reply.header('www-authenticate', 'Basic realm="contactd"');
     });
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_request, _body, done) => done(null, undefined));
-    scope.route({
-      method: ['GET', 'POST'],
-      url: '/phonebook/:file',
-      schema: { hide: true },
-      handler: async (request, reply) => {
-        const principal = await authenticate(request, reply);
-        const vendor = FILE.exec((request.params as { file: string }).file)?.[1];
-        if (vendor === undefined) throw new DomainError('not_found', 'phone books are yealink.xml, grandstream.xml, cisco.xml and snom.xml');
-        const query = request.query as Record<string, unknown>;
-        const bookId = typeof query.book === 'string' && query.book !== '' ? query.book : undefined;
-        const book = await services.addressBooks.getOrDefault(principal, bookId);
-        reply.header('cache-control', 'no-store').type('application/xml; charset=utf-8');
-        if (vendor === 'cisco') return ciscoAnswer(request, principal, book, typeof query.after === 'string' ? query.after : undefined);
-        const first = await readPage(principal, book, undefined);
-        return reply.send(Readable.from(streamBook(VENDORS[vendor as StreamedVendor], book, principal, first)));
-      },
-    });
+    scope.route({ method: ['GET', 'POST'], url: '/phonebook/:file', schema: { hide: true }, handler: async (request, reply) => {
+      const query = request.query as Record<string, unknown>;
+      const vendor = FILE.exec((request.params as { file: string }).file)?.[1];
+      return answer(request, reply, vendor, typeof query.book === 'string' && query.book !== '' ? query.book : undefined);
+    } });
+    // Grandstream phones take a server path and fetch `phonebook.xml` under it: the book goes in the path.
+    scope.get('/phonebook/grandstream/phonebook.xml', { schema: { hide: true } }, (request, reply) => answer(request, reply, 'grandstream', undefined));
+    scope.get('/phonebook/grandstream/:book/phonebook.xml', { schema: { hide: true } }, (request, reply) => answer(request, reply, 'grandstream', (request.params as { book: string }).book));
   });
+
+  async function answer(request: FastifyRequest, reply: FastifyReply, vendor: string | undefined, bookId: string | undefined) {
+    const principal = await authenticate(request, reply);
+    if (vendor === undefined) throw new DomainError('not_found', 'phone books are yealink.xml, grandstream.xml, cisco.xml and snom.xml');
+    const book = await services.addressBooks.getOrDefault(principal, bookId);
+    reply.header('cache-control', 'no-store').type('application/xml; charset=utf-8');
+    const after = (request.query as Record<string, unknown>).after;
+    if (vendor === 'cisco') return ciscoAnswer(request, principal, book, typeof after === 'string' ? after : undefined);
+    const first = await readPage(principal, book, undefined);
+    return reply.send(Readable.from(streamBook(VENDORS[vendor as StreamedVendor], book, principal, first)));
+  }
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
     const caller = await identifyBasicOrBearer(request, services.accounts, 'contacts:read');
