@@ -103,7 +103,21 @@ export function registerPhonebookRoutes({ app, services }: HttpContext): void {
       if (!full && page.nextCursor === null) exhausted = true;
     }
     const more = full && (await listAfter(afterSeq, 1)).items.length > 0;
-    const next = more ? `${request.protocol}://${request.host}/phonebook/cisco.xml?book=${encodeURIComponent(book.id)}&after=${encodeCursor(afterSeq ?? 0)}` : null;
+    const next = more ? `${originOf(request)}/phonebook/cisco.xml?book=${encodeURIComponent(book.id)}&after=${encodeCursor(afterSeq ?? 0)}` : null;
     return ciscoPage(book.name, 'Select a number', entries, next);
   }
+}
+
+/**
+ * Where the phone reached us, for the absolute URL Cisco's Next soft key needs: behind a TLS proxy
+ * its X-Forwarded-Proto/-Host. Trusting them is harmless here: the URL goes back to the same
+ * caller, in an answer no cache keeps.
+ */
+function originOf(request: FastifyRequest): string {
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
+  const proto = first(request.headers['x-forwarded-proto']);
+  const host = first(request.headers['x-forwarded-host']);
+  const safeProto = proto === 'https' || proto === 'http' ? proto : request.protocol;
+  const safeHost = host !== undefined && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : request.host;
+  return `${safeProto}://${safeHost}`;
 }

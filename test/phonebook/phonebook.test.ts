@@ -105,6 +105,9 @@ for (const engine of engines) {
         pages++;
       }
       assert.equal(pages, 2);
+      // Behind a TLS proxy the Next URL is the one the phone used.
+      const proxied = await get(`/phonebook/cisco.xml?book=${big}`, { ...basic(api.accountId, api.keys.read), 'x-forwarded-proto': 'https', 'x-forwarded-host': 'pbx.example.com' });
+      assert.match(parser.parse(String(proxied.body)).CiscoIPPhoneDirectory.SoftKeyItem[1].URL, /^https:\/\/pbx\.example\.com\/phonebook\/cisco\.xml\?book=/);
       assert.deepEqual(seen, expected, 'a contact\'s numbers stay on one page, none twice, none lost');
     });
 
