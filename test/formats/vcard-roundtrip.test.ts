@@ -109,7 +109,7 @@ test('the UID is the contact id, or the client\'s own UID when it sent one', () 
 test('3.0 writes extensions as x123, 4.0 as ;ext= in a tel: URI', () => {
   const original = storedContact({ phone_numbers: [{ number: '+1 651 555 0101', type: 'work', extension: '204' }] }, []);
   assert.match(contactToVCard(original, ctx, '3.0'), /\r\nTEL;TYPE=work,pref:\+16515550101 x204\r\n/);
-  assert.match(contactToVCard(original, ctx, '4.0'), /\r\nTEL;PREF=1;TYPE=work:tel:\+16515550101;ext=204\r\n/);
+  assert.match(contactToVCard(original, ctx, '4.0'), /\r\nTEL;VALUE=uri;PREF=1;TYPE=work:tel:\+16515550101;ext=204\r\n/);
 });
 
 test('custom field keys become X-CONTACTD-<KEY> and are read back case-insensitively', () => {

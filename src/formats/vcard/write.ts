@@ -17,7 +17,7 @@ const PRODID = '-//contactd//vCard//EN';
 export function contactToVCard(contact: Contact, ctx: CardContext, version: VCardVersion, extras?: CardExtras): string {
   const { properties, verbatim } = cardParts(contact, ctx, version, extras);
   // ical.js prints the values; folding is ours, as its own can put more than 75 octets on a line.
-  const printed = unfoldLines(new ICAL.Component(['vcard', properties, []]).toString());
+  const printed = unfoldLines(new ICAL.Component(['vcard', properties, []]).toString()).map((line) => (version === '4.0' ? withUriValue(line) : line));
   const lines = [...printed.slice(0, -1), ...verbatim, printed[printed.length - 1]!];
   return lines.map((line) => `${foldLine(line)}\r\n`).join('');
 }
@@ -108,6 +108,16 @@ function cardParts(contact: Contact, ctx: CardContext, version: VCardVersion, ex
   }
   properties.push(['rev', {}, version === '4.0' ? 'timestamp' : 'date-time', contact.updated_at.replace(/\.\d+Z$/, 'Z')]);
   return { properties, verbatim: [...verbatim, ...others.map((line) => mediaLineFor(line, version))] };
+}
+
+/**
+ * RFC 6350 §6.4.1: a TEL value is text unless `VALUE=uri` says otherwise, and ical.js leaves the
+ * parameter out (it takes uri as the default): a strict client would read `tel:+1...` as text.
+ */
+function withUriValue(line: string): string {
+  const match = /^((?:[A-Za-z0-9-]+\.)?TEL)([;:])/i.exec(line);
+  if (!match || /;VALUE=/i.test(line.slice(0, line.indexOf(':')))) return line;
+  return `${match[1]};VALUE=uri${match[2]}${line.slice(match[0].length)}`;
 }
 
 /** Properties contactd writes from the contact itself: an extra of one of these names would say it twice. */
