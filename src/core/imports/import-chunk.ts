@@ -42,6 +42,10 @@ export async function writeChunk(ctx: ChunkContext, rows: ImportRow[]): Promise<
       refuse(row, row.errors.length > 0 ? row.errors : [{ row: row.row, column: null, code: 'malformed_record', message: 'the record could not be read' }]);
       continue;
     }
+    if (unstorableText(row.input)) {
+      refuse(row, [{ row: row.row, column: null, code: 'invalid_value', message: 'holds a NUL character or an unpaired UTF-16 surrogate, which no field can store' }]);
+      continue;
+    }
     try {
       ready.push({ row, input: await withGroupIds(ctx, row.input) });
     } catch (error) {
@@ -90,6 +94,12 @@ async function upsertRow(ctx: ChunkContext, row: ImportRow, input: ContactInput,
     else if (isItemFailure(error)) refuse(row, rowErrorsOf(row, error));
     else throw error;
   }
+}
+
+/** NUL, or a lone surrogate (JSON.stringify escapes exactly those as \\udXXX): PostgreSQL text cannot hold them (the HTTP edge refuses them too). */
+function unstorableText(input: ImportContactInput): boolean {
+  const text = JSON.stringify(input);
+  return text.includes('\\u0000') || /\\ud[89a-f][0-9a-f]{2}/i.test(text);
 }
 
 function sameState(a: Contact, b: Contact): boolean {

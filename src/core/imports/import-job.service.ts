@@ -1,6 +1,6 @@
 import { newId, nowIso } from '../clock.ts';
 import { decodeCursor } from '../cursor.ts';
-import { DomainError, isUnavailable } from '../errors.ts';
+import { DomainError, invalidField, isUnavailable } from '../errors.ts';
 import type { Store } from '../ports.ts';
 import type { Page, Principal } from '../types.ts';
 import { byteSourceOf, memorySource, storeUpload, tooLarge } from './import-file.ts';
@@ -95,6 +95,7 @@ export class ImportJobService {
   async acceptStored(actor: Principal, file: StoredFile, options: ImportOptions, run = true): Promise<ImportJob> {
     const id = file.fileId;
     try {
+      if (file.byteSize === 0) throw invalidField('file', 'is empty: send the file');
       await this.assertBook(actor, options);
       const plan = await this.options.reader.planImport(byteSourceOf(this.store, id), file.contentType, options, await this.readContext(actor, options));
       const now = nowIso();
@@ -134,6 +135,7 @@ export class ImportJobService {
 
   /** What the file holds and how it would be read, from its head; nothing is stored. */
   async preview(actor: Principal, head: Uint8Array, contentType: string | undefined, options: ImportOptions): Promise<ImportPreview> {
+    if (head.byteLength === 0) throw invalidField('file', 'is empty: send the file');
     await this.assertBook(actor, options);
     return this.options.reader.previewImport(memorySource(head), contentType, options, await this.readContext(actor, options));
   }
