@@ -22,7 +22,7 @@ import { registerDirectoryRoutes } from './http/routes/directory.routes.ts';
 import { registerJournalRoutes } from './http/routes/journal.routes.ts';
 import { registerWebhookRoutes } from './http/routes/webhooks.routes.ts';
 import { registerImportRoutes } from './http/routes/imports.routes.ts';
-import type { ImportReader } from './core/imports/import-reader.ts';
+import type { ImportReader } from './core/imports/file-reader.ts';
 import { httpWebhookSender } from './http/webhook-sender.ts';
 import { registerServiceRoutes } from './http/routes/service.routes.ts';
 import { FieldError, Problem } from './http/schemas/common.ts';

@@ -2,7 +2,7 @@
  * A throw-away NDJSON reader for these tests until the real readers (src/formats) are merged:
  * one JSON object per line, the native create shape plus `groups`. Test-only; never in src.
  */
-import type { ImportReader } from '../../src/core/imports/import-reader.ts';
+import type { ImportReader } from '../../src/core/imports/file-reader.ts';
 import type { ByteSource, ImportPlan, ImportRow } from '../../src/core/imports/import.types.ts';
 
 async function* lines(source: ByteSource): AsyncIterable<string> {

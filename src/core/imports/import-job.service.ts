@@ -5,7 +5,7 @@ import type { Store } from '../ports.ts';
 import type { Page, Principal } from '../types.ts';
 import { byteSourceOf, memorySource, storeUpload, tooLarge } from './import-file.ts';
 import type { ImportErrorRecord, ImportJob } from './import-job.types.ts';
-import type { ImportReader } from './import-reader.ts';
+import type { ImportReader } from './file-reader.ts';
 import { runImport } from './import-runner.ts';
 import type { ImportOptions, ImportPreview, ImportReadContext } from './import.types.ts';
 

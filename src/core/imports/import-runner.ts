@@ -7,7 +7,7 @@ import type { AddressBook, CustomField, Principal } from '../types.ts';
 import { writeChunk, type ChunkResult } from './import-chunk.ts';
 import { byteSourceOf } from './import-file.ts';
 import type { ImportChunkProgress, ImportJob } from './import-job.types.ts';
-import type { ImportReader } from './import-reader.ts';
+import type { ImportReader } from './file-reader.ts';
 import type { ImportReadContext, ImportRow } from './import.types.ts';
 import { summaryOf } from './import-summary.ts';
 
