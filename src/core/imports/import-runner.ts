@@ -51,9 +51,13 @@ export async function runImport(deps: RunnerDeps, claimed: ImportJob): Promise<v
   if (!running) return;
   job = { ...job, status: 'running', started_at: job.started_at ?? nowIso() };
 
+  let counted = job.total;
   if (job.total === null) {
     // Counted beside the writing (its own pass over the file), so the first rows need not wait for it.
-    void deps.reader.countImportRows(source, job.plan).then((total) => store.imports.setTotal(job.id, total)).catch((error) => deps.warn(`import ${job.id}: counting its rows failed`, error));
+    void deps.reader.countImportRows(source, job.plan).then((total) => {
+      counted = total;
+      return store.imports.setTotal(job.id, total);
+    }).catch((error) => deps.warn(`import ${job.id}: counting its rows failed`, error));
   }
 
   const ctx: ImportReadContext = { customFields: await fieldsFor(store, job), defaultRegion: region };
@@ -83,7 +87,7 @@ export async function runImport(deps: RunnerDeps, claimed: ImportJob): Promise<v
       throw error;
     }
     if (committed === null) return;
-    job = committed;
+    job = { ...committed, total: committed.total ?? counted };
     rowsDone = job.rows_done;
     deps.onProgress?.(job);
     if (finished) return;

@@ -7,7 +7,7 @@ import { summaryOf } from '../../core/imports/import-summary.ts';
 import { tooLarge } from '../../core/imports/import-file.ts';
 import type { HttpContext } from '../context.ts';
 import { IdParams, PageQuery, answer, errorResponses } from '../schemas/common.ts';
-import { streamErrorsCsv } from './import-errors-csv.ts';
+import { streamErrorsCsv } from '../../core/imports/import-errors-csv.ts';
 
 const write = { scope: 'contacts:write' as const };
 const read = { scope: 'contacts:read' as const };

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { ImportErrorRecord, ImportJob } from '../../core/imports/import-job.types.ts';
+import type { ImportErrorRecord, ImportJob } from './import-job.types.ts';
 
 /**
  * The refused rows as CSV, streamed: a CSV file's own header plus `error`, then each refused row
