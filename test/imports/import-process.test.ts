@@ -108,7 +108,7 @@ for (const engine of engines) {
       assert.ok(lines.length >= 1 && lines.length <= 10, `progress lines: ${lines.length}`);
       assert.equal(lines[lines.length - 1].progress, 1);
       const { readFileSync } = await import('node:fs');
-      assert.deepEqual(readFileSync(errors, 'utf8').trim().split('\n'), ['Customer No,First Name,Last Name,Mobile Phone,error', 'cli-5,First5,Last5,not a number,Mobile Phone: "not a number" is not a phone number']);
+      assert.deepEqual(readFileSync(errors, 'utf8').trim().split('\n'), ['Customer No,First Name,Last Name,Mobile Phone,error', 'cli-5,First5,Last5,not a number,"Mobile Phone: ""not a number"" is not a phone number"']);
       const job = await api.call('GET', `/v1/imports/${summary.id}`);
       assert.equal(job.body.status, 'completed');
       const history = await api.db.handle.db.selectFrom('changes').select(['key_id', 'surface']).where('account_id', '=', api.accountId).where('type', '=', 'import.completed').where('object_id', '=', summary.id).executeTakeFirstOrThrow();
