@@ -4,6 +4,7 @@ import { parseScopes } from '../core/account.service.ts';
 import { createServices } from '../core/services.ts';
 import { DomainError } from '../core/errors.ts';
 import { serve } from '../main.ts';
+import { runImportCommand, type ImportCommandOptions } from './import-command.ts';
 import { openStore } from '../runtime.ts';
 import { openDatabase } from '../store/engine.ts';
 import { migrateToLatest } from '../store/migrate.ts';
@@ -89,6 +90,21 @@ batch
       print({ job_id: job.id, status: job.status, processed: job.processed, total: job.total });
     }),
   );
+
+program
+  .command('import')
+  .description('import a CSV, vCard or NDJSON file into an account, in this process (the same job as POST /v1/imports)')
+  .argument('<file>', 'the file; its type is taken from its extension (.csv, .vcf, .ndjson), else sniffed')
+  .requiredOption('--account <id>', 'the account id')
+  .option('--book <id>', 'the address book (default: the account\'s default book)')
+  .option('--mode <mode>', 'create (default) or upsert')
+  .option('--mapping <file.json>', 'a JSON object of column to target field')
+  .option('--dry-run', 'validate every row and report; write no contact')
+  .option('--default-region <XX>', 'region of numbers without a country code')
+  .option('--errors <file.csv>', 'also write the refused rows, as the file held them plus an error column, to this CSV')
+  .action(async (file: string, opts: ImportCommandOptions) => {
+    process.exitCode = await runImportCommand(readConfig(), file, opts, print);
+  });
 
 async function withServices(work: (services: ReturnType<typeof createServices>) => Promise<void>): Promise<void> {
   const config = readConfig();

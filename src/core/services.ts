@@ -8,6 +8,9 @@ import { CustomFieldService } from './custom-field.service.ts';
 import { GroupService } from './group.service.ts';
 import { UnitService } from './unit.service.ts';
 import { JournalService } from './journal/journal.service.ts';
+import { ImportJobService } from './imports/import-job.service.ts';
+import { DEFAULT_IMPORT_READER } from './imports/file-reader.ts';
+import type { ImportReader } from './imports/file-reader.ts';
 import type { Store } from './ports.ts';
 import { DeliveryWorker, type DeliveryOptions, type WebhookSender } from './webhooks/delivery.worker.ts';
 import { WebhookService } from './webhooks/webhook.service.ts';
@@ -26,6 +29,8 @@ export interface Services {
   blockList: BlockListService;
   journal: JournalService;
   webhooks: WebhookService;
+  /** Import jobs, run in the background by every node (started by the app). */
+  imports: ImportJobService;
   /** Delivers the journal to webhook endpoints in the background (started by the app). */
   webhookDelivery: DeliveryWorker;
 }
@@ -36,6 +41,9 @@ export interface ServiceOptions {
   warn?: (message: string, error: unknown) => void;
   /** Webhook delivery: how to send (an adapter) and the settings; without it nothing is sent. */
   webhookDelivery?: { sender: WebhookSender; options: Omit<DeliveryOptions, 'warn'> };
+  imports?: { maxBytes: number; chunkRows: number; staleSeconds: number };
+  /** How files are read; the formats of src/formats unless a caller brings its own. */
+  importReader?: ImportReader;
 }
 
 /** Sends nothing: for callers that never deliver (the CLI, a store tool). */
@@ -57,5 +65,13 @@ export function createServices(store: Store, options: ServiceOptions): Services 
     journal: new JournalService(store),
     webhooks: new WebhookService(store, { allowPrivate: delivery.allowPrivate, onChange: () => webhookDelivery.wake() }),
     webhookDelivery,
+    imports: new ImportJobService(store, {
+      defaultRegion: options.defaultRegion,
+      reader: options.importReader ?? DEFAULT_IMPORT_READER,
+      maxBytes: options.imports?.maxBytes ?? 1024 ** 3,
+      chunkRows: options.imports?.chunkRows ?? 500,
+      staleAfterMs: (options.imports?.staleSeconds ?? 30) * 1000,
+      ...(options.warn ? { warn: options.warn } : {}),
+    }),
   };
 }

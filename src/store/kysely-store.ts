@@ -4,6 +4,7 @@ import { KyselyCardRepository } from './card.repository.ts';
 import { KyselyBatchJobRepository } from './batch-job.repository.ts';
 import { KyselyChangeRepository } from './change.repository.ts';
 import { KyselyContactRepository } from './contact.repository.ts';
+import { KyselyImportJobRepository } from './import.repository.ts';
 import {
   KyselyAccountRepository,
   KyselyAddressBookRepository,
@@ -37,6 +38,7 @@ export class KyselyStore implements Store {
   readonly tombstones;
   readonly webhooks;
   readonly cards;
+  readonly imports;
   // The group's works each record their changes; one flush writes them all, last, before the one commit.
   private readonly groupCommit = new GroupCommit((run) =>
     this.db.transaction().execute(async (trx) => {
@@ -65,6 +67,7 @@ export class KyselyStore implements Store {
     this.tombstones = new KyselyTombstoneRepository(db);
     this.webhooks = new KyselyWebhookRepository(db, engine);
     this.cards = new KyselyCardRepository(db);
+    this.imports = new KyselyImportJobRepository(db, engine);
   }
 
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
