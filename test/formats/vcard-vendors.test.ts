@@ -21,8 +21,8 @@ test('Google Contacts 3.0: item1.TEL with its X-ABLabel, INTERNET emails, CATEGO
     ['+1 651 555 0102', 'main', null, null, false],
   ]);
   assert.deepEqual(jane!.input.emails, [
-    { address: 'jane.doe@example.com', type: 'work', is_primary: undefined },
-    { address: 'jane@home.example', type: 'home', is_primary: undefined },
+    { address: 'jane.doe@example.com', type: 'work' },
+    { address: 'jane@home.example', type: 'home' },
   ]);
   assert.deepEqual(jane!.groupNames, ['Customers'], 'Google\'s "myContacts" marks every contact: no group');
   assert.deepEqual(jane!.extras.properties, [
@@ -33,7 +33,7 @@ test('Google Contacts 3.0: item1.TEL with its X-ABLabel, INTERNET emails, CATEGO
     'item3.X-ABLabel:_$!<HomePage>!$_',
   ]);
   // An email in an item takes its label as its type.
-  assert.deepEqual(bob!.input.emails, [{ address: 'bob@stone.example', type: 'wholesale', is_primary: undefined }]);
+  assert.deepEqual(bob!.input.emails, [{ address: 'bob@stone.example', type: 'wholesale' }]);
   assert.deepEqual(phonesOf(bob!.input), [['651-555-0110', 'work', null, null, false]]);
 });
 

@@ -154,7 +154,7 @@ class CardReader {
       return false;
     }
     const { type, label, primary } = this.kindOf(line);
-    this.phones.push({ number, type: type ?? 'other', label, extension, is_primary: primary || undefined });
+    this.phones.push({ number, type: type ?? 'other', label, extension, ...(primary ? { is_primary: true } : {}) });
     return false;
   }
 
@@ -165,7 +165,7 @@ class CardReader {
       return false;
     }
     const { type, label, primary } = this.kindOf(line);
-    this.emails.push({ address, type: type ?? label?.toLowerCase() ?? 'other', is_primary: primary || undefined });
+    this.emails.push({ address, type: type ?? label?.toLowerCase() ?? 'other', ...(primary ? { is_primary: true } : {}) });
     return false;
   }
 
