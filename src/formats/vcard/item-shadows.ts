@@ -41,13 +41,16 @@ export function labelsByGroup(lines: (ContentLine | null)[]): Map<string, string
   return labels;
 }
 
-const OUR_TEL = /^(\+\d{7,15}( x\d+)?|tel:\+\d{7,15}(;ext=\d+)?)$/i;
-
-/** True when the client's TEL or EMAIL line says something our line for it would not. */
+/**
+ * True when the client's TEL or EMAIL line says something our line for it would not: an Apple
+ * built-in label, or a number in national form (`(651) 555-0101`), which E.164 would show with a
+ * country code the user never typed. An international number is written back in E.164: only its
+ * separators change.
+ */
 export function isWorthKeeping(line: ContentLine, labels: Map<string, string>): boolean {
   const label = line.group !== null ? labels.get(line.group.toLowerCase()) : undefined;
   if (label !== undefined && /^_\$!<.+>!\$_$/.test(label)) return true;
-  return line.name === 'TEL' && !OUR_TEL.test(line.value.trim());
+  return line.name === 'TEL' && !line.value.trim().replace(/^tel:/i, '').startsWith('+');
 }
 
 export interface ItemShadow {
