@@ -24,7 +24,9 @@ export async function getCard(r: DavRequest, request: CardRequest, reply: Fastif
 export async function putCard(r: DavRequest, request: CardRequest, reply: FastifyReply, name: string) {
   if (typeof request.body !== 'string' || request.body.trim() === '') throw new DomainError('validation_failed', 'a PUT body is one vCard');
   const write = readCard(request.body, await r.cardsContext());
-  const { entry, created } = await r.services.cards.put(r.principal, request.params.bookId, name, write, conditionsOf(request));
+  const { entry, created, merged } = await r.services.cards.put(r.principal, request.params.bookId, name, write, conditionsOf(request));
+  // Folded into another card by a `merge` book: stored, but not under this name, so no ETag for it (RFC 6352 §6.3.2.3).
+  if (merged) return reply.code(201).type('text/plain; charset=utf-8').send(`merged into the card of contact ${entry.contact.id}\n`);
   return reply.code(created ? 201 : 204).header('etag', etagOf(entry.contact.version)).send();
 }
 

@@ -99,6 +99,20 @@ for (const engine of engines) {
       assert.equal((await dav(api, 'GET', cardPath(book, 'dup'))).status, 404);
     });
 
+    test('in a merge book the card folds into the contact holding its number, which keeps its name', async () => {
+      const book = await api.newBook('merge');
+      const phone = uniquePhone();
+      const first = await api.createContact({ address_book_id: book, first_name: 'Mary', last_name: 'Major', phone_numbers: [{ number: phone }] });
+      const res = await put(api, cardPath(book, 'folded'), vcard(['UID:folded', 'FN:Mary Major', `TEL;TYPE=CELL:${phone}`, 'EMAIL:mary@example.com', 'NOTE:from the phone']));
+      assert.equal(res.status, 201, res.body);
+      assert.equal(res.headers.etag, undefined, 'not stored under this name: no ETag for it');
+      assert.match(res.body, new RegExp(first.id));
+      assert.equal((await dav(api, 'GET', cardPath(book, 'folded'))).status, 404);
+      const survivor = await dav(api, 'GET', cardPath(book, first.id));
+      assert.match(survivor.body, /mary@example\.com/);
+      assert.match(survivor.body, /NOTE:from the phone/);
+    });
+
     test('properties the core does not model come back verbatim (PHOTO, X-*, ADR, BDAY, NOTE, URL, NICKNAME)', async () => {
       const book = await api.newBook();
       const photo = 'PHOTO;ENCODING=b;TYPE=JPEG:' + Buffer.alloc(3000, 7).toString('base64');
