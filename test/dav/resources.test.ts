@@ -129,6 +129,17 @@ for (const engine of engines) {
       for (const line of kept) assert.ok(after.split('\r\n').includes(line), `still kept: ${line.slice(0, 40)}`);
     });
 
+    test('a PHOTO of 1 MB is kept and given back; a body over the limit is a 413', async () => {
+      const book = await api.newBook();
+      const photo = Buffer.alloc(1000 * 1000, 9).toString('base64');
+      const url = cardPath(book, 'photo');
+      assert.equal((await put(api, url, vcard(['FN:Big Photo', `PHOTO;ENCODING=b;TYPE=JPEG:${photo}`]))).status, 201);
+      assert.ok((await dav(api, 'GET', url)).body.replace(/\r\n[ \t]/g, '').includes(`PHOTO;ENCODING=b;TYPE=JPEG:${photo}`));
+      const huge = await put(api, cardPath(book, 'huge'), vcard(['FN:Huge', `PHOTO;ENCODING=b;TYPE=JPEG:${Buffer.alloc(3 * 1024 * 1024, 1).toString('base64')}`]));
+      assert.equal(huge.status, 413);
+      assert.equal((await dav(api, 'GET', cardPath(book, 'huge'))).status, 404);
+    });
+
     test('a PUT that changes only a kept property still moves the ETag', async () => {
       const book = await api.newBook();
       const url = cardPath(book, 'note');
