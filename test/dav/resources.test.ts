@@ -42,6 +42,10 @@ for (const engine of engines) {
       const parsed = JSON.parse(jcard.body);
       assert.equal(parsed[0], 'vcard');
       assert.ok(parsed[1].some((p: any[]) => p[0] === 'fn' && p[3] === 'Jane Doe'));
+      const notModified = await dav(api, 'GET', cardPath(book, contact.id), undefined, { headers: { 'if-none-match': `"${contact.version}"` } });
+      assert.equal(notModified.status, 304);
+      assert.equal(notModified.body, '');
+      assert.equal((await dav(api, 'GET', cardPath(book, contact.id), undefined, { headers: { 'if-none-match': '"999"' } })).status, 200);
       const head = await api.app.inject({ method: 'HEAD', url: cardPath(book, contact.id), headers: { authorization: `Bearer ${api.keys.read}` } });
       assert.equal(head.statusCode, 200);
       assert.equal(head.headers.etag, `"${contact.version}"`);
