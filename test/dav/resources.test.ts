@@ -42,6 +42,10 @@ for (const engine of engines) {
       const parsed = JSON.parse(jcard.body);
       assert.equal(parsed[0], 'vcard');
       assert.ok(parsed[1].some((p: any[]) => p[0] === 'fn' && p[3] === 'Jane Doe'));
+      const notModified = await dav(api, 'GET', cardPath(book, contact.id), undefined, { headers: { 'if-none-match': `"${contact.version}"` } });
+      assert.equal(notModified.status, 304);
+      assert.equal(notModified.body, '');
+      assert.equal((await dav(api, 'GET', cardPath(book, contact.id), undefined, { headers: { 'if-none-match': '"999"' } })).status, 200);
       const head = await api.app.inject({ method: 'HEAD', url: cardPath(book, contact.id), headers: { authorization: `Bearer ${api.keys.read}` } });
       assert.equal(head.statusCode, 200);
       assert.equal(head.headers.etag, `"${contact.version}"`);
@@ -99,6 +103,20 @@ for (const engine of engines) {
       assert.equal((await dav(api, 'GET', cardPath(book, 'dup'))).status, 404);
     });
 
+    test('in a merge book the card folds into the contact holding its number, which keeps its name', async () => {
+      const book = await api.newBook('merge');
+      const phone = uniquePhone();
+      const first = await api.createContact({ address_book_id: book, first_name: 'Mary', last_name: 'Major', phone_numbers: [{ number: phone }] });
+      const res = await put(api, cardPath(book, 'folded'), vcard(['UID:folded', 'FN:Mary Major', `TEL;TYPE=CELL:${phone}`, 'EMAIL:mary@example.com', 'NOTE:from the phone']));
+      assert.equal(res.status, 201, res.body);
+      assert.equal(res.headers.etag, undefined, 'not stored under this name: no ETag for it');
+      assert.match(res.body, new RegExp(first.id));
+      assert.equal((await dav(api, 'GET', cardPath(book, 'folded'))).status, 404);
+      const survivor = await dav(api, 'GET', cardPath(book, first.id));
+      assert.match(survivor.body, /mary@example\.com/);
+      assert.match(survivor.body, /NOTE:from the phone/);
+    });
+
     test('properties the core does not model come back verbatim (PHOTO, X-*, ADR, BDAY, NOTE, URL, NICKNAME)', async () => {
       const book = await api.newBook();
       const photo = 'PHOTO;ENCODING=b;TYPE=JPEG:' + Buffer.alloc(3000, 7).toString('base64');
@@ -113,6 +131,17 @@ for (const engine of engines) {
       const after = (await dav(api, 'GET', url)).body.replace(/\r\n[ \t]/g, '');
       assert.match(after, /ORG:Globex/);
       for (const line of kept) assert.ok(after.split('\r\n').includes(line), `still kept: ${line.slice(0, 40)}`);
+    });
+
+    test('a PHOTO of 1 MB is kept and given back; a body over the limit is a 413', async () => {
+      const book = await api.newBook();
+      const photo = Buffer.alloc(1000 * 1000, 9).toString('base64');
+      const url = cardPath(book, 'photo');
+      assert.equal((await put(api, url, vcard(['FN:Big Photo', `PHOTO;ENCODING=b;TYPE=JPEG:${photo}`]))).status, 201);
+      assert.ok((await dav(api, 'GET', url)).body.replace(/\r\n[ \t]/g, '').includes(`PHOTO;ENCODING=b;TYPE=JPEG:${photo}`));
+      const huge = await put(api, cardPath(book, 'huge'), vcard(['FN:Huge', `PHOTO;ENCODING=b;TYPE=JPEG:${Buffer.alloc(3 * 1024 * 1024, 1).toString('base64')}`]));
+      assert.equal(huge.status, 413);
+      assert.equal((await dav(api, 'GET', cardPath(book, 'huge'))).status, 404);
     });
 
     test('a PUT that changes only a kept property still moves the ETag', async () => {
