@@ -29,7 +29,8 @@ export interface ImportOptions {
 /** The stored file, read again from its first byte each time it is called (in chunks, never whole). */
 export type ByteSource = () => AsyncIterable<Uint8Array>;
 
-export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+/** windows-1252: bytes that are not UTF-8, as Outlook and Excel on Windows write CSV. */
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 /** One column of the file and where its values go. */
 export interface ColumnPlan {
