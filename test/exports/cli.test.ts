@@ -39,11 +39,12 @@ for (const engine of engines) {
     }
 
     test('stdout is the file the API exports, in each format', async () => {
-      for (const format of ['csv', 'ndjson']) {
-        const run = await cli(['--account', api.accountId, '--format', format]);
+      for (const [format, ...more] of [['csv'], ['ndjson'], ['vcard'], ['vcard', '--version', '4.0']] as const) {
+        const run = await cli(['--account', api.accountId, '--format', format, ...more]);
         assert.equal(run.code, 0, run.stderr);
-        const http = await exportFile(api, `format=${format}`);
-        assert.equal(run.stdout, http.raw.body, format);
+        const http = await exportFile(api, `format=${format}${more.length > 0 ? '&version=4.0' : ''}`);
+        assert.ok(http.raw.body.length > 0);
+        assert.equal(run.stdout, http.raw.body, `${format} ${more.join(' ')}`);
       }
     });
 

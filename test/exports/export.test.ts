@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { assertNamesField, assertProblem, token } from '../support/assertions.ts';
 import { engines } from '../support/engines.ts';
 import { startApi, uniquePhone, type TestApi } from '../support/api.ts';
+import { parseVCard } from '../../src/formats/vcard/index.ts';
 import { FIELD_VALUES, defineAccountData, exportFile, parseCsv, parseNdjson, richContact } from './support.ts';
 
 const TEXT_FIELDS = ['display_name', 'first_name', 'last_name', 'salutation', 'company', 'role', 'location', 'timezone', 'account_number', 'country', 'user_name', 'employee_id'];
@@ -94,6 +95,27 @@ for (const engine of engines) {
       const copy = await api.createContact({ ...create, group_ids: groups.map((g) => g.id) });
       for (const field of [...TEXT_FIELDS, 'type', 'phone_numbers', 'emails', 'messaging', 'custom_fields', 'group_ids']) assert.deepEqual(copy[field], rich[field], field);
       await api.call('DELETE', `/v1/contacts/${copy.id}?purge=true`);
+    });
+
+    test('vCard: 3.0 by default, 4.0 on request, one card a contact that reads back as the contact', async () => {
+      for (const version of ['3.0', '4.0'] as const) {
+        const res = await exportOf(version === '3.0' ? 'format=vcard' : 'format=vcard&version=4.0');
+        assert.equal(res.status, 200, res.raw.body);
+        assert.equal(res.headers['content-type'], 'text/vcard; charset=utf-8');
+        assert.match(String(res.headers['content-disposition']), /filename="contacts-[\d-]+\.vcf"/);
+        const cards = res.raw.body.split(/(?<=END:VCARD\r\n)/);
+        assert.equal(cards.length, 2, version);
+        for (const card of cards) assert.match(card, new RegExp(`^BEGIN:VCARD\r\nVERSION:${version.replace('.', '\\.')}\r\n`));
+        const customFields = (await api.call('GET', '/v1/custom-fields')).body.data;
+        const parsed = parseVCard(cards[0]!, { customFields, defaultRegion: 'US' });
+        assert.deepEqual(parsed.errors, [], version);
+        assert.deepEqual(parsed.groupNames, groups.map((g) => g.name), version);
+        const input = parsed.input as any;
+        for (const field of ['external_id', 'first_name', 'last_name', 'display_name', 'company', 'role']) assert.equal(input[field], rich[field], `${version} ${field}`);
+        assert.deepEqual(input.phone_numbers.map((p: any) => [p.number, p.type, p.extension ?? null]), rich.phone_numbers.map((p: any) => [p.e164, p.type, p.extension]), version);
+        assert.deepEqual(input.emails.map((e: any) => [e.address, e.type]), rich.emails.map((e: any) => [e.address, e.type]), version);
+        assert.deepEqual(input.custom_fields, rich.custom_fields, version);
+      }
     });
 
     test('the list filters: address book, group, type, q and updated_since', async () => {

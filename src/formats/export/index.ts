@@ -1,6 +1,7 @@
 import type { ExportFormat, VCardVersion, WriterFactory } from '../../core/exports/export.types.ts';
 import { csvWriter } from './csv.writer.ts';
 import { ndjsonWriter } from './ndjson.writer.ts';
+import { vcardWriter } from './vcard.writer.ts';
 
 /** How each format is sent: its media type and file extension. */
 export const EXPORT_MEDIA: Record<ExportFormat, { contentType: string; extension: string }> = {
@@ -17,6 +18,6 @@ export function writerFor(format: ExportFormat, version: VCardVersion = '3.0'): 
     case 'ndjson':
       return ndjsonWriter;
     case 'vcard':
-      throw new Error(`vCard export (${version}) waits for the codec`);
+      return vcardWriter(version);
   }
 }
