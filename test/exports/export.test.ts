@@ -72,6 +72,16 @@ for (const engine of engines) {
       for (const column of ['phone_2', 'phone_3_extension', 'email_1', 'messaging_1_channel', 'groups', 'custom_fields.cf_boolean', 'external_id']) assert.equal(second[column], '', column);
     });
 
+    test('CSV: the primary phone and email come first (a CSV has no column to mark them)', async () => {
+      const word = token();
+      const [first, primary] = [uniquePhone(), uniquePhone()];
+      const contact = await api.createContact({ first_name: word, phone_numbers: [{ number: first, type: 'home' }, { number: primary, type: 'mobile', is_primary: true }], emails: [{ address: `a.${word}@example.com` }, { address: `b.${word}@example.com`, is_primary: true }] });
+      const [row] = parseCsv((await exportOf(`format=csv&q=${word}`)).raw.body).rows;
+      assert.deepEqual([row!.phone_1, row!.phone_1_type, row!.phone_2, row!.phone_2_type], [primary, 'mobile', first, 'home']);
+      assert.deepEqual([row!.email_1, row!.email_2], [`b.${word}@example.com`, `a.${word}@example.com`]);
+      assert.equal((await api.call('DELETE', `/v1/contacts/${contact.id}?purge=true`)).status, 204);
+    });
+
     test('NDJSON: the create shape plus id, groups by name, no address book; a line posts back as a contact', async () => {
       const res = await exportOf('format=ndjson');
       assert.equal(res.status, 200, res.raw.body);
