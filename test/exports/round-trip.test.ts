@@ -60,7 +60,8 @@ for (const engine of engines) {
           assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
           const job = await finished(api, accepted.body.id, target.key);
           assert.equal(job.status, 'completed', JSON.stringify(job));
-          assert.deepEqual([job.created, job.failed], [expected.length, 0], JSON.stringify(job));
+          const refused = job.failed > 0 ? (await api.call('GET', `/v1/imports/${job.id}/errors`, undefined, { key: target.key })).body : null;
+          assert.deepEqual([job.created, job.failed], [expected.length, 0], JSON.stringify({ job, refused }));
           assert.deepEqual(await comparableContacts(api, target.key), expected);
           if (!defineFields) {
             const fields = (await api.call('GET', '/v1/custom-fields', undefined, { key: target.key })).body.data;
