@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 import type { Contact } from '../../core/types.ts';
 import { escapeText, foldLine, splitLine, unfoldLines } from './content-line.ts';
 import { DATA_TYPE_PARAM, TEXT_FIELD_PROPS, TYPE_PROP, propNameOf, textOfCustomValue } from './contactd-props.ts';
+import { mediaLineFor } from './inline-media.ts';
 import { writeImpp } from './messaging.ts';
 import { writePhoneValue } from './phone-value.ts';
 import { matchingShadow, shadowsOf } from './shadows.ts';
@@ -105,7 +106,7 @@ function cardParts(contact: Contact, ctx: CardContext, version: VCardVersion, ex
     properties.push([propNameOf(key).toLowerCase(), { [DATA_TYPE_PARAM.toLowerCase()]: dataType }, 'unknown', escapeText(textOfCustomValue(value))]);
   }
   properties.push(['rev', {}, version === '4.0' ? 'timestamp' : 'date-time', contact.updated_at.replace(/\.\d+Z$/, 'Z')]);
-  return { properties, verbatim: [...verbatim, ...others] };
+  return { properties, verbatim: [...verbatim, ...others.map((line) => mediaLineFor(line, version))] };
 }
 
 /** FN is required: a contact without a display name shows its company, email or number. */
