@@ -20,6 +20,7 @@ import { createRateLimiter } from './http/rate-limit/limiter.ts';
 import { registerResponseHeaders, setResponseHeaders } from './http/response-headers.ts';
 import { registerContactRoutes } from './http/routes/contacts.routes.ts';
 import { registerDirectoryRoutes } from './http/routes/directory.routes.ts';
+import { registerExportRoutes } from './http/routes/exports.routes.ts';
 import { registerJournalRoutes } from './http/routes/journal.routes.ts';
 import { registerWebhookRoutes } from './http/routes/webhooks.routes.ts';
 import { registerImportRoutes } from './http/routes/imports.routes.ts';
@@ -106,6 +107,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const context: HttpContext = { app, services, validateBody };
   registerServiceRoutes(context, { store: deps.store, metrics });
   registerContactRoutes(context);
+  registerExportRoutes(context);
   registerDirectoryRoutes(context);
   registerJournalRoutes(context);
   registerWebhookRoutes(context);

@@ -31,6 +31,11 @@ export interface Store {
    */
   lock(key: string): Promise<void>;
   isReachable(): Promise<boolean>;
+  /**
+   * Opens a read-only view of the data as it is now, that later writes do not change and that
+   * does not hold writers back. Long reads (exports) page through it; close it when done.
+   */
+  openSnapshot(): Promise<StoreSnapshot>;
   accounts: AccountRepository;
   apiKeys: ApiKeyRepository;
   addressBooks: AddressBookRepository;
@@ -44,6 +49,23 @@ export interface Store {
   webhooks: WebhookRepository;
   cards: CardRepository;
   imports: ImportJobRepository;
+}
+
+/** One consistent, read-only view of the data (see `Store.openSnapshot`). */
+export interface StoreSnapshot {
+  readonly reads: SnapshotReads;
+  /** Ends the view; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** What may be read inside a snapshot. */
+export type SnapshotReads = Pick<Store, 'contacts' | 'groups' | 'customFields' | 'addressBooks'>;
+
+/** The most phones, emails and messaging handles any one contact of a list holds. */
+export interface ListShape {
+  phones: number;
+  emails: number;
+  messaging: number;
 }
 
 export interface AccountRepository {
@@ -201,6 +223,8 @@ export interface ContactRepository {
   countInBook(accountId: string, addressBookId: string): Promise<number>;
   /** How many contacts `list` would return with this filter over all pages. */
   count(accountId: string, filter: ContactFilter): Promise<number>;
+  /** The longest phone, email and messaging lists among the contacts `list` would return (one aggregate query). */
+  shapeOf(accountId: string, filter: ContactFilter): Promise<ListShape>;
 }
 
 

@@ -5,6 +5,7 @@ import { BlockListService } from './block-list.service.ts';
 import { CardService } from './cards/card.service.ts';
 import { ContactService } from './contact.service.ts';
 import { CustomFieldService } from './custom-field.service.ts';
+import { ExportService } from './exports/export.service.ts';
 import { GroupService } from './group.service.ts';
 import { UnitService } from './unit.service.ts';
 import { JournalService } from './journal/journal.service.ts';
@@ -28,6 +29,8 @@ export interface Services {
   batchJobs: BatchJobService;
   blockList: BlockListService;
   journal: JournalService;
+  /** Contacts out as files (CSV, vCard, NDJSON), streamed from one snapshot. */
+  exports: ExportService;
   webhooks: WebhookService;
   /** Import jobs, run in the background by every node (started by the app). */
   imports: ImportJobService;
@@ -63,6 +66,7 @@ export function createServices(store: Store, options: ServiceOptions): Services 
     batchJobs: new BatchJobService(store, { defaultRegion: options.defaultRegion, timeoutMs: (options.batchJobTimeoutSeconds ?? 0) * 1000, ...(options.warn ? { warn: options.warn } : {}) }),
     blockList: new BlockListService(store, options.defaultRegion),
     journal: new JournalService(store),
+    exports: new ExportService(store),
     webhooks: new WebhookService(store, { allowPrivate: delivery.allowPrivate, onChange: () => webhookDelivery.wake() }),
     webhookDelivery,
     imports: new ImportJobService(store, {

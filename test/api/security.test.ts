@@ -171,6 +171,7 @@ const SAMPLE_BODIES: Record<string, (f: Fixtures) => unknown> = {
 const SAMPLE_QUERIES: Record<string, (f: Fixtures) => string> = {
   'GET /v1/lookup': (f) => `?phone=${encodeURIComponent(f.phone)}`,
   'GET /v1/contacts': (f) => `?address_book_id=${f.bookId}`,
+  'GET /v1/contacts/export': (f) => `?format=csv&address_book_id=${f.bookId}`,
   'DELETE /v1/address-books/{id}': () => '?force=true',
 };
 
