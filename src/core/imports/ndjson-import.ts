@@ -36,7 +36,7 @@ export async function planNdjson(source: ByteSource, encoding: TextEncoding, opt
     if (isObject(custom)) {
       for (const [key, value] of Object.entries(custom)) {
         if (known.has(key) || !/^[a-z][a-z0-9_]{0,63}$/.test(key)) continue;
-        if (!inferences.has(key)) inferences.set(key, new TypeInference());
+        if (!inferences.has(key)) inferences.set(key, new TypeInference(true));
         inferences.get(key)!.add(value);
       }
     }

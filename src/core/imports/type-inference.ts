@@ -16,6 +16,9 @@ export class TypeInference {
   private candidates = new Set<Candidate>(ORDER);
   private seen = 0;
 
+  /** `typedValues`: the file types its values (NDJSON), so only strings' own forms (dates) are read from text. */
+  constructor(private readonly typedValues = false) {}
+
   get satisfied(): boolean {
     return this.seen >= INFERENCE_SAMPLE || this.candidates.size === 0;
   }
@@ -23,7 +26,7 @@ export class TypeInference {
   add(value: unknown): void {
     if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '') || this.seen >= INFERENCE_SAMPLE) return;
     this.seen++;
-    for (const candidate of [...this.candidates]) if (!fits(candidate, value)) this.candidates.delete(candidate);
+    for (const candidate of [...this.candidates]) if (!fits(candidate, value, this.typedValues)) this.candidates.delete(candidate);
   }
 
   get dataType(): CustomFieldType {
@@ -32,16 +35,18 @@ export class TypeInference {
   }
 }
 
-function fits(candidate: Candidate, value: unknown): boolean {
+function fits(candidate: Candidate, value: unknown, typedValues: boolean): boolean {
   if (typeof value === 'number') return candidate === 'number';
   if (typeof value === 'boolean') return candidate === 'boolean';
   if (typeof value !== 'string') return false;
   const text = value.trim();
   switch (candidate) {
+    // A JSON string is text even when it looks like a number or a boolean: the file said so.
+    // A leading `+` is a phone number's, not a number's (`+442071234567`).
     case 'number':
-      return numberOfText(text) !== null && !/^[+-]?0\d/.test(text) && text.replace(/\D/g, '').length <= 15;
+      return !typedValues && numberOfText(text) !== null && !/^\+|^-?0\d/.test(text) && text.replace(/\D/g, '').length <= 15;
     case 'boolean':
-      return /^(true|false)$/i.test(text);
+      return !typedValues && /^(true|false)$/i.test(text);
     case 'date':
       return isIsoDate(text);
     case 'datetime':
