@@ -11,6 +11,7 @@ import type { CreateDialect, LoadResult } from './lib/load-worker.ts';
 import { createBenchDatabase, type BenchDatabase } from './lib/databases.ts';
 import { compareRateLimits } from './lib/rate-limits.ts';
 import { compareWebhookCost } from './lib/webhooks.ts';
+import { benchImport } from './lib/imports.ts';
 import { printTable, median, spread, type Row } from './lib/report.ts';
 import { benchCardDav } from './carddav.ts';
 
@@ -129,6 +130,15 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
     await server.stop();
     await db.drop();
   }
+
+  // 8. The bulk load's contacts as one CSV import, on a server of its own: rate against the batch API's, and its memory.
+  const imported = await benchImport(engine, plan.contacts);
+  console.log(`import: ${Math.round(imported.rowsPerSecond)} rows/s (${imported.fileMb.toFixed(1)} MB file), peak RSS ${Math.round(imported.peakRssMb)} MB`);
+  const batchRate = Number(rows.find((r) => r.engine === engine && r.scenario.startsWith('bulk load contacts/s'))!.ours);
+  rows.push(
+    { engine, scenario: `CSV import rows/s vs batch API (${plan.contacts})`, ours: Math.round(imported.rowsPerSecond), ceiling: batchRate, ratio: imported.rowsPerSecond / batchRate, target: '>= 70 %' },
+    valueRow(engine, 'CSV import peak RSS MB; failed rows', `${Math.round(imported.peakRssMb)}; ${imported.failed}`, '', '< 300 MB; none'),
+  );
 
   const raw = await createBenchDatabase(engine);
   try {

@@ -20,8 +20,11 @@ import { createRateLimiter } from './http/rate-limit/limiter.ts';
 import { registerResponseHeaders, setResponseHeaders } from './http/response-headers.ts';
 import { registerContactRoutes } from './http/routes/contacts.routes.ts';
 import { registerDirectoryRoutes } from './http/routes/directory.routes.ts';
+import { registerExportRoutes } from './http/routes/exports.routes.ts';
 import { registerJournalRoutes } from './http/routes/journal.routes.ts';
 import { registerWebhookRoutes } from './http/routes/webhooks.routes.ts';
+import { registerImportRoutes } from './http/routes/imports.routes.ts';
+import type { ImportReader } from './core/imports/file-reader.ts';
 import { httpWebhookSender } from './http/webhook-sender.ts';
 import { registerServiceRoutes } from './http/routes/service.routes.ts';
 import { registerPhonebookRoutes } from './phonebook/phonebook.routes.ts';
@@ -30,12 +33,15 @@ import * as contactSchemas from './http/schemas/contact.schema.ts';
 import * as directorySchemas from './http/schemas/directory.schema.ts';
 import * as journalSchemas from './http/schemas/journal.schema.ts';
 import * as webhookSchemas from './http/schemas/webhook.schema.ts';
+import * as importSchemas from './http/schemas/import.schema.ts';
 import { registerValidators } from './http/validation.ts';
 
 export interface AppDependencies {
   store: Store;
   /** Overrides the logger: false silences it (tests), a pino instance receives its lines (tests that read them). */
   logger?: false | FastifyBaseLogger;
+  /** How import files are read; src/formats unless given (tests bring a stand-in). */
+  importReader?: ImportReader;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -91,6 +97,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const services = createServices(deps.store, {
     ...config,
     warn: (message, err) => app.log.warn({ err }, message),
+    ...(deps.importReader ? { importReader: deps.importReader } : {}),
     webhookDelivery: { sender: httpWebhookSender, options: { ...config.webhooks, disableAfterMs: config.webhooks.disableAfterSeconds * 1000 } },
   });
   app.decorate('rateLimiter', await createRateLimiter(config.rateLimit, { log: app.log, metrics }));
@@ -100,16 +107,21 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const context: HttpContext = { app, services, validateBody };
   registerServiceRoutes(context, { store: deps.store, metrics });
   registerContactRoutes(context);
+  registerExportRoutes(context);
   registerDirectoryRoutes(context);
   registerJournalRoutes(context);
   registerWebhookRoutes(context);
   registerPhonebookRoutes(context);
+  await registerImportRoutes(context);
   dialects = await registerDialects(context);
   await registerDav(context, config.defaultRegion);
   contactMounts.push(...dialects.map((d) => d.mount));
   // Batch jobs run in the background: resume what stopped nodes left, and let running chunks finish on close.
   app.addHook('onReady', () => services.batchJobs.start());
   app.addHook('onClose', () => services.batchJobs.stop());
+  // Import jobs likewise: every node resumes what silent nodes left, from their last committed chunk.
+  app.addHook('onReady', () => services.imports.start());
+  app.addHook('onClose', () => services.imports.stop());
   const sweep = new TombstoneSweep(deps.store, { retentionDays: config.deletedRetentionDays, everySeconds: config.deletedSweepSeconds, warn: (message, err) => app.log.warn({ err }, message) });
   app.addHook('onReady', async () => sweep.start());
   app.addHook('onClose', () => sweep.stop());
@@ -135,6 +147,6 @@ class AccessLog extends LogController {
 
 /** Every named schema: each becomes an OpenAPI component and a $ref target. */
 export function sharedSchemas(): object[] {
-  const named: unknown[] = [FieldError, Problem, ...Object.values(contactSchemas), ...Object.values(directorySchemas), ...Object.values(journalSchemas), ...Object.values(webhookSchemas)];
+  const named: unknown[] = [FieldError, Problem, ...Object.values(contactSchemas), ...Object.values(directorySchemas), ...Object.values(journalSchemas), ...Object.values(webhookSchemas), ...Object.values(importSchemas)];
   return named.filter((s): s is object => typeof s === 'object' && s !== null && typeof (s as { $id?: unknown }).$id === 'string');
 }

@@ -10,6 +10,7 @@ export const radicaleInstalled = spawnSync('radicale', ['--version']).status ===
 
 export interface RunningRadicale {
   url: string;
+  pid: number;
   /** The address book's path, with its trailing slash. */
   bookPath: string;
   /** HTTP Basic for the book's owner (auth is off: any password goes). */
@@ -77,6 +78,8 @@ export async function startRadicale(count: number): Promise<RunningRadicale> {
   }
   return {
     url,
+    // taskset execs radicale, so the child's pid is radicale's own.
+    pid: child.pid!,
     bookPath: '/bench/book/',
     authorization: `Basic ${Buffer.from('bench:bench').toString('base64')}`,
     hrefOf: (i) => `/bench/book/c${i}.vcf`,

@@ -31,6 +31,8 @@ const STATUS_OF: Record<ErrorCode, number> = {
   contact_not_deleted: 409,
   not_merged_into: 409,
   webhook_not_found: 404,
+  import_not_found: 404,
+  payload_too_large: 413,
   group_not_found: 404,
   duplicate_group: 409,
   unit_not_found: 404,

@@ -35,6 +35,8 @@ const STATUS_OF: Record<ErrorCode, [number, string]> = {
   default_unit: [409, 'Default unit'],
   custom_field_limit: [409, 'Too many custom fields'],
   rate_limited: [429, 'Too many requests'],
+  import_not_found: [404, 'Import not found'],
+  payload_too_large: [413, 'Payload too large'],
   service_unavailable: [503, 'Service unavailable'],
 };
 

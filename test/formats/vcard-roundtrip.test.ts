@@ -98,6 +98,11 @@ test('vCard lines are CRLF and folded at 75 octets, multi-byte characters kept w
   assert.equal(readBack(text).contact.display_name, original.display_name);
 });
 
+test('PRODID is plain in both versions (no VALUE parameter)', () => {
+  const original = storedContact({ first_name: 'Ann' }, []);
+  for (const version of ['3.0', '4.0'] as const) assert.match(contactToVCard(original, ctx, version), /\r\nPRODID:-\/\/contactd\/\/vCard\/\/EN\r\n/, version);
+});
+
 test('the UID is the contact id, or the client\'s own UID when it sent one', () => {
   const original = storedContact({ first_name: 'Ann' }, []);
   assert.match(contactToVCard(original, ctx, '3.0'), new RegExp(`\r\nUID:${original.id}\r\n`));

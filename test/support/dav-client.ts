@@ -1,4 +1,4 @@
-import { DAV, parseMultistatus, okProp, type DavResponse } from './dav-xml.ts';
+import { CARDDAV, DAV, parseMultistatus, okProp, type DavResponse } from './dav-xml.ts';
 import type { DavServer } from './dav-server.ts';
 
 /** A raw WebDAV request over the socket, as a client sends it (no redirect following). */
@@ -34,20 +34,27 @@ function isCollection(response: DavResponse): boolean {
   return okProp(response, `{${DAV}}resourcetype`)?.children.some((c) => c.name === `{${DAV}}collection`) ?? false;
 }
 
-/** Every card of a book as the server serves it (GET of each member, a few at a time). */
+/** Every card of a book as the server serves it: the listing, then multigets of 250 hrefs. */
 export async function fetchBookCards(server: DavServer, bookPath: string): Promise<Map<string, string>> {
   const hrefs = [...(await listBook(server, bookPath)).keys()];
   const cards = new Map<string, string>();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < hrefs.length) {
-        const href = hrefs[next++]!;
-        const res = await davRequest(server, 'GET', href);
-        if (res.status !== 200) throw new Error(`GET ${href} answered ${res.status}`);
-        cards.set(href, res.text);
-      }
-    }),
-  );
+  for (let start = 0; start < hrefs.length; start += 250) {
+    const chunk = hrefs.slice(start, start + 250);
+    const res = await davRequest(server, 'REPORT', bookPath, {
+      headers: { depth: '1' },
+      body: `<?xml version="1.0" encoding="utf-8"?><C:addressbook-multiget xmlns:D="DAV:" xmlns:C="${CARDDAV}"><D:prop><D:getetag/><C:address-data/></D:prop>${chunk.map((h) => `<D:href>${escapeXml(h)}</D:href>`).join('')}</C:addressbook-multiget>`,
+    });
+    if (res.status !== 207) throw new Error(`multiget answered ${res.status}: ${res.text.slice(0, 300)}`);
+    for (const response of parseMultistatus(res.text).responses) {
+      const data = okProp(response, `{${CARDDAV}}address-data`)?.text;
+      if (data === undefined) throw new Error(`multiget gave no card for ${response.href}`);
+      cards.set(response.href, data);
+    }
+  }
+  if (cards.size !== hrefs.length) throw new Error(`the book lists ${hrefs.length} cards, multiget gave ${cards.size}`);
   return cards;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -4,10 +4,11 @@
 export const SURFACES = ['native', 'zoom', 'genesys', '8x8', 'apptoto', 'koreai', 'dav', 'cli', 'import', 'system'] as const;
 export type Surface = (typeof SURFACES)[number];
 
-export const OBJECT_TYPES = ['contact', 'address_book', 'custom_field', 'group', 'api_key', 'webhook'] as const;
+/** `import`: an import job, journalled once, as it completes (`import.completed`, the webhook event). */
+export const OBJECT_TYPES = ['contact', 'address_book', 'custom_field', 'group', 'api_key', 'webhook', 'import'] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
-export const CHANGE_ACTIONS = ['created', 'updated', 'deleted', 'restored', 'merged', 'unmerged', 'purged'] as const;
+export const CHANGE_ACTIONS = ['created', 'updated', 'deleted', 'restored', 'merged', 'unmerged', 'purged', 'completed'] as const;
 export type ChangeAction = (typeof CHANGE_ACTIONS)[number];
 
 /** `contact.created`, `address_book.deleted`, …: what the feed filters on and webhooks subscribe to. */

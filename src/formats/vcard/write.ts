@@ -3,6 +3,7 @@ import type { Contact } from '../../core/types.ts';
 import { escapeText, foldLine, splitLine, unfoldLines } from './content-line.ts';
 import { DATA_TYPE_PARAM, TEXT_FIELD_PROPS, TYPE_PROP, keyOfProp, propNameOf, textOfCustomValue } from './contactd-props.ts';
 import { mediaLineFor } from './inline-media.ts';
+import { itemShadowsOf, matchingEmailShadow, matchingPhoneShadow } from './item-shadows.ts';
 import { writeImpp } from './messaging.ts';
 import { writePhoneValue } from './phone-value.ts';
 import { matchingShadow, shadowsOf } from './shadows.ts';
@@ -38,11 +39,13 @@ export function contactToJCard(contact: Contact, ctx: CardContext, extras?: Card
 
 function cardParts(contact: Contact, ctx: CardContext, version: VCardVersion, extras?: CardExtras): { properties: JCardProperty[]; verbatim: string[] } {
   const { shadows, others: kept } = shadowsOf(extras?.properties ?? []);
-  const others = kept.filter((line) => isWritableExtra(line, ctx));
+  const items = itemShadowsOf(kept);
+  const others = kept.filter((line) => !items.taken.has(line) && isWritableExtra(line, ctx));
   const verbatim: string[] = [];
   const properties: JCardProperty[] = [
     ['version', {}, 'text', version],
-    ['prodid', {}, 'unknown', PRODID],
+    // ical.js knows PRODID as text in 3.0 only: elsewhere it would add a VALUE parameter.
+    ['prodid', {}, version === '3.0' ? 'text' : 'unknown', PRODID],
     ['uid', {}, 'text', extras?.uid ?? contact.id],
     ['fn', {}, 'text', contact.display_name ?? fallbackName(contact)],
   ];
@@ -57,7 +60,7 @@ function cardParts(contact: Contact, ctx: CardContext, version: VCardVersion, ex
   if (contact.company !== null) emit(`ORG:${contact.company}`, ['org', {}, 'text', [contact.company]]);
   if (contact.role !== null) properties.push(['title', {}, 'text', contact.role]);
 
-  const groupsTaken = new Set(others.map((line) => splitLine(line)?.group?.toLowerCase()).filter((g) => g !== undefined && g !== null));
+  const groupsTaken = new Set(kept.map((line) => splitLine(line)?.group?.toLowerCase()).filter((g) => g !== undefined && g !== null));
   let item = 0;
   const nextGroup = () => {
     do item++;
@@ -65,6 +68,11 @@ function cardParts(contact: Contact, ctx: CardContext, version: VCardVersion, ex
     return `item${item}`;
   };
   for (const phone of contact.phone_numbers) {
+    const theirs = matchingPhoneShadow(items.shadows, phone);
+    if (theirs !== null) {
+      verbatim.push(...theirs);
+      continue;
+    }
     const params: Record<string, string | string[]> = {};
     const types = typeParamsOf(phone.type);
     if (types === null) params['x-contactd-type'] = phone.type;
@@ -82,6 +90,11 @@ function cardParts(contact: Contact, ctx: CardContext, version: VCardVersion, ex
     }
   }
   for (const email of contact.emails) {
+    const theirs = matchingEmailShadow(items.shadows, email);
+    if (theirs !== null) {
+      verbatim.push(...theirs);
+      continue;
+    }
     const params: Record<string, string | string[]> = {};
     const typeList = [email.type];
     if (version === '3.0' && email.is_primary) typeList.push('pref');
