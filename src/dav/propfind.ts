@@ -46,10 +46,10 @@ export function depthOf(request: FastifyRequest): 0 | 1 {
 const CHUNK_CHARS = 64 * 1024;
 
 /** Sends a multistatus whose responses come from an async source, a page at a time. */
-export function sendMultistatus(reply: FastifyReply, responses: AsyncIterable<string>, prefix = ''): FastifyReply {
+export function sendMultistatus(reply: FastifyReply, responses: AsyncIterable<string>): FastifyReply {
   // Responses are sent in chunks of about 64 KB: one write per card made a large book slow.
   async function* body() {
-    let chunk = MULTISTATUS_OPEN + prefix;
+    let chunk = MULTISTATUS_OPEN;
     for await (const response of responses) {
       chunk += response;
       if (chunk.length >= CHUNK_CHARS) {
