@@ -24,6 +24,7 @@ import { registerJournalRoutes } from './http/routes/journal.routes.ts';
 import { registerWebhookRoutes } from './http/routes/webhooks.routes.ts';
 import { httpWebhookSender } from './http/webhook-sender.ts';
 import { registerServiceRoutes } from './http/routes/service.routes.ts';
+import { registerPhonebookRoutes } from './phonebook/phonebook.routes.ts';
 import { FieldError, Problem } from './http/schemas/common.ts';
 import * as contactSchemas from './http/schemas/contact.schema.ts';
 import * as directorySchemas from './http/schemas/directory.schema.ts';
@@ -102,6 +103,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerDirectoryRoutes(context);
   registerJournalRoutes(context);
   registerWebhookRoutes(context);
+  registerPhonebookRoutes(context);
   dialects = await registerDialects(context);
   await registerDav(context, config.defaultRegion);
   contactMounts.push(...dialects.map((d) => d.mount));

@@ -1,7 +1,7 @@
 import type { CardEntry, CardWrite } from '../core/cards/card.types.ts';
 import type { CustomField } from '../core/types.ts';
 import { DomainError } from '../core/errors.ts';
-import { contactToJCard, contactToVCard, parseVCard } from './vcard-stub.ts';
+import { contactToJCard, contactToVCard, parseVCard } from '../formats/vcard/index.ts';
 
 /** What rendering and reading cards needs of the account, read once per request. */
 export interface CardsContext {
@@ -39,8 +39,9 @@ export function renderCard(entry: CardEntry, ctx: CardsContext, format: CardForm
 export function readCard(text: string, ctx: CardsContext): CardWrite {
   if (!/^\s*BEGIN:VCARD/i.test(text) || !/END:VCARD\s*$/i.test(text)) throw new DomainError('validation_failed', 'the body must be one vCard (BEGIN:VCARD … END:VCARD)');
   const parsed = parseVCard(text, { customFields: ctx.customFields, defaultRegion: ctx.defaultRegion });
-  if (parsed.errors.length > 0) {
-    throw new DomainError('validation_failed', `the vCard was not accepted: ${parsed.errors.map((e) => `${e.property}: ${e.message}`).join('; ')}`);
-  }
+  // A property the codec cannot read into a field (a TEL that is no number) is kept verbatim in
+  // the extras: a phone's save is not refused for it. A card that is not one is.
+  const fatal = parsed.errors.filter((e) => e.property === 'VCARD' || e.code === 'malformed_record' || e.code === 'too_large');
+  if (fatal.length > 0) throw new DomainError('validation_failed', `the vCard was not accepted: ${fatal.map((e) => e.message).join('; ')}`);
   return { input: parsed.input, groupNames: parsed.groupNames, uid: parsed.extras.uid, properties: parsed.extras.properties };
 }

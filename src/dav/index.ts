@@ -12,6 +12,9 @@ import { deleteCard, getCard, putCard } from './resource.ts';
 /** A card may hold a 1 MB PHOTO, base64 (4/3) and folded: room for that and the rest. */
 const CARD_BODY_LIMIT = 2 * 1024 * 1024;
 
+/** CardDAV is not an OpenAPI surface: its routes stay out of /openapi.json (the README documents them). */
+const HIDDEN = { hide: true };
+
 const DAV_HEADER = '1, 3, addressbook';
 const COLLECTION_METHODS = 'OPTIONS, PROPFIND, REPORT';
 const CARD_METHODS = 'OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND';
@@ -31,25 +34,22 @@ export async function registerDav(context: HttpContext, defaultRegion: string): 
   app.addHttpMethod('PROPPATCH', { hasBody: true });
   app.addHttpMethod('MKCOL', { hasBody: true });
 
-  // RFC 6764 §5: the well-known URI redirects to the context path. Thunderbird and iOS PROPFIND it
-  // with a text/xml body, so any body is accepted (and ignored) here: the app's parsers would 415 it.
-  await app.register(async (wellKnown) => {
-    wellKnown.removeAllContentTypeParsers();
-    wellKnown.addContentTypeParser('*', { parseAs: 'string', bodyLimit: CARD_BODY_LIMIT }, (_request, body, done) => done(null, body));
-    for (const method of ['GET', 'PROPFIND'] as const) {
-      wellKnown.route({ method, url: '/.well-known/carddav', handler: async (_request, reply) => reply.code(301).header('location', ROOT).send() });
+  // RFC 6764 §5: the well-known URI redirects to the context path (some clients PROPFIND it, with a body).
+  await app.register(async (scope) => {
+    acceptAnyBody(scope);
+    for (const method of ['GET', 'PROPFIND']) {
+      scope.route({ method, url: '/.well-known/carddav', schema: HIDDEN, handler: async (_request, reply) => reply.code(301).header('location', ROOT).send() });
     }
   });
 
   await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: CARD_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    acceptAnyBody(scope);
     registerDavAuth(scope, services.accounts);
     scope.setErrorHandler((error, request, reply) => sendDavError(error, request, reply));
     scope.setNotFoundHandler((request, reply) => sendDavError(new DomainError('not_found', `no resource at ${request.url.split('?')[0]}`), request, reply));
 
     const on = <P>(method: string, urls: string[], handler: Handler<P>) => {
-      for (const url of urls) scope.route<{ Params: P }>({ method, url, handler: (request, reply) => handler(DavRequest.of(request, services, defaultRegion), request, reply) });
+      for (const url of urls) scope.route<{ Params: P }>({ method, url, schema: HIDDEN, handler: (request, reply) => handler(DavRequest.of(request, services, defaultRegion), request, reply) });
     };
     const onCard = (method: string, handler: CardHandler) =>
       on<{ bookId: string; card: string }>(method, ['/books/:bookId/:card'], async (r, request, reply) => {
@@ -58,8 +58,8 @@ export async function registerDav(context: HttpContext, defaultRegion: string): 
         return handler(r, request, reply, name);
       });
 
-    scope.route({ method: 'OPTIONS', url: '/*', handler: async (request, reply) => options(request, reply) });
-    scope.route({ method: 'OPTIONS', url: '/', handler: async (request, reply) => options(request, reply) });
+    scope.route({ method: 'OPTIONS', url: '/*', schema: HIDDEN, handler: async (request, reply) => options(request, reply) });
+    scope.route({ method: 'OPTIONS', url: '/', schema: HIDDEN, handler: async (request, reply) => options(request, reply) });
     on('PROPFIND', ['/'], propfindRoot);
     on('PROPFIND', ['/principal/', '/principal'], propfindPrincipal);
     on('PROPFIND', ['/books/', '/books'], propfindHome);
@@ -71,9 +71,15 @@ export async function registerDav(context: HttpContext, defaultRegion: string): 
     onCard('DELETE', deleteCard);
     // No property can be set and no collection made by a client: address books are made through /v1.
     for (const method of ['PROPPATCH', 'MKCOL']) {
-      scope.route({ method, url: '/*', handler: async () => { throw new DomainError('forbidden', 'address books and their properties are managed through the /v1 API'); } });
+      scope.route({ method, url: '/*', schema: HIDDEN, handler: async () => { throw new DomainError('forbidden', 'address books and their properties are managed through the /v1 API'); } });
     }
   }, { prefix: '/dav' });
+}
+
+/** Bodies are read as text whatever their type (XML as application/xml or text/xml, cards as text/vcard, or none named). */
+function acceptAnyBody(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: CARD_BODY_LIMIT }, (_request, body, done) => done(null, body));
 }
 
 /** OPTIONS: what the server speaks (RFC 6352 §6.1), without credentials. */

@@ -1,6 +1,6 @@
 import type { CardEntry } from '../core/cards/card.types.ts';
 import type { AddressBook } from '../core/types.ts';
-import { mediaTypeOf, renderCard, type CardFormat } from './cards.ts';
+import { renderCard, type CardFormat } from './cards.ts';
 import type { DavRequest } from './context.ts';
 import { HOME, PRINCIPAL, SYNC_TOKEN_PREFIX } from './paths.ts';
 import { carddav, cs, dav, element, escapeXml } from './xml.ts';
@@ -107,4 +107,3 @@ export async function valuesOf(resource: Resource, asked: PropRequest, r: DavReq
   return values;
 }
 
-export { mediaTypeOf };

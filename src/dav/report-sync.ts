@@ -7,7 +7,7 @@ import { propResponse, statusResponse } from './multistatus.ts';
 import { bookHref, cardHref, SYNC_TOKEN_PREFIX } from './paths.ts';
 import { namedProps, sendMultistatus } from './propfind.ts';
 import { valuesOf } from './properties.ts';
-import { carddav, child, dav, element, escapeXml, type XmlElement } from './xml.ts';
+import { child, dav, element, escapeXml, type XmlElement } from './xml.ts';
 
 /** A token is the journal position and, for an initial sync cut by `limit`, the last card listed. */
 const TOKEN = /^(\d{1,15})(?:-(\d{1,15}))?$/;
@@ -87,4 +87,3 @@ function limitOf(root: XmlElement): number | undefined {
   return Number(text);
 }
 
-export { carddav };

@@ -11,9 +11,13 @@ type CardRequest = FastifyRequest<{ Params: { bookId: string; card: string } }>;
 export async function getCard(r: DavRequest, request: CardRequest, reply: FastifyReply, name: string) {
   const entry = await r.services.cards.find(r.principal, request.params.bookId, name);
   if (!entry) throw new DomainError('contact_not_found', `no card ${name}.vcf in this address book`);
+  const etag = etagOf(entry.contact.version);
+  // A client polling a card it holds gets a 304 without the card when nothing changed.
+  const seen = header(request, 'if-none-match');
+  if (seen !== undefined && seen.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.code(304).header('etag', etag).send();
   const format = formatOf(request.headers.accept);
   const body = renderCard(entry, await r.cardsContext(), format);
-  return reply.code(200).type(mediaTypeOf(format)).header('etag', etagOf(entry.contact.version)).header('last-modified', new Date(entry.contact.updated_at).toUTCString()).send(body);
+  return reply.code(200).type(mediaTypeOf(format)).header('etag', etag).header('last-modified', new Date(entry.contact.updated_at).toUTCString()).send(body);
 }
 
 /**
@@ -24,7 +28,9 @@ export async function getCard(r: DavRequest, request: CardRequest, reply: Fastif
 export async function putCard(r: DavRequest, request: CardRequest, reply: FastifyReply, name: string) {
   if (typeof request.body !== 'string' || request.body.trim() === '') throw new DomainError('validation_failed', 'a PUT body is one vCard');
   const write = readCard(request.body, await r.cardsContext());
-  const { entry, created } = await r.services.cards.put(r.principal, request.params.bookId, name, write, conditionsOf(request));
+  const { entry, created, merged } = await r.services.cards.put(r.principal, request.params.bookId, name, write, conditionsOf(request));
+  // Folded into another card by a `merge` book: stored, but not under this name, so no ETag for it (RFC 6352 §6.3.2.3).
+  if (merged) return reply.code(201).type('text/plain; charset=utf-8').send(`merged into the card of contact ${entry.contact.id}\n`);
   return reply.code(created ? 201 : 204).header('etag', etagOf(entry.contact.version)).send();
 }
 

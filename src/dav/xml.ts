@@ -95,8 +95,20 @@ const PREFIXES: Record<string, string> = { [NS.dav]: 'D', [NS.carddav]: 'C', [NS
 /** The namespace declarations every answer's root carries, for the prefixes `tagOf` uses. */
 export const ROOT_NAMESPACES = `xmlns:D="${NS.dav}" xmlns:C="${NS.carddav}" xmlns:CS="${NS.cs}"`;
 
+const TAGS = new Map<string, { open: string; close: string }>();
+
 /** A `{ns}local` name as a tag: a known namespace's prefix, or the element's own declaration. */
 export function tagOf(name: string): { open: string; close: string } {
+  let tag = TAGS.get(name);
+  if (!tag) {
+    tag = tagOfName(name);
+    // Only the names of known namespaces are kept: a client's made-up names must not grow the map.
+    if (!tag.open.startsWith('X:')) TAGS.set(name, tag);
+  }
+  return tag;
+}
+
+function tagOfName(name: string): { open: string; close: string } {
   const match = /^\{([^}]*)\}(.+)$/.exec(name);
   const [namespace, local] = match ? [match[1]!, match[2]!] : ['', name];
   const prefix = PREFIXES[namespace];

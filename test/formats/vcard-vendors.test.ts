@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { contactToVCard, parseVCard } from '../../src/formats/vcard/index.ts';
+import { contactToJCard, contactToVCard, parseVCard } from '../../src/formats/vcard/index.ts';
 import { customField, cardsOf, fixture, storedContact } from './vcard-support.ts';
 
 const readCtx = { customFields: [customField('tier', 'pick_list', ['gold', 'silver'])], defaultRegion: 'US' };
@@ -24,7 +24,7 @@ test('Google Contacts 3.0: item1.TEL with its X-ABLabel, INTERNET emails, CATEGO
     { address: 'jane.doe@example.com', type: 'work', is_primary: undefined },
     { address: 'jane@home.example', type: 'home', is_primary: undefined },
   ]);
-  assert.deepEqual(jane!.groupNames, ['myContacts', 'Customers']);
+  assert.deepEqual(jane!.groupNames, ['Customers'], 'Google\'s "myContacts" marks every contact: no group');
   assert.deepEqual(jane!.extras.properties, [
     'ADR;TYPE=HOME:;;1 Main St;Springfield;MN;55001;US',
     'BDAY:1985-04-12',
@@ -127,3 +127,16 @@ test('a PHOTO over 1 MB is refused with too_large; the rest of the card is read'
 function unfold(text: string): string[] {
   return text.replace(/\r\n[ \t]/g, '').split('\r\n').filter((l) => l !== '');
 }
+
+test('a photo kept from a 3.0 client is a data URI in 4.0 and jCard, and back again in 3.0', () => {
+  const card = parseVCard(fixture('apple-contacts-3.0.vcf'), readCtx);
+  const contact = storedContact(card.input, []);
+  const ctx = { groupNames: new Map(), customFields: [] };
+  const base64 = card.extras.properties.find((p) => p.startsWith('PHOTO'))!.split(':')[1]!;
+  const v4 = contactToVCard(contact, ctx, '4.0', card.extras);
+  assert.ok(unfold(v4).includes(`PHOTO:data:image/jpeg;base64,${base64}`));
+  const jcard = contactToJCard(contact, ctx, card.extras) as [string, unknown[][]];
+  assert.deepEqual(jcard[1].find((p) => p[0] === 'photo'), ['photo', {}, 'uri', `data:image/jpeg;base64,${base64}`]);
+  const from4 = parseVCard(v4, readCtx);
+  assert.ok(unfold(contactToVCard(contact, ctx, '3.0', from4.extras)).includes(`PHOTO;ENCODING=b;TYPE=JPEG:${base64}`));
+});

@@ -53,6 +53,19 @@ describe('CSV readers', () => {
     for (const row of [jane, bob, carla, initech, ulrich]) assert.deepEqual(row!.errors, [], `row ${row!.row}`);
   });
 
+  test('the Google file in UTF-16 LE (as Excel saves "Unicode text") reads to the same rows', async () => {
+    const utf8 = fixture('google-contacts.csv');
+    const utf16 = Buffer.from(`\ufeff${utf8.toString('utf8')}`, 'utf16le');
+    const read = async (bytes: Buffer) => {
+      const plan = await planImport(sourceOf(bytes), undefined, optionsOf(), contextOf());
+      return { encoding: plan.encoding, rows: (await rowsOf(sourceOf(bytes), plan, optionsOf(), contextOf())).map((r) => [r.row, r.input, r.errors]) };
+    };
+    const [a, b] = [await read(utf8), await read(utf16)];
+    assert.equal(b.encoding, 'utf-16le');
+    assert.equal(b.rows.length, 7);
+    assert.deepEqual(b.rows, a.rows);
+  });
+
   test('Outlook: fixed phone types by column, extensions, several emails, ;-separated categories', async () => {
     const bytes = fixture('outlook.csv');
     const plan = await planImport(sourceOf(bytes), undefined, optionsOf(), contextOf());
@@ -108,6 +121,25 @@ describe('CSV readers', () => {
     assert.equal(preview.rows.length, 20);
     assert.deepEqual(preview.rows[0], { row: 2, contact: { display_name: 'Person 0', custom_fields: { score: 0 }, phone_numbers: [{ number: '+1 651 555 1000', type: 'mobile' }] }, errors: [] });
     assert.deepEqual(preview.rows[3]!.errors.map((e) => [e.row, e.column, e.code]), [[5, 'Mobile Phone', 'invalid_phone']]);
+  });
+
+  test('a reader that stops early (the plan, the preview) closes the stored file', async () => {
+    const text = `Name\n${'Someone\n'.repeat(50_000)}`;
+    let opened = 0;
+    let closed = 0;
+    const tracked = async function* () {
+      opened++;
+      try {
+        yield* sourceOf(text, 4096)();
+      } finally {
+        closed++;
+      }
+    };
+    const preview = await previewImport(tracked, 'text/csv', optionsOf(), contextOf());
+    assert.equal(preview.rows.length, 20);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(opened >= 2);
+    assert.equal(closed, opened, 'every read of the file was closed');
   });
 
   test('rows that cannot be read: too many cells, a quote left open, a row that maps to nothing', async () => {

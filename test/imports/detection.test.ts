@@ -26,14 +26,19 @@ describe('import format detection', () => {
     assert.equal((await planImport(sourceOf(ndjson), undefined, optionsOf(), contextOf())).format, 'ndjson');
     assert.equal((await planImport(sourceOf(`\n  ${ndjson}`), 'application/octet-stream', optionsOf(), contextOf())).format, 'ndjson');
     assert.equal((await planImport(sourceOf(CSV), 'application/octet-stream', optionsOf(), contextOf())).format, 'csv');
-    assert.match(await refusal(planImport(sourceOf(vcard), undefined, optionsOf(), contextOf())), /^file: vCard/);
+    assert.equal((await planImport(sourceOf(vcard), undefined, optionsOf(), contextOf())).format, 'vcard');
+    assert.equal((await planImport(sourceOf(vcard), 'text/x-vcard', optionsOf(), contextOf())).format, 'vcard');
+    assert.match(await refusal(planImport(sourceOf('FN,TEL\nJane,1\n'), 'text/vcard', optionsOf(), contextOf())), /^file: holds no card/);
   });
 
   test('a file that is empty, binary, or of another type is refused with a clear reason', async () => {
     assert.match(await refusal(planImport(sourceOf(''), 'text/csv', optionsOf(), contextOf())), /^file: is empty/);
     assert.match(await refusal(planImport(sourceOf('\n\n'), 'text/csv', optionsOf(), contextOf())), /^file: is empty/);
     assert.match(await refusal(planImport(sourceOf('PK\x03\x04\x14\x00\x06\x00'), undefined, optionsOf(), contextOf())), /xlsx/);
+    assert.match(await refusal(planImport(sourceOf('[{"first_name":"Jane"}]'), undefined, optionsOf(), contextOf())), /JSON array: send NDJSON/);
     assert.match(await refusal(planImport(sourceOf(CSV), 'image/png', optionsOf(), contextOf())), /"image\/png" is not an import format/);
+    assert.match(await refusal(planImport(sourceOf(CSV), 'text/csv', optionsOf({ default_region: 'XX' }), contextOf())), /^default_region: must be an ISO 3166/);
+    assert.match(await refusal(planImport(sourceOf(CSV), 'text/csv', optionsOf({ default_region: 'de' }), contextOf())), /^default_region/);
   });
 
   test('encodings: UTF-8 with and without BOM, UTF-16 LE and BE with BOM, Windows-1252', async () => {
@@ -71,6 +76,8 @@ describe('import format detection', () => {
     // A quoted cell with a line break does not end the record.
     assert.equal(detectCsvDialect('name;notes;phone\nJane;"a;b\nc;d;e;f";1\nBob;x;2\n').delimiter, ';');
     assert.equal(detectCsvDialect('name\nJane\n').delimiter, ',');
+    // Old Mac line ends (CR alone): the comma inside the header's quotes would win if CR were ignored.
+    assert.equal(detectCsvDialect('"a,b,c,d";e\r1;2\r3;4\r').delimiter, ';');
     assert.deepEqual(detectCsvDialect('sep=;\nname,x;phone\n'), { delimiter: ';', hasSepLine: true });
   });
 

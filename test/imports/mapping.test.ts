@@ -39,12 +39,16 @@ describe('the mapping grammar', () => {
     assert.deepEqual(matchHeader('phone_1_label'), { target: 'phone_numbers[1].label', source: 'native' });
     assert.deepEqual(matchHeader('id'), { target: null, source: 'native' });
     assert.equal(matchHeader('Favourite colour'), null);
+    assert.deepEqual(matchHeader('Email Address'), { target: 'emails', source: 'header' });
+    assert.deepEqual(matchHeader('Mobile Number'), { target: 'phone_numbers[type=mobile]', source: 'header' });
   });
 
   test("the caller's mapping wins over headers; null ignores a column", async () => {
     const { plan, rows } = await mapped('First Name,Mobile Phone,Ref\nJane,+1 651 555 0101,A-1\n', { 'Mobile Phone': 'phone_numbers[type=work]', 'First Name': null, Ref: 'external_id' });
     assert.deepEqual(plan.columns.map((c) => [c.target, c.source]), [[null, 'mapping'], ['phone_numbers[type=work]', 'mapping'], ['external_id', 'mapping']]);
     assert.deepEqual(rows[0]!.input, { external_id: 'A-1', phone_numbers: [{ number: '+1 651 555 0101', type: 'work' }] });
+    const loose = await mapped('Customer No ,Name\n7,Jane\n', { 'customer-no': 'account_number' });
+    assert.deepEqual(loose.rows[0]!.input, { account_number: '7', display_name: 'Jane' }, 'a mapping key matches a header whatever its case and spacing');
   });
 
   test('a mapping to an unknown target, or of a column the file lacks, refuses the request with mapping.<column>', async () => {

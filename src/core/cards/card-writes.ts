@@ -5,14 +5,15 @@ import { DomainError } from '../errors.ts';
 import { nowIso } from '../clock.ts';
 import { assertMayWriteType } from '../permissions.ts';
 import type { Store } from '../ports.ts';
-import type { AddressBook, Contact, ContactInput, ContactTextField, Principal } from '../types.ts';
+import { CONTACT_TEXT_FIELDS, type AddressBook, type Contact, type ContactInput, type ContactTextField, type Principal } from '../types.ts';
 import type { CardEntry, CardRecord, CardWrite, PutConditions } from './card.types.ts';
 
 /**
- * The contact fields a vCard carries: a PUT replaces these (absent from the card: cleared) and
- * leaves the others (location, timezone, account number…) as they were, since no card holds them.
+ * The contact fields a vCard carries (the standard ones, and contactd's own as X-CONTACTD-*): a
+ * PUT replaces them all, and one absent from the card is cleared. The contact type stays as it is
+ * unless the card names one.
  */
-const CARD_TEXT_FIELDS: readonly ContactTextField[] = ['display_name', 'first_name', 'last_name', 'salutation', 'company', 'role', 'external_id'];
+const CARD_TEXT_FIELDS: readonly ContactTextField[] = CONTACT_TEXT_FIELDS;
 const CARD_LISTS = ['phone_numbers', 'emails', 'messaging'] as const;
 
 /** The card's fields as a replacement of the contact's card-carried ones. */
@@ -40,7 +41,7 @@ export async function groupsOf(tx: Store, accountId: string, names: string[]): P
  * book's duplicate policy; the name, the client's UID and the unmodeled properties are kept beside
  * the contact. `existing` is the card found under that name in the book (read under the name's lock).
  */
-export async function putCard(scope: WriteScope, book: AddressBook, name: string, existing: CardEntry | undefined, write: CardWrite, conditions: PutConditions): Promise<{ entry: CardEntry; created: boolean }> {
+export async function putCard(scope: WriteScope, book: AddressBook, name: string, existing: CardEntry | undefined, write: CardWrite, conditions: PutConditions): Promise<{ entry: CardEntry; created: boolean; merged?: boolean }> {
   const { tx, actor } = scope;
   if (conditions.ifNoneMatch && existing) throw new DomainError('version_mismatch', `a card named ${name} exists already`);
   if ((conditions.ifMatch !== undefined || conditions.mustExist) && !existing) throw new DomainError('version_mismatch', `no card named ${name} to match`);
@@ -51,9 +52,15 @@ export async function putCard(scope: WriteScope, book: AddressBook, name: string
     assertMayWriteType(actor, input.type ?? 'custom');
     const state = await scope.buildState({ ...input, address_book_id: book.id });
     const { contact, outcome } = await createWithRule(scope, state, { policy: book.duplicate_policy, scope: 'book' }, book);
-    // In a `merge` book the card may fold into a contact that has a name of its own: that name stays.
-    const kept = outcome === 'merged' ? await tx.cards.find(actor.accountId, contact.id) : undefined;
-    const card = await saveCard(tx, contact, kept?.name ?? (name === contact.id ? null : name), write.uid ?? kept?.uid ?? null, outcome === 'merged' ? [...(kept?.properties ?? []), ...properties] : properties);
+    if (outcome === 'merged') {
+      // A `merge` book folded the card into a contact already there: that contact keeps its own
+      // name and UID (other clients know it by them) and gains the card's kept properties. The
+      // client's name stays free; its next sync shows the merged contact.
+      const kept = await tx.cards.find(actor.accountId, contact.id);
+      const card = await saveCard(tx, contact, kept?.name ?? null, kept?.uid ?? null, [...new Set([...(kept?.properties ?? []), ...properties])]);
+      return { entry: { contact, card }, created: true, merged: true };
+    }
+    const card = await saveCard(tx, contact, name === contact.id ? null : name, write.uid, properties);
     return { entry: { contact, card }, created: true };
   }
   const current = await lockForChange(tx, await findOrThrow(tx, actor.accountId, existing.contact.id));

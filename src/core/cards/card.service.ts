@@ -65,7 +65,7 @@ export class CardService {
   }
 
   /** PUT: creates the card under this name, or replaces the one there (see putCard). */
-  async put(actor: Principal, bookId: string, name: string, write: CardWrite, conditions: PutConditions): Promise<{ entry: CardEntry; created: boolean }> {
+  async put(actor: Principal, bookId: string, name: string, write: CardWrite, conditions: PutConditions): Promise<{ entry: CardEntry; created: boolean; merged?: boolean }> {
     return this.store.transaction(async (tx) => {
       const scope = new WriteScope(tx, actor, this.defaultRegion);
       const book = await tx.addressBooks.find(actor.accountId, bookId);

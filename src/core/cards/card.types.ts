@@ -1,3 +1,5 @@
+import type { Contact, ContactInput } from '../types.ts';
+
 /**
  * What a CardDAV client gave a contact beyond the core's fields: the resource name it chose, its
  * own UID, and the vCard properties the core does not model (unfolded content lines, verbatim).
@@ -19,14 +21,14 @@ export function resourceNameOf(contactId: string, card: Pick<CardRecord, 'name'>
 
 /** A contact as a card: the contact and what a CardDAV client gave it beyond the core's fields. */
 export interface CardEntry {
-  contact: import('../types.ts').Contact;
+  contact: Contact;
   card: CardRecord | undefined;
 }
 
 /** A card as a client sent it, read by the vCard codec: the contact's fields and the rest. */
 export interface CardWrite {
   /** The contact's fields the card holds (a PUT replaces these, see CARD_FIELDS). */
-  input: import('../types.ts').ContactInput;
+  input: ContactInput;
   /** CATEGORIES: the account's groups of these names; other names are kept as a property. */
   groupNames: string[];
   uid: string | null;

@@ -1,7 +1,7 @@
 import { FieldErrors } from '../errors.ts';
 import type { CustomField } from '../types.ts';
 import type { ColumnPlan } from './import.types.ts';
-import { matchHeader } from './known-headers.ts';
+import { matchHeader, normalizeHeader } from './known-headers.ts';
 import { parseTarget } from './mapping-targets.ts';
 
 /** A custom field key the job may define (the rule of `POST /v1/custom-fields`). */
@@ -16,8 +16,9 @@ const NEW_FIELD_KEY = /^[a-z][a-z0-9_]{0,63}$/;
 export function planColumns(headers: string[], mapping: Record<string, string | null> | undefined, fields: CustomField[]): ColumnPlan[] {
   const errors = new FieldErrors();
   const known = new Set(fields.map((f) => f.key));
-  for (const [column, target] of Object.entries(mapping ?? {})) {
-    if (!headers.includes(column)) errors.add(`mapping.${column}`, `is not a column of the file (its columns: ${headers.slice(0, 30).join(', ')})`);
+  const entries = Object.entries(mapping ?? {});
+  for (const [column, target] of entries) {
+    if (!headers.some((h) => sameColumn(h, column))) errors.add(`mapping.${column}`, `is not a column of the file (its columns: ${headers.slice(0, 30).join(', ')})`);
     if (target === null) continue;
     if (typeof target !== 'string') {
       errors.add(`mapping.${column}`, 'must be a target (a string) or null');
@@ -28,11 +29,17 @@ export function planColumns(headers: string[], mapping: Record<string, string | 
   }
   errors.throwIfAny();
   return headers.map((column) => {
-    if (mapping && Object.hasOwn(mapping, column)) return { column, target: mapping[column] ?? null, source: 'mapping', samples: [] };
+    // The exact header first; a hand-written mapping may differ in case or spacing.
+    const mapped = entries.find(([key]) => key === column) ?? entries.find(([key]) => sameColumn(column, key));
+    if (mapped) return { column, target: mapped[1], source: 'mapping', samples: [] };
     const match = matchHeader(column);
     if (!match || (match.target !== null && targetProblem(match.target, known))) return { column, target: null, source: 'none', samples: [] };
     return { column, target: match.target, source: match.source, samples: [] };
   });
+}
+
+function sameColumn(header: string, key: string): boolean {
+  return header === key || normalizeHeader(header) === normalizeHeader(key);
 }
 
 /** Why a target cannot be used, or null when it can. */

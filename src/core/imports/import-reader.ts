@@ -2,8 +2,10 @@ import { decodeHead, detectEncoding, readHead } from '../../formats/text-decodin
 import { invalidField } from '../errors.ts';
 import { countCsvRows, planCsv, readCsvRows } from './csv-import.ts';
 import { detectFormat } from './import-format.ts';
+import { assertReadableOptions } from './import-options.ts';
 import type { ByteSource, ImportOptions, ImportPlan, ImportPreview, ImportReadContext, ImportRow } from './import.types.ts';
 import { countNdjsonRows, planNdjson, readNdjsonRows } from './ndjson-import.ts';
+import { countVcardRows, planVcard, readVcardRows } from './vcard-import.ts';
 
 /** Rows a preview shows. */
 export const PREVIEW_ROWS = 20;
@@ -11,10 +13,11 @@ export const PREVIEW_ROWS = 20;
 /**
  * How to read a file: its format, encoding, CSV delimiter, the column mapping and the custom
  * fields to define. Reads the start of the file (and further only while a new field's type is
- * unsure). Throws a `validation_failed` DomainError for a file or mapping it cannot use
- * (`file`, `mapping.<column>`).
+ * unsure). Throws a `validation_failed` DomainError for a file, mapping or region it cannot use
+ * (`file`, `mapping.<column>`, `default_region`).
  */
 export async function planImport(source: ByteSource, contentType: string | undefined, options: ImportOptions, ctx: ImportReadContext): Promise<ImportPlan> {
+  assertReadableOptions(options);
   const head = await readHead(source());
   if (head.length === 0) throw invalidField('file', 'is empty');
   const encoding = detectEncoding(head);
@@ -26,7 +29,7 @@ export async function planImport(source: ByteSource, contentType: string | undef
     case 'ndjson':
       return planNdjson(source, encoding, options, ctx);
     case 'vcard':
-      throw invalidField('file', 'vCard import is not available yet');
+      return planVcard(source, encoding, options, ctx);
   }
 }
 
@@ -38,7 +41,7 @@ export function readImportRows(source: ByteSource, plan: ImportPlan, options: Im
     case 'ndjson':
       return readNdjsonRows(source, plan, options, ctx);
     case 'vcard':
-      throw invalidField('file', 'vCard import is not available yet');
+      return readVcardRows(source, plan, options, ctx);
   }
 }
 
@@ -50,7 +53,7 @@ export function countImportRows(source: ByteSource, plan: ImportPlan): Promise<n
     case 'ndjson':
       return countNdjsonRows(source, plan);
     case 'vcard':
-      throw invalidField('file', 'vCard import is not available yet');
+      return countVcardRows(source, plan);
   }
 }
 

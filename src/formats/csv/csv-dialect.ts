@@ -44,7 +44,7 @@ function fieldCounts(text: string, delimiter: string): number[] {
     if (c === '"') quoted = !quoted; // a doubled quote toggles twice: still inside
     else if (quoted) continue;
     else if (c === delimiter) fields++;
-    else if (c === '\n') {
+    else if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) {
       if (!blank) counts.push(fields);
       fields = 1;
       blank = true;

@@ -30,16 +30,17 @@ export async function* splitVCards(chunks: AsyncIterable<string>): AsyncIterable
   let oversized = false;
   let startLine = 0;
 
-  function* take(line: string): Generator<SplitCard> {
+  /** Takes one line; the card it completes, if it does. */
+  function take(line: string): SplitCard | null {
     lineNo++;
     if (depth === 0) {
-      if (!BEGIN.test(line)) return; // text between cards is not part of any
+      if (!BEGIN.test(line)) return null; // text between cards is not part of any
       depth = 1;
       card = [line];
       size = line.length;
       oversized = false;
       startLine = lineNo;
-      return;
+      return null;
     }
     if (BEGIN.test(line)) depth++; // a 2.1 AGENT holds a card of its own
     else if (END.test(line)) depth--;
@@ -52,8 +53,9 @@ export async function* splitVCards(chunks: AsyncIterable<string>): AsyncIterable
       ordinal++;
       const text = `${card.join('\r\n')}\r\n`;
       card = [];
-      yield oversized ? { text, ordinal, line: startLine, oversized } : { text, ordinal, line: startLine };
+      return oversized ? { text, ordinal, line: startLine, oversized } : { text, ordinal, line: startLine };
     }
+    return null;
   }
 
   // The line being read, in pieces: a 1 MB photo line arrives over many chunks and is joined once.
@@ -64,11 +66,13 @@ export async function* splitVCards(chunks: AsyncIterable<string>): AsyncIterable
     let start = 0;
     if (afterCR && chunk.startsWith('\n')) start = 1; // the LF of a CR LF cut between two chunks
     afterCR = false;
+    const nextBreak = breakFinder(chunk);
     for (;;) {
-      const cut = nextBreak(chunk, start);
+      const cut = nextBreak(start);
       if (cut === null) break;
       partial.push(chunk.slice(start, cut));
-      yield* take(partial.join(''));
+      const done = take(partial.join(''));
+      if (done !== null) yield done;
       partial = [];
       partialLength = 0;
       if (chunk.charCodeAt(cut) === 13 && cut + 1 === chunk.length) afterCR = true;
@@ -81,17 +85,22 @@ export async function* splitVCards(chunks: AsyncIterable<string>): AsyncIterable
       else partial.push(chunk.slice(start));
     }
   }
-  if (partial.length > 0) yield* take(partial.join(''));
+  const last = partial.length > 0 ? take(partial.join('')) : null;
+  if (last !== null) yield last;
   if (depth > 0 && card.length > 0) {
     ordinal++;
     yield { text: `${card.join('\r\n')}\r\n`, ordinal, line: startLine };
   }
 }
 
-function nextBreak(text: string, from: number): number | null {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) return i;
-  }
-  return null;
+/** Finds line breaks in one chunk; remembers where the next CR and LF are, so that a file with only one kind is not searched to its end for the other at every line. */
+function breakFinder(text: string): (from: number) => number | null {
+  let cr = -2;
+  let lf = -2;
+  return (from) => {
+    if (cr !== -1 && cr < from) cr = text.indexOf('\r', from);
+    if (lf !== -1 && lf < from) lf = text.indexOf('\n', from);
+    if (lf < 0 && cr < 0) return null;
+    return lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+  };
 }
