@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { FastSqliteDialect } from './sqlite-driver.ts';
+import { KeyCache, PostgresRevocationSignal, SqliteRevocationSignal } from './key-cache.ts';
 import type { Database } from './tables.ts';
 import { UnavailableAwareDialect } from './unavailable.ts';
 
@@ -12,24 +13,47 @@ export type EngineName = 'sqlite' | 'postgres';
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly engine: EngineName;
+  /** Authenticated keys kept in process (when asked for: a server, not a one-shot command). */
+  readonly keyCache?: KeyCache;
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL schema to use (tests run each in a private one). */
+  searchPath?: string;
+  /** Keep authenticated API keys in process, dropped whenever a key may have been revoked. */
+  cacheKeys?: boolean;
 }
 
 /**
  * Opens the database named by a DATABASE_URL. This is the one switch between engines:
  * everything above it speaks Kysely.
  */
-export function openDatabase(url: string, options: { searchPath?: string } = {}): DatabaseHandle {
-  const db = url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, options.searchPath);
-  const engine: EngineName = url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
-  return { db, engine, close: () => db.destroy() };
+export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
+  if (url.startsWith('sqlite:')) {
+    const database = openSqlite(url.slice('sqlite:'.length));
+    const db = new Kysely<Database>({ dialect: new UnavailableAwareDialect(new FastSqliteDialect(database)) });
+    const keyCache = options.cacheKeys ? new KeyCache(new SqliteRevocationSignal(database)) : undefined;
+    return { db, engine: 'sqlite', ...(keyCache ? { keyCache } : {}), close: () => db.destroy() };
+  }
+  const db = openPostgres(url, options.searchPath);
+  const keyCache = options.cacheKeys ? new KeyCache(new PostgresRevocationSignal(url)) : undefined;
+  return {
+    db,
+    engine: 'postgres',
+    ...(keyCache ? { keyCache } : {}),
+    close: async () => {
+      await keyCache?.signal.close();
+      await db.destroy();
+    },
+  };
 }
 
-function openSqlite(path: string): Kysely<Database> {
+function openSqlite(path: string): SqliteDatabase.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new SqliteDatabase(path);
   applySqlitePragmas(database);
-  return new Kysely<Database>({ dialect: new UnavailableAwareDialect(new FastSqliteDialect(database)) });
+  return database;
 }
 
 /** The SQLite settings contactd runs with (the benchmark's raw ceiling uses them too). */
