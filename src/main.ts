@@ -4,7 +4,7 @@ import { openStore } from './runtime.ts';
 
 /** Starts the server; on SIGTERM or SIGINT it stops accepting, finishes in-flight requests and closes the database. */
 export async function serve(config: Config): Promise<void> {
-  const { store, handle } = await openStore(config);
+  const { store, handle } = await openStore(config, { cacheKeys: true });
   const app = await buildApp(config, { store });
   let stopping = false;
   const stop = async (signal: string) => {

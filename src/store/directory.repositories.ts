@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { AccountRepository, AddressBookRepository, ApiKeyRepository, CustomFieldRepository, GroupRepository, PageRequest } from '../core/ports.ts';
 import type { Account, AddressBook, ApiKey, CustomField, Group, Page, Scope } from '../core/types.ts';
 import { pageOf } from './contact.rows.ts';
-import { isPossibleSeq } from './engine.ts';
+import { isPossibleSeq, type EngineName } from './engine.ts';
+import { REVOCATION_CHANNEL, type KeyCache, type RevocationSignal } from './key-cache.ts';
 import { mapUniqueViolation } from './errors.ts';
 import { precompile } from './precompiled.ts';
 import type { AddressBookRow, ApiKeyRow, CustomFieldRow, Database, GroupRow } from './tables.ts';
@@ -23,13 +24,25 @@ export class KyselyAccountRepository implements AccountRepository {
 }
 
 export class KyselyApiKeyRepository implements ApiKeyRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** Whether this (transaction's) repository revoked a key: the store signals it again after the commit. */
+  revokedAny = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: EngineName,
+    /** Outside transactions only: a transaction reads what it wrote. */
+    private readonly cache?: KeyCache,
+    private readonly revocations?: RevocationSignal,
+  ) {}
   async insert(key: ApiKey, secretHash: string): Promise<void> {
     await this.db.insertInto('api_keys').values({ ...key, scopes: key.scopes.join(','), secret_hash: secretHash }).execute();
   }
   async findBySecretHash(secretHash: string): Promise<ApiKey | undefined> {
-    const [row] = await selectKeyBySecretHash(this.db, secretHash);
-    return row && keyFromRow(row);
+    const read = async () => {
+      const [row] = await selectKeyBySecretHash(this.db, secretHash);
+      return row && keyFromRow(row);
+    };
+    return this.cache ? this.cache.find(secretHash, read) : read();
   }
   async find(id: string): Promise<ApiKey | undefined> {
     const row = await this.findRow(id);
@@ -48,6 +61,10 @@ export class KyselyApiKeyRepository implements ApiKeyRepository {
   }
   async revoke(id: string, at: string): Promise<void> {
     await this.db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).execute();
+    // Every node's cache is dropped when this commits (delivered with the commit, or not at all).
+    if (this.engine === 'postgres') await sql`select pg_notify(${REVOCATION_CHANNEL}, ${id})`.execute(this.db);
+    this.revokedAny = true;
+    this.revocations?.revoked();
   }
 }
 

@@ -5,6 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { postgresSnapshots, sqliteSnapshots, unsnapshottedReads, type SnapshotOpener } from './snapshot.ts';
 import { FastSqliteDialect } from './sqlite-driver.ts';
+import { KeyCache, PostgresRevocationSignal, SqliteRevocationSignal } from './key-cache.ts';
 import type { Database } from './tables.ts';
 import { UnavailableAwareDialect } from './unavailable.ts';
 
@@ -15,29 +16,50 @@ export interface DatabaseHandle {
   readonly engine: EngineName;
   /** Opens a read-only transaction over one consistent view, beside the writers (store/snapshot.ts). */
   readonly openSnapshot: SnapshotOpener;
+  /** Authenticated keys kept in process (when asked for: a server, not a one-shot command). */
+  readonly keyCache?: KeyCache;
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL schema to use (tests run each in a private one). */
+  searchPath?: string;
+  /** Keep authenticated API keys in process, dropped whenever a key may have been revoked. */
+  cacheKeys?: boolean;
 }
 
 /**
  * Opens the database named by a DATABASE_URL. This is the one switch between engines:
  * everything above it speaks Kysely.
  */
-export function openDatabase(url: string, options: { searchPath?: string } = {}): DatabaseHandle {
+export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
-    const db = openSqlite(path);
+    const database = openSqlite(path);
+    const db = new Kysely<Database>({ dialect: new UnavailableAwareDialect(new FastSqliteDialect(database)) });
     const openSnapshot = path === ':memory:' ? unsnapshottedReads(db) : sqliteSnapshots(path);
-    return { db, engine: 'sqlite', openSnapshot, close: () => db.destroy() };
+    const keyCache = options.cacheKeys ? new KeyCache(new SqliteRevocationSignal(database)) : undefined;
+    return { db, engine: 'sqlite', openSnapshot, ...(keyCache ? { keyCache } : {}), close: () => db.destroy() };
   }
   const db = openPostgres(url, options.searchPath);
-  return { db, engine: 'postgres', openSnapshot: postgresSnapshots(db), close: () => db.destroy() };
+  const keyCache = options.cacheKeys ? new KeyCache(new PostgresRevocationSignal(url)) : undefined;
+  return {
+    db,
+    engine: 'postgres',
+    openSnapshot: postgresSnapshots(db),
+    ...(keyCache ? { keyCache } : {}),
+    close: async () => {
+      await keyCache?.signal.close();
+      await db.destroy();
+    },
+  };
 }
 
-function openSqlite(path: string): Kysely<Database> {
+function openSqlite(path: string): SqliteDatabase.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new SqliteDatabase(path);
   applySqlitePragmas(database);
-  return new Kysely<Database>({ dialect: new UnavailableAwareDialect(new FastSqliteDialect(database)) });
+  return database;
 }
 
 /** The SQLite settings contactd runs with (the benchmark's raw ceiling uses them too). */

@@ -15,6 +15,7 @@ import {
 } from './directory.repositories.ts';
 import { isDatabaseReachable, type EngineName } from './engine.ts';
 import { GroupCommit } from './group-commit.ts';
+import type { KeyCache } from './key-cache.ts';
 import { PlannerStatistics } from './statistics.ts';
 import { KyselyTombstoneRepository } from './tombstone.repository.ts';
 import { KyselyUnitRepository } from './unit.repository.ts';
@@ -41,32 +42,44 @@ export class KyselyStore implements Store {
   readonly cards;
   readonly imports;
   // The group's works each record their changes; one flush writes them all, last, before the one commit.
-  private readonly groupCommit = new GroupCommit((run) =>
-    this.db.transaction().execute(async (trx) => {
-      const tx = new KyselyStore(trx, this.engine, true, this.statistics);
-      await run(tx);
-      await tx.changes.flush();
-    }),
-  );
+  private readonly groupCommit = new GroupCommit(async (run) => {
+    let tx: KyselyStore | undefined;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        tx = this.within(trx);
+        await run(tx);
+        await tx.changes.flush();
+      });
+    } finally {
+      if (tx?.apiKeys.revokedAny) this.keyCache?.signal.revoked();
+    }
+  });
+  private readonly inTransaction: boolean;
+  /** Shared by a store and its transactions: PostgreSQL only. */
+  private readonly statistics: PlannerStatistics | undefined;
+  /** Shared by a store and its transactions. */
+  private readonly keyCache: KeyCache | undefined;
+  /** How snapshots are opened (the engine's way, from its DatabaseHandle); without it, reads go through `db`. */
+  private readonly snapshots: SnapshotOpener;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly engine: EngineName,
-    private readonly inTransaction = false,
-    /** Shared by a store and its transactions: PostgreSQL only. */
-    private readonly statistics = engine === 'postgres' ? new PlannerStatistics(db) : undefined,
-    /** How snapshots are opened (the engine's way, from its DatabaseHandle); without it, reads go through `db`. */
-    private readonly snapshots: SnapshotOpener = unsnapshottedReads(db),
+    options: { keyCache?: KeyCache | undefined; inTransaction?: boolean; statistics?: PlannerStatistics | undefined; snapshots?: SnapshotOpener } = {},
   ) {
+    this.inTransaction = options.inTransaction ?? false;
+    this.statistics = options.inTransaction ? options.statistics : engine === 'postgres' ? new PlannerStatistics(db) : undefined;
+    this.keyCache = options.keyCache;
+    this.snapshots = options.snapshots ?? unsnapshottedReads(db);
     this.accounts = new KyselyAccountRepository(db);
-    this.apiKeys = new KyselyApiKeyRepository(db);
+    this.apiKeys = new KyselyApiKeyRepository(db, engine, this.inTransaction ? undefined : this.keyCache, this.keyCache?.signal);
     this.addressBooks = new KyselyAddressBookRepository(db);
     this.units = new KyselyUnitRepository(db);
     this.customFields = new KyselyCustomFieldRepository(db);
     this.contacts = new KyselyContactRepository(db, engine, (rows) => this.statistics?.noteWritten(rows));
     this.groups = new KyselyGroupRepository(db);
     this.batchJobs = new KyselyBatchJobRepository(db);
-    this.changes = new KyselyChangeRepository(db, engine, inTransaction);
+    this.changes = new KyselyChangeRepository(db, engine, this.inTransaction);
     this.tombstones = new KyselyTombstoneRepository(db);
     this.webhooks = new KyselyWebhookRepository(db, engine);
     this.cards = new KyselyCardRepository(db);
@@ -77,12 +90,22 @@ export class KyselyStore implements Store {
     if (this.inTransaction) return work(this);
     if (this.engine === 'sqlite') return this.groupCommit.run(work);
     // The journal's changes are written last, just before the commit (KyselyChangeRepository says why).
-    return this.db.transaction().execute(async (trx) => {
-      const tx = new KyselyStore(trx, this.engine, true, this.statistics);
-      const result = await work(tx);
-      await tx.changes.flush();
-      return result;
-    });
+    let tx: KyselyStore | undefined;
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        tx = this.within(trx);
+        const result = await work(tx);
+        await tx.changes.flush();
+        return result;
+      });
+    } finally {
+      // Once more after the commit: a key read and cached between the revoke and its commit is dropped.
+      if (tx?.apiKeys.revokedAny) this.keyCache?.signal.revoked();
+    }
+  }
+
+  private within(trx: Kysely<Database>): KyselyStore {
+    return new KyselyStore(trx, this.engine, { inTransaction: true, statistics: this.statistics, keyCache: this.keyCache });
   }
 
   async savepoint<T>(work: () => Promise<T>): Promise<T> {
@@ -125,7 +148,7 @@ export class KyselyStore implements Store {
     this.snapshotCount += 1;
     let closed = false;
     return {
-      reads: new KyselyStore(connection.db, this.engine, true, this.statistics),
+      reads: new KyselyStore(connection.db, this.engine, { inTransaction: true, statistics: this.statistics }),
       close: async () => {
         if (closed) return;
         closed = true;

@@ -34,7 +34,7 @@ function sqliteEngine(): TestEngine {
     async open() {
       const dir = mkdtempSync(join(tmpdir(), 'contactd-test-'));
       const databaseUrl = `sqlite:${join(dir, 'contactd.db')}`;
-      const { store, handle } = await openStore({ databaseUrl });
+      const { store, handle } = await openStore({ databaseUrl }, { cacheKeys: true });
       return {
         store,
         handle,
@@ -53,7 +53,7 @@ function postgresEngine(url: string): TestEngine {
     name: 'postgres',
     async open() {
       const { schema, drop } = await createPrivateSchema(url);
-      const { store, handle } = await openStore({ databaseUrl: url }, { searchPath: schema });
+      const { store, handle } = await openStore({ databaseUrl: url }, { searchPath: schema, cacheKeys: true });
       return {
         store,
         handle,
