@@ -4,6 +4,7 @@ import { BatchJobService } from './batch-job.service.ts';
 import { BlockListService } from './block-list.service.ts';
 import { ContactService } from './contact.service.ts';
 import { CustomFieldService } from './custom-field.service.ts';
+import { DuplicateService } from './duplicates/duplicate.service.ts';
 import { GroupService } from './group.service.ts';
 import { UnitService } from './unit.service.ts';
 import { JournalService } from './journal/journal.service.ts';
@@ -18,6 +19,7 @@ export interface Services {
   customFields: CustomFieldService;
   contacts: ContactService;
   groups: GroupService;
+  duplicates: DuplicateService;
   units: UnitService;
   batchJobs: BatchJobService;
   blockList: BlockListService;
@@ -47,6 +49,7 @@ export function createServices(store: Store, options: ServiceOptions): Services 
     customFields: new CustomFieldService(store, options.defaultRegion),
     contacts: new ContactService({ store, defaultRegion: options.defaultRegion }),
     groups: new GroupService(store),
+    duplicates: new DuplicateService(store),
     units: new UnitService(store),
     batchJobs: new BatchJobService(store, { defaultRegion: options.defaultRegion, timeoutMs: (options.batchJobTimeoutSeconds ?? 0) * 1000, ...(options.warn ? { warn: options.warn } : {}) }),
     blockList: new BlockListService(store, options.defaultRegion),

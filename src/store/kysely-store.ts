@@ -3,6 +3,7 @@ import type { Store } from '../core/ports.ts';
 import { KyselyBatchJobRepository } from './batch-job.repository.ts';
 import { KyselyChangeRepository } from './change.repository.ts';
 import { KyselyContactRepository } from './contact.repository.ts';
+import { KyselyDuplicateRepository } from './duplicate.repository.ts';
 import {
   KyselyAccountRepository,
   KyselyAddressBookRepository,
@@ -35,6 +36,7 @@ export class KyselyStore implements Store {
   readonly changes;
   readonly tombstones;
   readonly webhooks;
+  readonly duplicates;
   // The group's works each record their changes; one flush writes them all, last, before the one commit.
   private readonly groupCommit = new GroupCommit((run) =>
     this.db.transaction().execute(async (trx) => {
@@ -62,6 +64,7 @@ export class KyselyStore implements Store {
     this.changes = new KyselyChangeRepository(db, engine, inTransaction);
     this.tombstones = new KyselyTombstoneRepository(db);
     this.webhooks = new KyselyWebhookRepository(db, engine);
+    this.duplicates = new KyselyDuplicateRepository(db);
   }
 
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {

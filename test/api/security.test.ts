@@ -71,6 +71,7 @@ interface Fixtures {
   externalId: string;
   phone: string;
   webhookId: string;
+  apiKeyId: string;
 }
 
 const suffix = () => randomBytes(6).toString('hex');
@@ -102,7 +103,8 @@ async function makeFixtures(call: (method: Method, url: string, body?: unknown) 
   assert.equal(merge.status, 200, `fixture merge: ${JSON.stringify(merge.body)}`);
   // Disabled: a delivery in the background would change the database under the "nothing changes" checks.
   const webhook = await ok('POST', '/v1/webhooks', { url: 'https://hooks.example.com/fixture', enabled: false });
-  return { contactId: contact.id, sourceId: source.id, deletedId: deleted.id, mergedId: merged.id, bookId: book.id, groupId: group.id, fieldKey: field.key, externalId, phone, webhookId: webhook.id };
+  const apiKey = await ok('POST', '/v1/api-keys', { scopes: ['contacts:read'] });
+  return { contactId: contact.id, sourceId: source.id, deletedId: deleted.id, mergedId: merged.id, bookId: book.id, groupId: group.id, fieldKey: field.key, externalId, phone, webhookId: webhook.id, apiKeyId: apiKey.key.id };
 }
 
 /** The fixture that a path parameter of an operation names. */
@@ -116,6 +118,7 @@ function fixtureFor(op: Operation, param: string, f: Fixtures): string {
     if (op.path.startsWith('/v1/address-books/')) return f.bookId;
     if (op.path.startsWith('/v1/groups/')) return f.groupId;
     if (op.path.startsWith('/v1/webhooks/')) return f.webhookId;
+    if (op.path.startsWith('/v1/api-keys/')) return f.apiKeyId;
   }
   throw new Error(`no fixture for {${param}} of ${op.name}: teach security.test.ts about it`);
 }
@@ -142,6 +145,7 @@ const SAMPLE_BODIES: Record<string, (f: Fixtures) => unknown> = {
   'PATCH /v1/groups/{id}': () => ({ is_blocklist: true }),
   'POST /v1/webhooks': () => ({ url: `https://hooks.example.com/${suffix()}`, enabled: false }),
   'PATCH /v1/webhooks/{id}': () => ({ description: 'changed' }),
+  'POST /v1/api-keys': () => ({ scopes: ['contacts:read'] }),
   'POST /v1/webhooks/{id}/replay': () => ({ since: '2026-01-01T00:00:00Z' }),
 };
 
