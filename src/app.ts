@@ -33,6 +33,7 @@ import * as directorySchemas from './http/schemas/directory.schema.ts';
 import * as journalSchemas from './http/schemas/journal.schema.ts';
 import * as webhookSchemas from './http/schemas/webhook.schema.ts';
 import { registerValidators } from './http/validation.ts';
+import { registerConsole } from './ui/console.routes.ts';
 
 export interface AppDependencies {
   store: Store;
@@ -108,6 +109,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerDuplicateRoutes(context);
   registerApiKeyRoutes(context);
   dialects = await registerDialects(context);
+  await registerConsole(app, config);
   contactMounts.push(...dialects.map((d) => d.mount));
   // Batch jobs run in the background: resume what stopped nodes left, and let running chunks finish on close.
   app.addHook('onReady', () => services.batchJobs.start());
