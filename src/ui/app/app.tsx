@@ -65,7 +65,10 @@ export function App() {
   const contactId = /^\/ui\/contacts\/([^/]+)$/.exec(path)?.[1];
   let content: preact.JSX.Element;
   let title: string;
-  if (route && can(me, route.scope)) [content, title] = [route.page({ me, params }), route.title];
+  if (route && can(me, route.scope)) {
+    const Page = route.page;
+    [content, title] = [<Page me={me} params={params} key={route.path} />, route.title];
+  }
   else if (contactId && !route) [content, title] = [<ContactPage me={me} params={params} id={decodeURIComponent(contactId)} key={contactId} />, 'Contact'];
   else if (path === '/ui' || path === '/') {
     navigate('/ui/contacts', true);

@@ -94,7 +94,7 @@ export function ContactPage({ me, id }: PageProps & { id: string }) {
         </section>
       )}
       {contact && directory && (
-        <form onSubmit={save} aria-label="Contact">
+        <form onSubmit={save} aria-label="Contact" noValidate>
           <ContactForm draft={draft} onChange={setDraft} books={directory.books} fields={directory.fields} errors={errors} readOnly={!editable} />
           {editable && (
             <div class="actions">

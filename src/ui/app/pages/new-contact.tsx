@@ -32,7 +32,7 @@ export function NewContactPage({ params }: PageProps) {
   };
   if (!directory) return <p>Loading…</p>;
   return (
-    <form onSubmit={save} aria-label="New contact">
+    <form onSubmit={save} aria-label="New contact" noValidate>
       {error && <Notice kind="error">{error}</Notice>}
       <ContactForm draft={draft} onChange={setDraft} books={directory.books} fields={directory.fields} errors={errors} readOnly={false} bookFirst />
       <div class="actions">
