@@ -35,17 +35,22 @@ export function ContactsPage({ me }: PageProps) {
 
   const listPath = (f: Filter, after?: string | null, limit = PAGE) => `/v1/contacts${query({ q: f.q, address_book_id: f.address_book_id, group_id: f.group_id, type: f.type, limit, cursor: after })}`;
 
+  // A new filter starts a new generation: pages still arriving for an older filter are dropped.
+  const generation = useRef(0);
   const loadMore = useCallback(async (reset = false) => {
-    if (loading.current || (!reset && cursor === null)) return;
+    if (reset) generation.current++;
+    else if (loading.current || cursor === null) return;
+    const mine = generation.current;
     loading.current = true;
     try {
       const page = await get<{ data: Contact[]; next_cursor: string | null }>(listPath(filter, reset ? undefined : cursor));
+      if (mine !== generation.current) return;
       setRows((old) => (reset ? page.data : [...old, ...page.data]));
       setCursor(page.next_cursor);
     } catch (e) {
       setNotice({ kind: 'error', text: (e as Error).message });
     } finally {
-      loading.current = false;
+      if (mine === generation.current) loading.current = false;
     }
   }, [filter, cursor]);
 
