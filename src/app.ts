@@ -25,6 +25,7 @@ import { registerJournalRoutes } from './http/routes/journal.routes.ts';
 import { registerWebhookRoutes } from './http/routes/webhooks.routes.ts';
 import { httpWebhookSender } from './http/webhook-sender.ts';
 import { registerServiceRoutes } from './http/routes/service.routes.ts';
+import { registerPhonebookRoutes } from './phonebook/phonebook.routes.ts';
 import { FieldError, Problem } from './http/schemas/common.ts';
 import * as apiKeySchemas from './http/schemas/api-key.schema.ts';
 import * as contactSchemas from './http/schemas/contact.schema.ts';
@@ -108,6 +109,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerWebhookRoutes(context);
   registerDuplicateRoutes(context);
   registerApiKeyRoutes(context);
+  registerPhonebookRoutes(context);
   dialects = await registerDialects(context);
   await registerConsole(app, config);
   contactMounts.push(...dialects.map((d) => d.mount));

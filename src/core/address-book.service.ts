@@ -45,6 +45,14 @@ export class AddressBookService {
     return findBookOrThrow(this.store, actor.accountId, id);
   }
 
+  /** The book named by `id`, or the account's default book when no id is given. */
+  async getOrDefault(actor: Principal, id?: string): Promise<AddressBook> {
+    if (id !== undefined) return findBookOrThrow(this.store, actor.accountId, id);
+    const book = await this.store.addressBooks.findDefault(actor.accountId);
+    if (!book) throw new DomainError('address_book_not_found', 'the account has no default address book');
+    return book;
+  }
+
   /** By the integer id that 8x8 and Apptoto show. */
   async getBySeq(actor: Principal, seq: number): Promise<AddressBook> {
     const book = await this.store.addressBooks.findBySeq(actor.accountId, seq);

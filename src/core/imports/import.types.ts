@@ -29,13 +29,14 @@ export interface ImportOptions {
 /** The stored file, read again from its first byte each time it is called (in chunks, never whole). */
 export type ByteSource = () => AsyncIterable<Uint8Array>;
 
-export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+/** windows-1252: bytes that are not UTF-8, as Outlook and Excel on Windows write CSV. */
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 /** One column of the file and where its values go. */
 export interface ColumnPlan {
   /** The header as the file spells it (for vCard and NDJSON: the property or key). */
   column: string;
-  /** The target in the mapping grammar (`first_name`, `phone_numbers[type=mobile]`, `custom_fields.customer_no`, ...); null: ignored. */
+  /** The target in the mapping grammar (`first_name`, `phone_numbers[type=mobile]`, `custom_fields.customer_no`, ...); null: ignored. A vCard property that feeds several fields lists them (`N`: `last_name, first_name, salutation`). */
   target: string | null;
   /** How the target was chosen: by the caller's mapping, by a known export's header, by a native field name, or not at all. */
   source: 'mapping' | 'header' | 'native' | 'none';
