@@ -40,6 +40,7 @@ for (const engine of engines) {
       const d = await make({ display_name: 'Di', emails: [{ address: `cy.${tag}@example.com` }] });
       const e = await make({ display_name: `Eve ${tag}`, company: 'Acme' });
       const f = await make({ display_name: `EVE ${tag}`, company: 'ACME' });
+      const g = await make({ display_name: `eve ${tag}`, company: 'acme' }); // three alike: three pairs, paged one by one
       await make({ display_name: `Eve ${tag}`, company: '' }); // no company: not a name pair
       await make({ display_name: `Eve ${tag}`, company: 'Other' });
       // Merged and deleted contacts are not candidates; a merge's survivor holds the source's phone.
@@ -58,7 +59,7 @@ for (const engine of engines) {
         assert.equal((await api.call('POST', '/v1/contacts', body, { key: other.key })).status, 201);
       }
 
-      const expected = [`phone ${phone} ${a.id} ${b.id}`, `phone ${phone2} ${z.id} ${survivor.id}`, `email cy.${tag}@example.com ${c.id} ${d.id}`, `name_company eve ${tag} / acme ${e.id} ${f.id}`];
+      const expected = [`phone ${phone} ${a.id} ${b.id}`, `phone ${phone2} ${z.id} ${survivor.id}`, `email cy.${tag}@example.com ${c.id} ${d.id}`, `name_company eve ${tag} / acme ${e.id} ${f.id}`, `name_company eve ${tag} / acme ${e.id} ${g.id}`, `name_company eve ${tag} / acme ${f.id} ${g.id}`];
       assert.deepEqual(await allPairs(`&address_book_id=${book}`), expected);
       assert.deepEqual(await allPairs(`&address_book_id=${book}`, api.keys.read, 500), expected, 'one page holds the same pairs');
       const whole = await allPairs('', api.keys.read, 2);
