@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Config } from './config.ts';
 import { createServices, type Services } from './core/services.ts';
 import { TombstoneSweep } from './core/tombstone-sweep.ts';
+import { registerDav } from './dav/index.ts';
 import { registerDialects } from './dialects/index.ts';
 import type { MountedDialect } from './dialects/shared/mount.ts';
 import type { Store } from './core/ports.ts';
@@ -21,8 +22,11 @@ import { registerApiKeyRoutes } from './http/routes/api-keys.routes.ts';
 import { registerContactRoutes } from './http/routes/contacts.routes.ts';
 import { registerDuplicateRoutes } from './http/routes/duplicates.routes.ts';
 import { registerDirectoryRoutes } from './http/routes/directory.routes.ts';
+import { registerExportRoutes } from './http/routes/exports.routes.ts';
 import { registerJournalRoutes } from './http/routes/journal.routes.ts';
 import { registerWebhookRoutes } from './http/routes/webhooks.routes.ts';
+import { registerImportRoutes } from './http/routes/imports.routes.ts';
+import type { ImportReader } from './core/imports/file-reader.ts';
 import { httpWebhookSender } from './http/webhook-sender.ts';
 import { registerServiceRoutes } from './http/routes/service.routes.ts';
 import { registerPhonebookRoutes } from './phonebook/phonebook.routes.ts';
@@ -33,6 +37,7 @@ import * as duplicateSchemas from './http/schemas/duplicate.schema.ts';
 import * as directorySchemas from './http/schemas/directory.schema.ts';
 import * as journalSchemas from './http/schemas/journal.schema.ts';
 import * as webhookSchemas from './http/schemas/webhook.schema.ts';
+import * as importSchemas from './http/schemas/import.schema.ts';
 import { registerValidators } from './http/validation.ts';
 import { registerConsole } from './ui/console.routes.ts';
 
@@ -40,6 +45,8 @@ export interface AppDependencies {
   store: Store;
   /** Overrides the logger: false silences it (tests), a pino instance receives its lines (tests that read them). */
   logger?: false | FastifyBaseLogger;
+  /** How import files are read; src/formats unless given (tests bring a stand-in). */
+  importReader?: ImportReader;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -50,7 +57,7 @@ export type App = FastifyInstance & { services: Services };
 export async function buildApp(config: Config, deps: AppDependencies): Promise<App> {
   let dialects: MountedDialect[] = [];
   // The path prefixes whose answers carry contacts: /v1 now, each dialect's mount once registered.
-  const contactMounts = ['/v1/'];
+  const contactMounts = ['/v1/', '/dav/'];
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: deps.logger === false ? false : { level: config.logLevel } }),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -95,6 +102,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const services = createServices(deps.store, {
     ...config,
     warn: (message, err) => app.log.warn({ err }, message),
+    ...(deps.importReader ? { importReader: deps.importReader } : {}),
     webhookDelivery: { sender: httpWebhookSender, options: { ...config.webhooks, disableAfterMs: config.webhooks.disableAfterSeconds * 1000 } },
   });
   app.decorate('rateLimiter', await createRateLimiter(config.rateLimit, { log: app.log, metrics }));
@@ -104,18 +112,24 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const context: HttpContext = { app, services, validateBody };
   registerServiceRoutes(context, { store: deps.store, metrics });
   registerContactRoutes(context);
+  registerExportRoutes(context);
   registerDirectoryRoutes(context);
   registerJournalRoutes(context);
   registerWebhookRoutes(context);
   registerDuplicateRoutes(context);
   registerApiKeyRoutes(context);
   registerPhonebookRoutes(context);
+  await registerImportRoutes(context);
   dialects = await registerDialects(context);
   await registerConsole(app, config);
+  await registerDav(context, config.defaultRegion);
   contactMounts.push(...dialects.map((d) => d.mount));
   // Batch jobs run in the background: resume what stopped nodes left, and let running chunks finish on close.
   app.addHook('onReady', () => services.batchJobs.start());
   app.addHook('onClose', () => services.batchJobs.stop());
+  // Import jobs likewise: every node resumes what silent nodes left, from their last committed chunk.
+  app.addHook('onReady', () => services.imports.start());
+  app.addHook('onClose', () => services.imports.stop());
   const sweep = new TombstoneSweep(deps.store, { retentionDays: config.deletedRetentionDays, everySeconds: config.deletedSweepSeconds, warn: (message, err) => app.log.warn({ err }, message) });
   app.addHook('onReady', async () => sweep.start());
   app.addHook('onClose', () => sweep.stop());
@@ -141,6 +155,6 @@ class AccessLog extends LogController {
 
 /** Every named schema: each becomes an OpenAPI component and a $ref target. */
 export function sharedSchemas(): object[] {
-  const named: unknown[] = [FieldError, Problem, ...Object.values(contactSchemas), ...Object.values(directorySchemas), ...Object.values(journalSchemas), ...Object.values(webhookSchemas), ...Object.values(duplicateSchemas), ...Object.values(apiKeySchemas)];
+  const named: unknown[] = [FieldError, Problem, ...Object.values(contactSchemas), ...Object.values(directorySchemas), ...Object.values(journalSchemas), ...Object.values(webhookSchemas), ...Object.values(importSchemas), ...Object.values(duplicateSchemas), ...Object.values(apiKeySchemas)];
   return named.filter((s): s is object => typeof s === 'object' && s !== null && typeof (s as { $id?: unknown }).$id === 'string');
 }

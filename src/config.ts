@@ -17,6 +17,17 @@ export interface Config {
   readonly webhooks: Readonly<WebhookConfig>;
   /** CSP `frame-ancestors` of the console's screen pop: who may embed it (src/ui). */
   readonly consoleFrameAncestors: string;
+  readonly imports: Readonly<ImportConfig>;
+}
+
+/** Import jobs (core/imports). */
+export interface ImportConfig {
+  /** The largest file accepted; past it the upload is refused (413) and nothing of it is kept. */
+  readonly maxBytes: number;
+  /** Rows per transaction. */
+  readonly chunkRows: number;
+  /** A job whose node has shown no sign of life for this long is taken over by another node. */
+  readonly staleSeconds: number;
 }
 
 /** Webhook delivery (core/webhooks). */
@@ -88,6 +99,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       allowPrivate: readBoolean('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE ?? 'false'),
       // A quarter second: events reach receivers promptly while an idle node runs 4 cheap queries a second.
       pollMs: readCount('WEBHOOK_POLL_MS', env.WEBHOOK_POLL_MS ?? '250', 10),
+    }),
+    imports: Object.freeze({
+      // 1 GiB: ten million CRM rows; the file is stored in the database, so this bounds what one upload costs it.
+      maxBytes: readCount('IMPORT_MAX_BYTES', env.IMPORT_MAX_BYTES ?? String(1024 ** 3), 1),
+      // 500 rows commit in well under a second: few commits, yet short waits for other writers (SQLite has one).
+      chunkRows: readCount('IMPORT_CHUNK_ROWS', env.IMPORT_CHUNK_ROWS ?? '500', 1),
+      // As batch jobs: a live node renews its jobs every 10 s, so 30 s of silence means it is gone.
+      staleSeconds: readCount('IMPORT_STALE_SECONDS', env.IMPORT_STALE_SECONDS ?? '30', 1),
     }),
   });
 }

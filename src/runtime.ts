@@ -7,7 +7,7 @@ import { migrateToLatest } from './store/migrate.ts';
 export async function openStore(config: Pick<Config, 'databaseUrl'>, options: { searchPath?: string } = {}): Promise<{ store: KyselyStore; handle: DatabaseHandle }> {
   const handle = openDatabase(config.databaseUrl, options);
   await migrateToLatest(handle);
-  const store = new KyselyStore(handle.db, handle.engine);
+  const store = new KyselyStore(handle.db, handle.engine, false, undefined, handle.openSnapshot);
   // A restart after a large import must not plan for the tables as they were before it.
   await store.refreshPlannerStatistics();
   return { store, handle };

@@ -1,9 +1,14 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, readConfig } from '../config.ts';
 import { parseScopes } from '../core/account.service.ts';
 import { createServices } from '../core/services.ts';
 import { DomainError } from '../core/errors.ts';
+import { EXPORT_FORMATS, VCARD_VERSIONS } from '../core/exports/export.types.ts';
+import { writerFor } from '../formats/export/index.ts';
 import { serve } from '../main.ts';
+import { runImportCommand, type ImportCommandOptions } from './import-command.ts';
 import { openStore } from '../runtime.ts';
 import { openDatabase } from '../store/engine.ts';
 import { migrateToLatest } from '../store/migrate.ts';
@@ -90,6 +95,39 @@ batch
     }),
   );
 
+program
+  .command('import')
+  .description('import a CSV, vCard or NDJSON file into an account, in this process (the same job as POST /v1/imports)')
+  .argument('<file>', 'the file; its type is taken from its extension (.csv, .vcf, .ndjson), else sniffed')
+  .requiredOption('--account <id>', 'the account id')
+  .option('--book <id>', 'the address book (default: the account\'s default book)')
+  .option('--mode <mode>', 'create (default) or upsert')
+  .option('--mapping <file.json>', 'a JSON object of column to target field')
+  .option('--dry-run', 'validate every row and report; write no contact')
+  .option('--default-region <XX>', 'region of numbers without a country code')
+  .option('--errors <file.csv>', 'also write the refused rows, as the file held them plus an error column, to this CSV')
+  .action(async (file: string, opts: ImportCommandOptions) => {
+    process.exitCode = await runImportCommand(readConfig(), file, opts, print);
+  });
+
+program
+  .command('export')
+  .description('write an account\'s contacts to stdout as CSV, vCard or NDJSON, from one snapshot (as GET /v1/contacts/export)')
+  .requiredOption('--account <id>', 'the account id')
+  .requiredOption('--format <format>', `one of: ${EXPORT_FORMATS.join(', ')}`)
+  .option('--book <id>', 'only this address book')
+  .option('--version <version>', `vCard version: ${VCARD_VERSIONS.join(' or ')}`, '3.0')
+  .action(async (options: { account: string; format: string; book?: string; version: string }) =>
+    withServices(async (s) => {
+      const format = oneOf(EXPORT_FORMATS, options.format, '--format');
+      const version = oneOf(VCARD_VERSIONS, options.version, '--version');
+      const query = options.book === undefined ? {} : { addressBookId: options.book };
+      // The command line holds every scope of its account: whoever runs it holds the database.
+      const chunks = s.exports.exportContacts({ accountId: options.account }, query, writerFor(format, version));
+      await pipeline(Readable.from(chunks, { objectMode: false }), process.stdout);
+    }),
+  );
+
 async function withServices(work: (services: ReturnType<typeof createServices>) => Promise<void>): Promise<void> {
   const config = readConfig();
   const { store, handle } = await openStore(config);
@@ -98,6 +136,11 @@ async function withServices(work: (services: ReturnType<typeof createServices>) 
   } finally {
     await handle.close();
   }
+}
+
+function oneOf<T extends string>(allowed: readonly T[], value: string, option: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`${option} must be one of: ${allowed.join(', ')} (got "${value}")`);
 }
 
 function print(value: unknown): void {

@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'duplicate_custom_field'
   | 'contact_not_found'
   | 'duplicate_contact'
+  /** A CardDAV resource name that another card of the account already has (in another address book). */
+  | 'card_name_taken'
   | 'ambiguous_duplicate'
   | 'duplicate_external_id'
   | 'version_mismatch'
@@ -39,6 +41,9 @@ export type ErrorCode =
   | 'default_unit'
   | 'custom_field_limit'
   | 'rate_limited'
+  | 'import_not_found'
+  /** An upload larger than the configured limit (IMPORT_MAX_BYTES): nothing of it is kept. */
+  | 'payload_too_large'
   /** The database is away (restarting, failing over): nothing was done; try again shortly. */
   | 'service_unavailable';
 

@@ -13,6 +13,8 @@ import type {
 } from './types.ts';
 import type { Change, ChangeActor, ChangeDraft, ChangeType } from './journal/change.types.ts';
 import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from './batch-job.types.ts';
+import type { CardRecord } from './cards/card.types.ts';
+import type { ImportChunkProgress, ImportErrorRecord, ImportJob } from './imports/import-job.types.ts';
 import type { DeliveryState, Webhook, WebhookDelivery, WebhookRecord, WebhookSecrets } from './webhooks/webhook.types.ts';
 
 /**
@@ -29,6 +31,11 @@ export interface Store {
    */
   lock(key: string): Promise<void>;
   isReachable(): Promise<boolean>;
+  /**
+   * Opens a read-only view of the data as it is now, that later writes do not change and that
+   * does not hold writers back. Long reads (exports) page through it; close it when done.
+   */
+  openSnapshot(): Promise<StoreSnapshot>;
   accounts: AccountRepository;
   apiKeys: ApiKeyRepository;
   addressBooks: AddressBookRepository;
@@ -41,6 +48,25 @@ export interface Store {
   tombstones: TombstoneRepository;
   webhooks: WebhookRepository;
   duplicates: DuplicateRepository;
+  cards: CardRepository;
+  imports: ImportJobRepository;
+}
+
+/** One consistent, read-only view of the data (see `Store.openSnapshot`). */
+export interface StoreSnapshot {
+  readonly reads: SnapshotReads;
+  /** Ends the view; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** What may be read inside a snapshot. */
+export type SnapshotReads = Pick<Store, 'contacts' | 'groups' | 'customFields' | 'addressBooks'>;
+
+/** The most phones, emails and messaging handles any one contact of a list holds. */
+export interface ListShape {
+  phones: number;
+  emails: number;
+  messaging: number;
 }
 
 export interface AccountRepository {
@@ -198,6 +224,8 @@ export interface ContactRepository {
   countInBook(accountId: string, addressBookId: string): Promise<number>;
   /** How many contacts `list` would return with this filter over all pages. */
   count(accountId: string, filter: ContactFilter): Promise<number>;
+  /** The longest phone, email and messaging lists among the contacts `list` would return (one aggregate query). */
+  shapeOf(accountId: string, filter: ContactFilter): Promise<ListShape>;
 }
 
 
@@ -317,4 +345,52 @@ export interface StoredDuplicatePair extends DuplicateAfter {
 export interface DuplicateRepository {
   /** Up to `limit` pairs of this reason after `after`, in (value, aSeq, bSeq) order, aSeq < bSeq; within one book when given. */
   pairs(accountId: string, reason: DuplicateReason, after: DuplicateAfter | undefined, limit: number, addressBookId?: string): Promise<StoredDuplicatePair[]>;
+}
+
+/** CardDAV clients' names, UIDs and unmodeled properties, one row per contact that has any (core/cards). */
+export interface CardRepository {
+  /** Inserts or replaces the contact's row. */
+  save(card: CardRecord): Promise<void>;
+  find(accountId: string, contactId: string): Promise<CardRecord | undefined>;
+  findMany(accountId: string, contactIds: string[]): Promise<CardRecord[]>;
+  findByName(accountId: string, name: string): Promise<CardRecord | undefined>;
+  findByNames(accountId: string, names: string[]): Promise<CardRecord[]>;
+  findByUid(accountId: string, uid: string): Promise<CardRecord[]>;
+  remove(accountId: string, contactId: string): Promise<void>;
+}
+
+/**
+ * Import jobs, their stored files and their refused rows. Like batch jobs, a job is run by the
+ * node holding it (`owner`, kept alive by `heartbeat_at`); every write of progress is conditional
+ * on still holding it and on the job being unfinished.
+ */
+export interface ImportJobRepository {
+  /** Stores one piece of an upload, numbered from 0, outside any transaction (the upload streams in). */
+  putFileChunk(jobId: string, n: number, bytes: Uint8Array): Promise<void>;
+  /** The upload's n-th piece; undefined past its end. */
+  fileChunk(jobId: string, n: number): Promise<Uint8Array | undefined>;
+  /** Removes an upload that never became a job (refused, too large, cut off). */
+  deleteFile(jobId: string): Promise<void>;
+  insert(job: Omit<ImportJob, 'seq'>): Promise<ImportJob>;
+  find(accountId: string, id: string): Promise<ImportJob | undefined>;
+  /** The account's jobs, newest first; `afterSeq` continues after the last one seen. */
+  list(accountId: string, page: PageRequest): Promise<Page<ImportJob>>;
+  /**
+   * Takes up to `limit` unfinished jobs whose owner showed no sign of life since `staleBefore`
+   * as `owner`; PostgreSQL skips
+   * rows another node is claiming at that instant.
+   */
+  claimStale(owner: string, now: string, staleBefore: string, limit: number): Promise<ImportJob[]>;
+  /** Shows the owner alive; false when the job was taken over or finished meanwhile. */
+  renew(id: string, owner: string, now: string): Promise<boolean>;
+  /** The job is running: status, start time (kept on a resume) and whether its fields are defined. */
+  markRunning(id: string, owner: string, now: string, definedFields: boolean): Promise<boolean>;
+  setTotal(id: string, total: number): Promise<void>;
+  /** Adds a chunk's counts and errors and moves the resume point, if `owner` still holds the unfinished job. */
+  recordChunk(id: string, owner: string, progress: ImportChunkProgress): Promise<boolean>;
+  fail(id: string, owner: string, error: string, now: string): Promise<void>;
+  /** Ends the account's unfinished job as cancelled; false when it was not unfinished (or not there). */
+  cancel(accountId: string, id: string, now: string): Promise<boolean>;
+  /** The job's problems in file order, after the seq `afterSeq`. */
+  errors(jobId: string, page: PageRequest): Promise<Page<ImportErrorRecord>>;
 }

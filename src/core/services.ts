@@ -2,12 +2,17 @@ import { AccountService } from './account.service.ts';
 import { AddressBookService } from './address-book.service.ts';
 import { BatchJobService } from './batch-job.service.ts';
 import { BlockListService } from './block-list.service.ts';
+import { CardService } from './cards/card.service.ts';
 import { ContactService } from './contact.service.ts';
 import { CustomFieldService } from './custom-field.service.ts';
 import { DuplicateService } from './duplicates/duplicate.service.ts';
+import { ExportService } from './exports/export.service.ts';
 import { GroupService } from './group.service.ts';
 import { UnitService } from './unit.service.ts';
 import { JournalService } from './journal/journal.service.ts';
+import { ImportJobService } from './imports/import-job.service.ts';
+import { DEFAULT_IMPORT_READER } from './imports/file-reader.ts';
+import type { ImportReader } from './imports/file-reader.ts';
 import type { Store } from './ports.ts';
 import { DeliveryWorker, type DeliveryOptions, type WebhookSender } from './webhooks/delivery.worker.ts';
 import { WebhookService } from './webhooks/webhook.service.ts';
@@ -18,13 +23,19 @@ export interface Services {
   addressBooks: AddressBookService;
   customFields: CustomFieldService;
   contacts: ContactService;
+  /** Contacts as CardDAV cards (the dav adapter). */
+  cards: CardService;
   groups: GroupService;
   duplicates: DuplicateService;
   units: UnitService;
   batchJobs: BatchJobService;
   blockList: BlockListService;
   journal: JournalService;
+  /** Contacts out as files (CSV, vCard, NDJSON), streamed from one snapshot. */
+  exports: ExportService;
   webhooks: WebhookService;
+  /** Import jobs, run in the background by every node (started by the app). */
+  imports: ImportJobService;
   /** Delivers the journal to webhook endpoints in the background (started by the app). */
   webhookDelivery: DeliveryWorker;
 }
@@ -35,6 +46,9 @@ export interface ServiceOptions {
   warn?: (message: string, error: unknown) => void;
   /** Webhook delivery: how to send (an adapter) and the settings; without it nothing is sent. */
   webhookDelivery?: { sender: WebhookSender; options: Omit<DeliveryOptions, 'warn'> };
+  imports?: { maxBytes: number; chunkRows: number; staleSeconds: number };
+  /** How files are read; the formats of src/formats unless a caller brings its own. */
+  importReader?: ImportReader;
 }
 
 /** Sends nothing: for callers that never deliver (the CLI, a store tool). */
@@ -48,13 +62,23 @@ export function createServices(store: Store, options: ServiceOptions): Services 
     addressBooks: new AddressBookService(store),
     customFields: new CustomFieldService(store, options.defaultRegion),
     contacts: new ContactService({ store, defaultRegion: options.defaultRegion }),
+    cards: new CardService(store, options.defaultRegion),
     groups: new GroupService(store),
     duplicates: new DuplicateService(store),
     units: new UnitService(store),
     batchJobs: new BatchJobService(store, { defaultRegion: options.defaultRegion, timeoutMs: (options.batchJobTimeoutSeconds ?? 0) * 1000, ...(options.warn ? { warn: options.warn } : {}) }),
     blockList: new BlockListService(store, options.defaultRegion),
     journal: new JournalService(store),
+    exports: new ExportService(store),
     webhooks: new WebhookService(store, { allowPrivate: delivery.allowPrivate, onChange: () => webhookDelivery.wake() }),
     webhookDelivery,
+    imports: new ImportJobService(store, {
+      defaultRegion: options.defaultRegion,
+      reader: options.importReader ?? DEFAULT_IMPORT_READER,
+      maxBytes: options.imports?.maxBytes ?? 1024 ** 3,
+      chunkRows: options.imports?.chunkRows ?? 500,
+      staleAfterMs: (options.imports?.staleSeconds ?? 30) * 1000,
+      ...(options.warn ? { warn: options.warn } : {}),
+    }),
   };
 }

@@ -194,6 +194,7 @@ export interface ApiKey {
 /** Who is calling: resolved from an API key by the auth adapter. */
 export interface Principal {
   accountId: string;
+  /** The API key's id; '' for a caller with no key (the CLI running an import), journalled as null. */
   keyId: string;
   scopes: Scope[];
   /** The surface the call came through: what the change journal records as its actor. */

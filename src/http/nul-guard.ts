@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { DomainError, FieldErrors } from '../core/errors.ts';
 
@@ -14,7 +15,8 @@ export function registerNulGuard(app: FastifyInstance): void {
     }
     const errors = new FieldErrors();
     collectNul(request.query, '', errors);
-    collectNul(request.body, '', errors);
+    // A file streamed through (imports) is not parsed here: its reader checks what it holds.
+    if (!(request.body instanceof Readable)) collectNul(request.body, '', errors);
     errors.throwIfAny();
   });
 }

@@ -20,6 +20,7 @@ const STATUS_OF: Record<ErrorCode, [number, string]> = {
   duplicate_custom_field: [409, 'Custom field key taken'],
   contact_not_found: [404, 'Contact not found'],
   duplicate_contact: [409, 'Duplicate contact'],
+  card_name_taken: [409, 'Card name taken'],
   ambiguous_duplicate: [409, 'Several contacts match'],
   duplicate_external_id: [409, 'External id taken'],
   version_mismatch: [412, 'Version mismatch'],
@@ -34,6 +35,8 @@ const STATUS_OF: Record<ErrorCode, [number, string]> = {
   default_unit: [409, 'Default unit'],
   custom_field_limit: [409, 'Too many custom fields'],
   rate_limited: [429, 'Too many requests'],
+  import_not_found: [404, 'Import not found'],
+  payload_too_large: [413, 'Payload too large'],
   service_unavailable: [503, 'Service unavailable'],
 };
 

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { AddressKind, ContactFilter, ContactIndexEntries, ContactRepository, PageRequest } from '../core/ports.ts';
+import { sql, type Kysely } from 'kysely';
+import type { AddressKind, ContactFilter, ContactIndexEntries, ContactRepository, ListShape, PageRequest } from '../core/ports.ts';
 import type { Contact, Page } from '../core/types.ts';
 import { whereMatches } from './contact.matches.ts';
 import { SAMPLE_CONTACT, chunks, fromRow, pageOf, rowsPerStatement, toRow } from './contact.rows.ts';
@@ -116,6 +116,15 @@ export class KyselyContactRepository implements ContactRepository {
     const query = await this.selectFiltered(accountId, filter);
     const { count } = await query.clearSelect().select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
     return Number(count);
+  }
+
+  async shapeOf(accountId: string, filter: ContactFilter): Promise<ListShape> {
+    const query = await this.selectFiltered(accountId, filter);
+    // The lists are JSON text on both engines; PostgreSQL needs the cast to read them as JSON.
+    const lengthOf = (column: 'phone_numbers' | 'emails' | 'messaging') =>
+      this.engine === 'postgres' ? sql<number>`max(json_array_length(${sql.ref(column)}::json))` : sql<number>`max(json_array_length(${sql.ref(column)}))`;
+    const row = await query.clearSelect().select([lengthOf('phone_numbers').as('phones'), lengthOf('emails').as('emails'), lengthOf('messaging').as('messaging')]).executeTakeFirst();
+    return { phones: Number(row?.phones ?? 0), emails: Number(row?.emails ?? 0), messaging: Number(row?.messaging ?? 0) };
   }
 
   /** The contacts of an account that pass every condition of the filter, in no order yet. */

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
+import { postgresSnapshots, sqliteSnapshots, unsnapshottedReads, type SnapshotOpener } from './snapshot.ts';
 import { FastSqliteDialect } from './sqlite-driver.ts';
 import type { Database } from './tables.ts';
 import { UnavailableAwareDialect } from './unavailable.ts';
@@ -12,6 +13,8 @@ export type EngineName = 'sqlite' | 'postgres';
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly engine: EngineName;
+  /** Opens a read-only transaction over one consistent view, beside the writers (store/snapshot.ts). */
+  readonly openSnapshot: SnapshotOpener;
   close(): Promise<void>;
 }
 
@@ -20,9 +23,14 @@ export interface DatabaseHandle {
  * everything above it speaks Kysely.
  */
 export function openDatabase(url: string, options: { searchPath?: string } = {}): DatabaseHandle {
-  const db = url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, options.searchPath);
-  const engine: EngineName = url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
-  return { db, engine, close: () => db.destroy() };
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    const db = openSqlite(path);
+    const openSnapshot = path === ':memory:' ? unsnapshottedReads(db) : sqliteSnapshots(path);
+    return { db, engine: 'sqlite', openSnapshot, close: () => db.destroy() };
+  }
+  const db = openPostgres(url, options.searchPath);
+  return { db, engine: 'postgres', openSnapshot: postgresSnapshots(db), close: () => db.destroy() };
 }
 
 function openSqlite(path: string): Kysely<Database> {

@@ -1,9 +1,12 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
-import type { Store } from '../core/ports.ts';
+import type { Store, StoreSnapshot } from '../core/ports.ts';
+import { KyselyCardRepository } from './card.repository.ts';
+import { unsnapshottedReads, type SnapshotOpener } from './snapshot.ts';
 import { KyselyBatchJobRepository } from './batch-job.repository.ts';
 import { KyselyChangeRepository } from './change.repository.ts';
 import { KyselyContactRepository } from './contact.repository.ts';
 import { KyselyDuplicateRepository } from './duplicate.repository.ts';
+import { KyselyImportJobRepository } from './import.repository.ts';
 import {
   KyselyAccountRepository,
   KyselyAddressBookRepository,
@@ -37,6 +40,8 @@ export class KyselyStore implements Store {
   readonly tombstones;
   readonly webhooks;
   readonly duplicates;
+  readonly cards;
+  readonly imports;
   // The group's works each record their changes; one flush writes them all, last, before the one commit.
   private readonly groupCommit = new GroupCommit((run) =>
     this.db.transaction().execute(async (trx) => {
@@ -52,6 +57,8 @@ export class KyselyStore implements Store {
     private readonly inTransaction = false,
     /** Shared by a store and its transactions: PostgreSQL only. */
     private readonly statistics = engine === 'postgres' ? new PlannerStatistics(db) : undefined,
+    /** How snapshots are opened (the engine's way, from its DatabaseHandle); without it, reads go through `db`. */
+    private readonly snapshots: SnapshotOpener = unsnapshottedReads(db),
   ) {
     this.accounts = new KyselyAccountRepository(db);
     this.apiKeys = new KyselyApiKeyRepository(db);
@@ -65,6 +72,8 @@ export class KyselyStore implements Store {
     this.tombstones = new KyselyTombstoneRepository(db);
     this.webhooks = new KyselyWebhookRepository(db, engine);
     this.duplicates = new KyselyDuplicateRepository(db);
+    this.cards = new KyselyCardRepository(db);
+    this.imports = new KyselyImportJobRepository(db, engine);
   }
 
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
@@ -106,6 +115,27 @@ export class KyselyStore implements Store {
   /** Brings the engine's planner statistics up to date (PostgreSQL; nothing to do on SQLite). */
   async refreshPlannerStatistics(): Promise<void> {
     await this.statistics?.refresh();
+  }
+
+  /** Snapshots opened and not closed yet: an export that ended, or whose client went away, leaves none. */
+  get openSnapshots(): number {
+    return this.snapshotCount;
+  }
+  private snapshotCount = 0;
+
+  async openSnapshot(): Promise<StoreSnapshot> {
+    const connection = await this.snapshots();
+    this.snapshotCount += 1;
+    let closed = false;
+    return {
+      reads: new KyselyStore(connection.db, this.engine, true, this.statistics),
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        this.snapshotCount -= 1;
+        await connection.end();
+      },
+    };
   }
 
   isReachable(): Promise<boolean> {

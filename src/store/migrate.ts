@@ -8,7 +8,9 @@ import * as rebuildSearchTerms from './migrations/005-rebuild-search-terms.ts';
 import * as batchJobProgress from './migrations/006-batch-job-progress.ts';
 import * as changeJournal from './migrations/007-change-journal.ts';
 import * as webhooks from './migrations/008-webhooks.ts';
-import * as duplicateNames from './migrations/009-duplicate-names.ts';
+import * as imports from './migrations/009-imports.ts';
+import * as contactCards from './migrations/010-contact-cards.ts';
+import * as duplicateNames from './migrations/011-duplicate-names.ts';
 
 /** Migrations are listed here in order; each receives the engine for the rare column it must spell twice. */
 export const MIGRATIONS: Record<string, { up(db: Kysely<any>, engine: DatabaseHandle['engine']): Promise<void> }> = {
@@ -20,7 +22,9 @@ export const MIGRATIONS: Record<string, { up(db: Kysely<any>, engine: DatabaseHa
   '006-batch-job-progress': batchJobProgress,
   '007-change-journal': changeJournal,
   '008-webhooks': webhooks,
-  '009-duplicate-names': duplicateNames,
+  '009-imports': imports,
+  '010-contact-cards': contactCards,
+  '011-duplicate-names': duplicateNames,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -24,6 +24,10 @@ export interface Database {
   contact_tombstones: ContactTombstoneTable;
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
+  contact_cards: ContactCardTable;
+  import_jobs: ImportJobTable;
+  import_file_chunks: ImportFileChunkTable;
+  import_errors: ImportErrorTable;
 }
 
 export interface AccountTable {
@@ -265,3 +269,67 @@ export interface WebhookDeliveryTable {
   response_body: string | null;
   at: string;
 }
+
+/** A CardDAV client's resource name, UID and unmodeled vCard properties of one contact (core/cards). */
+export interface ContactCardTable {
+  contact_id: string;
+  account_id: string;
+  name: string | null;
+  uid: string | null;
+  /** JSON array of unfolded content lines. */
+  properties: string;
+  updated_at: string;
+}
+/** An import job (core/imports): options and plan as JSON, counters, the resume point and its lease. */
+export interface ImportJobTable {
+  seq: Generated<number>;
+  id: string;
+  account_id: string;
+  key_id: string | null;
+  scopes: string;
+  surface: string;
+  status: string;
+  options: string;
+  plan: string;
+  format: string;
+  content_type: string | null;
+  file_name: string | null;
+  byte_size: number;
+  total: number | null;
+  processed: number;
+  created: number;
+  updated: number;
+  merged: number;
+  skipped: number;
+  failed: number;
+  rows_done: number;
+  owner: string | null;
+  heartbeat_at: string | null;
+  cancel_requested: number;
+  error: string | null;
+  defined_fields: number;
+  started_at: string | null;
+  finished_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One piece (about 1 MiB) of an uploaded file. */
+export interface ImportFileChunkTable {
+  job_id: string;
+  n: number;
+  bytes: Uint8Array;
+}
+
+/** One problem of a refused row; `raw` is the row as the file held it (JSON). */
+export interface ImportErrorTable {
+  seq: Generated<number>;
+  job_id: string;
+  row: number;
+  column: string | null;
+  code: string;
+  message: string;
+  raw: string | null;
+}
+
+export type ImportJobRow = Selectable<ImportJobTable>;

@@ -72,11 +72,28 @@ interface Fixtures {
   phone: string;
   webhookId: string;
   apiKeyId: string;
+  /** A completed import job. */
+  importId: string;
 }
 
 const suffix = () => randomBytes(6).toString('hex');
 
-async function makeFixtures(call: (method: Method, url: string, body?: unknown) => Promise<Response>): Promise<Fixtures> {
+type Caller = (method: Method, url: string, body?: unknown, options?: { headers?: Record<string, string> }) => Promise<Response>;
+
+/** A file to import (imports take files, not JSON bodies). */
+const SAMPLE_UPLOAD = { body: '{"display_name":"Imported sample"}\n', headers: { 'content-type': 'application/x-ndjson' } };
+const UPLOADS = new Set(['POST /v1/imports', 'POST /v1/imports/preview']);
+
+/** Waits for an import job to end, so that no background write changes the database under a later check. */
+async function importFinished(call: Caller, id: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const res = await call('GET', `/v1/imports/${id}`);
+    if (res.status !== 200 || !['queued', 'running'].includes(res.body.status)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function makeFixtures(call: Caller): Promise<Fixtures> {
   const ok = async (method: Method, url: string, body: unknown) => {
     const res = await call(method, url, body);
     assert.ok(res.status === 201, `fixture ${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -104,7 +121,11 @@ async function makeFixtures(call: (method: Method, url: string, body?: unknown) 
   // Disabled: a delivery in the background would change the database under the "nothing changes" checks.
   const webhook = await ok('POST', '/v1/webhooks', { url: 'https://hooks.example.com/fixture', enabled: false });
   const apiKey = await ok('POST', '/v1/api-keys', { scopes: ['contacts:read'] });
-  return { contactId: contact.id, sourceId: source.id, deletedId: deleted.id, mergedId: merged.id, bookId: book.id, groupId: group.id, fieldKey: field.key, externalId, phone, webhookId: webhook.id, apiKeyId: apiKey.key.id };
+  const imported = await call('POST', '/v1/imports', SAMPLE_UPLOAD.body, { headers: SAMPLE_UPLOAD.headers });
+  assert.equal(imported.status, 202, `fixture import: ${JSON.stringify(imported.body)}`);
+  await importFinished(call, imported.body.id);
+  return {
+    importId: imported.body.id, contactId: contact.id, sourceId: source.id, deletedId: deleted.id, mergedId: merged.id, bookId: book.id, groupId: group.id, fieldKey: field.key, externalId, phone, webhookId: webhook.id, apiKeyId: apiKey.key.id };
 }
 
 /** The fixture that a path parameter of an operation names. */
@@ -119,6 +140,7 @@ function fixtureFor(op: Operation, param: string, f: Fixtures): string {
     if (op.path.startsWith('/v1/groups/')) return f.groupId;
     if (op.path.startsWith('/v1/webhooks/')) return f.webhookId;
     if (op.path.startsWith('/v1/api-keys/')) return f.apiKeyId;
+    if (op.path.startsWith('/v1/imports/')) return f.importId;
   }
   throw new Error(`no fixture for {${param}} of ${op.name}: teach security.test.ts about it`);
 }
@@ -153,12 +175,14 @@ const SAMPLE_BODIES: Record<string, (f: Fixtures) => unknown> = {
 const SAMPLE_QUERIES: Record<string, (f: Fixtures) => string> = {
   'GET /v1/lookup': (f) => `?phone=${encodeURIComponent(f.phone)}`,
   'GET /v1/contacts': (f) => `?address_book_id=${f.bookId}`,
+  'GET /v1/contacts/export': (f) => `?format=csv&address_book_id=${f.bookId}`,
   'DELETE /v1/address-books/{id}': () => '?force=true',
 };
 
-function requestFor(op: Operation, f: Fixtures, pathValue: (param: string) => string = (p) => fixtureFor(op, p, f)): { url: string; body: unknown } {
+function requestFor(op: Operation, f: Fixtures, pathValue: (param: string) => string = (p) => fixtureFor(op, p, f)): { url: string; body: unknown; headers: Record<string, string> } {
   const path = op.path.replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(pathValue(p)));
-  return { url: path + (SAMPLE_QUERIES[op.name]?.(f) ?? ''), body: op.hasBody ? SAMPLE_BODIES[op.name]!(f) : undefined };
+  if (UPLOADS.has(op.name)) return { url: path, body: SAMPLE_UPLOAD.body, headers: SAMPLE_UPLOAD.headers };
+  return { url: path + (SAMPLE_QUERIES[op.name]?.(f) ?? ''), body: op.hasBody ? SAMPLE_BODIES[op.name]!(f) : undefined, headers: {} };
 }
 
 /** Every row of every table of the test database, as sorted JSON lines. */
@@ -188,7 +212,7 @@ for (const engine of engines) {
     let other: { accountId: string; key: string };
     let theirs: Fixtures;
 
-    const as = (key: string) => (method: Method, url: string, body?: unknown) => api.call(method, url, body, { key });
+    const as = (key: string): Caller => (method, url, body, options = {}) => api.call(method, url, body, { key, ...options });
 
     before(async () => {
       api = await startApi(engine);
@@ -217,9 +241,9 @@ for (const engine of engines) {
       describe(op.name, () => {
         /** Sends the operation's request for this account's resources and checks the database did not change. */
         async function refused(key: string | null, headers: Record<string, string> = {}): Promise<Response> {
-          const { url, body } = requestFor(op, mine);
+          const { url, body, headers: given } = requestFor(op, mine);
           const before = await snapshot(api.db);
-          const res = await api.call(op.method, url, body, { key, headers });
+          const res = await api.call(op.method, url, body, { key, headers: { ...given, ...headers } });
           assert.deepEqual(await snapshot(api.db), before, `${op.name}: a refused request changed the database`);
           return res;
         }
@@ -288,8 +312,8 @@ for (const engine of engines) {
             for (const variant of variants) {
               const foreign = requestFor(op, theirs, variant.ours);
               const absent = requestFor(op, theirs, variant.missing);
-              const res = await api.call(op.method, foreign.url, foreign.body, { key: other.key });
-              const expected = await api.call(op.method, absent.url, absent.body, { key: other.key });
+              const res = await api.call(op.method, foreign.url, foreign.body, { key: other.key, headers: foreign.headers });
+              const expected = await api.call(op.method, absent.url, absent.body, { key: other.key, headers: absent.headers });
               const context = `${op.name} (${variant.label})`;
               assert.equal(res.status, expected.status, `${context}: ${res.status} ${JSON.stringify(res.body)} vs missing id ${expected.status} ${JSON.stringify(expected.body)}`);
               assert.equal(res.body?.code, expected.body?.code, `${context}: code`);
@@ -306,9 +330,10 @@ for (const engine of engines) {
         const least = leastKeyFor(op.scope);
         test(`control: the same request with a ${least} key succeeds`, async () => {
           const fresh = await makeFixtures(as(api.keys.admin));
-          const { url, body } = requestFor(op, fresh);
-          const res = await api.call(op.method, url, body, { key: api.keys[least] });
+          const { url, body, headers } = requestFor(op, fresh);
+          const res = await api.call(op.method, url, body, { key: api.keys[least], headers });
           assert.ok(res.status >= 200 && res.status < 300, `${op.name} with the ${least} key: ${res.status} ${JSON.stringify(res.body)}`);
+          if (op.name === 'POST /v1/imports') await importFinished(as(api.keys.admin), res.body.id);
         });
       });
     }

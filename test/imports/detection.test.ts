@@ -35,7 +35,10 @@ describe('import format detection', () => {
     assert.match(await refusal(planImport(sourceOf(''), 'text/csv', optionsOf(), contextOf())), /^file: is empty/);
     assert.match(await refusal(planImport(sourceOf('\n\n'), 'text/csv', optionsOf(), contextOf())), /^file: is empty/);
     assert.match(await refusal(planImport(sourceOf('PK\x03\x04\x14\x00\x06\x00'), undefined, optionsOf(), contextOf())), /xlsx/);
+    assert.match(await refusal(planImport(sourceOf('[{"first_name":"Jane"}]'), undefined, optionsOf(), contextOf())), /JSON array: send NDJSON/);
     assert.match(await refusal(planImport(sourceOf(CSV), 'image/png', optionsOf(), contextOf())), /"image\/png" is not an import format/);
+    assert.match(await refusal(planImport(sourceOf(CSV), 'text/csv', optionsOf({ default_region: 'XX' }), contextOf())), /^default_region: must be an ISO 3166/);
+    assert.match(await refusal(planImport(sourceOf(CSV), 'text/csv', optionsOf({ default_region: 'de' }), contextOf())), /^default_region/);
   });
 
   test('encodings: UTF-8 with and without BOM, UTF-16 LE and BE with BOM, Windows-1252', async () => {

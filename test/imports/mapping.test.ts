@@ -39,6 +39,8 @@ describe('the mapping grammar', () => {
     assert.deepEqual(matchHeader('phone_1_label'), { target: 'phone_numbers[1].label', source: 'native' });
     assert.deepEqual(matchHeader('id'), { target: null, source: 'native' });
     assert.equal(matchHeader('Favourite colour'), null);
+    assert.deepEqual(matchHeader('Email Address'), { target: 'emails', source: 'header' });
+    assert.deepEqual(matchHeader('Mobile Number'), { target: 'phone_numbers[type=mobile]', source: 'header' });
   });
 
   test("the caller's mapping wins over headers; null ignores a column", async () => {

@@ -76,7 +76,25 @@ describe('vCard reader', () => {
     assert.deepEqual(ignoring.columns.find((c) => c.column === 'TEL'), { column: 'TEL', target: null, source: 'mapping', samples: ['call me'] });
     const [ann] = await rowsOf(sourceOf(text), ignoring, options, contextOf());
     assert.deepEqual([ann!.input?.phone_numbers, ann!.errors], [undefined, []]);
-    const refused = await planImport(sourceOf(text), 'text/vcard', optionsOf({ mapping: { NOTE: 'company' } }), contextOf()).catch((e: Error) => e);
-    assert.match(String(refused), /mapping\.NOTE/);
+    const refused = await planImport(sourceOf(text), 'text/vcard', optionsOf({ mapping: { NOTE: 'phone_numbers', BDAY: 'nickname' } }), contextOf()).catch((e: Error) => e);
+    assert.match(String(refused), /mapping\.NOTE: a vCard property can go to a text field or a custom field/);
+    assert.match(String(refused), /mapping\.BDAY/);
+  });
+
+  test('a property mapped to a text or custom field is written there, typed, and a new field is defined', async () => {
+    const options = optionsOf({ mapping: { NOTE: 'custom_fields.notes', BDAY: 'custom_fields.birthday', NICKNAME: 'display_name', ORG: 'account_number' } });
+    const source = sourceOf(card('google-contacts-3.0.vcf'));
+    const plan = await planImport(source, 'text/vcard', options, contextOf());
+    assert.deepEqual(plan.fieldsToDefine, [{ key: 'notes', data_type: 'string' }, { key: 'birthday', data_type: 'date' }]);
+    assert.deepEqual(plan.columns.find((c) => c.column === 'NOTE'), { column: 'NOTE', target: 'custom_fields.notes', source: 'mapping', samples: ['Prefers email, not calls.'] });
+    const [jane, bob] = await rowsOf(source, plan, options, contextOf());
+    assert.deepEqual(jane!.input?.custom_fields, { notes: 'Prefers email, not calls.', birthday: '1985-04-12' });
+    assert.equal(jane!.input?.account_number, 'Acme Corp');
+    assert.equal(jane!.input?.company, undefined, 'a mapped property is not also read by the codec');
+    assert.equal(jane!.columnOf('custom_fields.birthday'), 'BDAY');
+    assert.equal(bob!.input?.custom_fields, undefined);
+    const typed = contextOf([['birthday', 'number']]);
+    const [refused] = await rowsOf(source, await planImport(source, 'text/vcard', options, typed), options, typed);
+    assert.deepEqual(errorsOf(refused), ['BDAY invalid_value']);
   });
 });

@@ -137,6 +137,21 @@ for (const engine of engines) {
       assert.deepEqual([change.type, change.fields.status], ['contact.restored', { before: 'inactive', after: 'active' }]);
     });
 
+    test('CardDAV: create, change, delete journalled as dav; the delete is a 404 there and a restorable tombstone', async () => {
+      const book = await api.newBook();
+      const phone = uniquePhone();
+      const url = `/dav/books/${book}/surface-card.vcf`;
+      const card = (fn: string) => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:surface-card\r\nFN:${fn}\r\nTEL;TYPE=CELL:${phone}\r\nEND:VCARD\r\n`;
+      const davCall = (method: 'GET' | 'PUT' | 'DELETE', body?: string) => api.call(method, url, body, { key: null, headers: { ...basic(api.accountId, api.keys.write), ...(body ? { 'content-type': 'text/vcard' } : {}) } });
+      assert.equal((await davCall('PUT', card('Dav One'))).status, 201);
+      assert.equal((await davCall('PUT', card('Dav Two'))).status, 204);
+      const id = await idOfPhone(phone);
+      assert.equal((await davCall('DELETE')).status, 204);
+      assert.deepEqual(await trail(id), ['contact.created@dav', 'contact.updated@dav', 'contact.deleted@dav']);
+      assert.equal((await davCall('GET')).status, 404);
+      await assertTombstoneRoundTrip(id, () => davCall('GET'), 'dav');
+    });
+
     test('native batch: one change per created item, none for a refused item; a merge journals each source and the survivor', async () => {
       const book = await api.newBook('reject');
       const taken = uniquePhone();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp, type App } from '../../src/app.ts';
+import { buildApp, type App, type AppDependencies } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
 import type { Principal } from '../../src/core/types.ts';
 import type { TestEngine, OpenedDatabase } from './engines.ts';
@@ -32,11 +32,11 @@ export interface Response {
   raw: LightMyRequestResponse;
 }
 
-export async function startApi(engine: TestEngine, env: Record<string, string> = {}): Promise<TestApi> {
+export async function startApi(engine: TestEngine, env: Record<string, string> = {}, deps: Pick<AppDependencies, 'importReader'> = {}): Promise<TestApi> {
   const db = await engine.open();
   // Limits off unless a test turns them on: the heavier suites would otherwise meet them.
   const config = readConfig({ DATABASE_URL: db.databaseUrl, LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '0', ...env });
-  const app = await buildApp(config, { store: db.store, logger: false });
+  const app = await buildApp(config, { store: db.store, logger: false, ...deps });
   await app.ready();
   const { account, apiKey } = await app.services.accounts.createAccount('Test account');
   const write = (await app.services.accounts.createKey(account.id, ['contacts:write'])).apiKey;

@@ -23,7 +23,7 @@ export interface ServedProcess {
   output: () => string;
 }
 
-/** Starts `contactd serve` on a free port with these settings and waits until /healthz answers (30 s at most). */
+/** Starts `contactd serve` on a free port with these settings and waits until /healthz answers (90 s at most: a loaded CI machine starts tsx slowly). */
 export async function startContactd(settings: Record<string, string>): Promise<ServedProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/contactd.js', 'serve'], {
@@ -35,7 +35,7 @@ export async function startContactd(settings: Record<string, string>): Promise<S
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`contactd serve exited (${child.exitCode ?? child.signalCode}): ${output}`);
     try {
@@ -47,5 +47,5 @@ export async function startContactd(settings: Record<string, string>): Promise<S
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`contactd serve did not answer /healthz within 30 s: ${output}`);
+  throw new Error(`contactd serve did not answer /healthz within 90 s: ${output}`);
 }

@@ -35,5 +35,6 @@ export function detectFormat(contentType: string | undefined, headText: string):
   const start = headText.trimStart();
   if (/^BEGIN:VCARD/i.test(start)) return 'vcard';
   if (start.startsWith('{')) return 'ndjson';
+  if (start.startsWith('[')) throw invalidField('file', 'is a JSON array: send NDJSON, one contact object per line (application/x-ndjson)');
   return 'csv';
 }

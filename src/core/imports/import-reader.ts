@@ -2,6 +2,7 @@ import { decodeHead, detectEncoding, readHead } from '../../formats/text-decodin
 import { invalidField } from '../errors.ts';
 import { countCsvRows, planCsv, readCsvRows } from './csv-import.ts';
 import { detectFormat } from './import-format.ts';
+import { assertReadableOptions } from './import-options.ts';
 import type { ByteSource, ImportOptions, ImportPlan, ImportPreview, ImportReadContext, ImportRow } from './import.types.ts';
 import { countNdjsonRows, planNdjson, readNdjsonRows } from './ndjson-import.ts';
 import { countVcardRows, planVcard, readVcardRows } from './vcard-import.ts';
@@ -12,10 +13,11 @@ export const PREVIEW_ROWS = 20;
 /**
  * How to read a file: its format, encoding, CSV delimiter, the column mapping and the custom
  * fields to define. Reads the start of the file (and further only while a new field's type is
- * unsure). Throws a `validation_failed` DomainError for a file or mapping it cannot use
- * (`file`, `mapping.<column>`).
+ * unsure). Throws a `validation_failed` DomainError for a file, mapping or region it cannot use
+ * (`file`, `mapping.<column>`, `default_region`).
  */
 export async function planImport(source: ByteSource, contentType: string | undefined, options: ImportOptions, ctx: ImportReadContext): Promise<ImportPlan> {
+  assertReadableOptions(options);
   const head = await readHead(source());
   if (head.length === 0) throw invalidField('file', 'is empty');
   const encoding = detectEncoding(head);

@@ -9,8 +9,9 @@ export interface HeaderMatch {
 
 /**
  * Headers of the exports people bring: Google Contacts (older `Group Membership` / `Phone 1 - Type`
- * and current `Labels` / `Phone 1 - Label`), Outlook, and contactd's own CSV export. Keys are
- * normalized (see normalizeHeader).
+ * and current `Labels` / `Phone 1 - Label`), Outlook, the plain names of hand-made sheets and CRM
+ * exports (`Email`, `Phone Number`, `Mobile`), and contactd's own CSV export. Keys are normalized
+ * (see normalizeHeader).
  */
 const VENDOR_HEADERS: Record<string, string> = {
   'first name': 'first_name',
@@ -45,6 +46,24 @@ const VENDOR_HEADERS: Record<string, string> = {
   'e mail 2 address': 'emails',
   'e mail 3 address': 'emails',
   categories: 'groups[split=;]',
+  // Plain spreadsheets and CRM exports
+  'full name': 'display_name',
+  surname: 'last_name',
+  'company name': 'company',
+  organization: 'company',
+  organisation: 'company',
+  email: 'emails',
+  'e mail': 'emails',
+  'email address': 'emails',
+  phone: 'phone_numbers',
+  'phone number': 'phone_numbers',
+  telephone: 'phone_numbers',
+  mobile: 'phone_numbers[type=mobile]',
+  'mobile number': 'phone_numbers[type=mobile]',
+  'mobile phone number': 'phone_numbers[type=mobile]',
+  'cell phone': 'phone_numbers[type=mobile]',
+  'work phone': 'phone_numbers[type=work]',
+  fax: 'phone_numbers[type=fax]',
 };
 
 /** Columns of contactd's own export that describe the record, not the contact: read back as nothing. */

@@ -1,9 +1,12 @@
 import { splitLine, toReadableLine, unescapeText, unfoldLines } from '../../formats/vcard/content-line.ts';
 import { parseVCard, splitVCards, type SplitCard } from '../../formats/vcard/index.ts';
 import { decodeText } from '../../formats/text-decoding.ts';
-import { FieldErrors, invalidField } from '../errors.ts';
+import { invalidField } from '../errors.ts';
+import { fieldTypesOf, type FieldType } from './field-types.ts';
 import type { ByteSource, ColumnPlan, FieldToDefine, ImportContactInput, ImportOptions, ImportPlan, ImportReadContext, ImportRow, RowError, TextEncoding } from './import.types.ts';
 import { schemaErrorsOf } from './row-check.ts';
+import { TypeInference } from './type-inference.ts';
+import { VcardMapping } from './vcard-mapping.ts';
 
 const SAMPLE_CARDS = 1000;
 const SAMPLE_CHARS = 256 * 1024;
@@ -23,9 +26,12 @@ const NOT_COLUMNS = new Set(['BEGIN', 'END', 'VERSION', 'PRODID', 'REV', 'X-ABLA
 
 /** The properties seen in the first cards (as columns, with samples) and the custom fields they define. */
 export async function planVcard(source: ByteSource, encoding: TextEncoding, options: ImportOptions, ctx: ImportReadContext): Promise<ImportPlan> {
-  const ignored = ignoredProperties(options);
+  const mapping = new VcardMapping(options, ctx);
   const columns = new Map<string, ColumnPlan>();
   const fieldsToDefine = new Map<string, FieldToDefine>();
+  const known = new Set(ctx.customFields.map((f) => f.key));
+  const inferences = new Map<string, TypeInference>();
+  for (const { parsed } of mapping.mapped.values()) if (parsed.kind === 'custom' && !known.has(parsed.key)) inferences.set(parsed.key, new TypeInference());
   let chars = 0;
   let cards = 0;
   for await (const card of splitVCards(decodeText(source(), encoding))) {
@@ -34,23 +40,30 @@ export async function planVcard(source: ByteSource, encoding: TextEncoding, opti
     for (const line of unfoldLines(card.text)) {
       const content = splitLine(line);
       if (content === null || NOT_COLUMNS.has(content.name)) continue;
-      const column = columns.get(content.name) ?? { column: content.name, ...targetOf(content.name, content.params, ignored), samples: [] };
+      const column = columns.get(content.name) ?? { column: content.name, ...targetOf(content.name, content.params, mapping), samples: [] };
       columns.set(content.name, column);
       const value = unescapeText(splitLine(toReadableLine(content))?.value ?? content.value).trim();
       if (column.samples.length < 3 && value !== '' && value.length <= 200) column.samples.push(value);
     }
-    for (const field of parseVCard(withoutIgnored(card.text, ignored), { customFields: ctx.customFields, defaultRegion: ctx.defaultRegion, defineFields: true }).fieldsToDefine) {
+    for (const [property, values] of mapping.valuesOf(card.text)) {
+      const { parsed } = mapping.mapped.get(property)!;
+      if (parsed.kind === 'custom') inferences.get(parsed.key)?.add(values.join('\n'));
+    }
+    for (const field of parseVCard(mapping.strip(card.text), { customFields: ctx.customFields, defaultRegion: ctx.defaultRegion, defineFields: true }).fieldsToDefine) {
       // A pick list needs its options, which a card does not carry: the field is defined as text.
       if (!fieldsToDefine.has(field.key)) fieldsToDefine.set(field.key, field.data_type === 'pick_list' ? { key: field.key, data_type: 'string' } : field);
     }
     if (cards >= SAMPLE_CARDS || chars >= SAMPLE_CHARS) break;
   }
   if (cards === 0) throw invalidField('file', 'holds no card: a vCard file has BEGIN:VCARD ... END:VCARD blocks');
+  for (const [key, inference] of inferences) fieldsToDefine.set(key, { key, data_type: inference.dataType });
   return { format: 'vcard', encoding, delimiter: null, columns: [...columns.values()], fieldsToDefine: [...fieldsToDefine.values()] };
 }
 
-function targetOf(name: string, params: [string, string][], ignored: Set<string>): Pick<ColumnPlan, 'target' | 'source'> {
-  if (ignored.has(name)) return { target: null, source: 'mapping' };
+function targetOf(name: string, params: [string, string][], mapping: VcardMapping): Pick<ColumnPlan, 'target' | 'source'> {
+  if (mapping.ignored.has(name)) return { target: null, source: 'mapping' };
+  const mapped = mapping.mapped.get(name);
+  if (mapped) return { target: mapped.target, source: 'mapping' };
   const known = TARGET_OF[name];
   if (known) return { target: known, source: 'native' };
   if (name.startsWith('X-CONTACTD-')) {
@@ -60,29 +73,12 @@ function targetOf(name: string, params: [string, string][], ignored: Set<string>
   return { target: null, source: 'none' };
 }
 
-/** Properties the caller's mapping ignores (null); a card's properties cannot be sent elsewhere. */
-function ignoredProperties(options: ImportOptions): Set<string> {
-  const errors = new FieldErrors();
-  const ignored = new Set<string>();
-  for (const [property, target] of Object.entries(options.mapping ?? {})) {
-    if (target === null) ignored.add(property.trim().toUpperCase());
-    else errors.add(`mapping.${property}`, 'a vCard property can only be ignored (null): cards are read by their own properties');
-  }
-  errors.throwIfAny();
-  return ignored;
-}
-
-/** The card without the lines of ignored properties (and their folded continuations). */
-function withoutIgnored(text: string, ignored: Set<string>): string {
-  if (ignored.size === 0) return text;
-  return unfoldLines(text).filter((line) => !ignored.has(splitLine(line)?.name ?? '')).join('\r\n');
-}
-
 /** Every card as a row, numbered by its ordinal in the file; `raw` is the card's text. */
 export async function* readVcardRows(source: ByteSource, plan: ImportPlan, options: ImportOptions, ctx: ImportReadContext): AsyncIterable<ImportRow> {
-  const ignored = ignoredProperties(options);
+  const mapping = new VcardMapping(options, ctx);
   const region = options.default_region ?? ctx.defaultRegion;
-  for await (const card of splitVCards(decodeText(source(), plan.encoding))) yield rowOfCard(card, ignored, region, ctx);
+  const fields = fieldTypesOf(ctx, plan);
+  for await (const card of splitVCards(decodeText(source(), plan.encoding))) yield rowOfCard(card, mapping, { region, ctx, fields });
 }
 
 export async function countVcardRows(source: ByteSource, plan: ImportPlan): Promise<number> {
@@ -91,16 +87,18 @@ export async function countVcardRows(source: ByteSource, plan: ImportPlan): Prom
   return count;
 }
 
-function rowOfCard(card: SplitCard, ignored: Set<string>, region: string, ctx: ImportReadContext): ImportRow {
+function rowOfCard(card: SplitCard, mapping: VcardMapping, { region, ctx, fields }: { region: string; ctx: ImportReadContext; fields: Map<string, FieldType> }): ImportRow {
   const row = card.ordinal;
+  const columnOf = (path: string) => mapping.propertyOf(path) ?? propertyOf(path);
   if (card.oversized) {
     return { row, input: null, errors: [{ row, column: null, code: 'malformed_record', message: 'the card is larger than 4 MB' }], raw: card.text.slice(0, 1000), columnOf };
   }
-  const parsed = parseVCard(withoutIgnored(card.text, ignored), { customFields: ctx.customFields, defaultRegion: region, defineFields: true });
+  const parsed = parseVCard(mapping.strip(card.text), { customFields: ctx.customFields, defaultRegion: region, defineFields: true });
   // Photos are not imported, so one too large to keep is no reason to refuse the contact.
   const errors: RowError[] = parsed.errors.filter((e) => e.code !== 'too_large').map((e) => ({ row, column: e.property === 'VCARD' ? null : e.property, code: e.code, message: e.message }));
   const groupNames = parsed.groupNames.filter((name) => !GOOGLE_SYSTEM_GROUPS.has(name));
   const input: ImportContactInput = groupNames.length > 0 ? { ...parsed.input, group_names: groupNames } : { ...parsed.input };
+  errors.push(...mapping.apply(row, card.text, input, fields, region));
   if (errors.length === 0 && Object.values(input).every((v) => v === null || v === undefined)) {
     errors.push({ row, column: null, code: 'empty_row', message: 'the card holds no contact field' });
   }
@@ -109,7 +107,7 @@ function rowOfCard(card: SplitCard, ignored: Set<string>, region: string, ctx: I
 }
 
 /** The property an input path came from. */
-function columnOf(path: string): string | null {
+function propertyOf(path: string): string | null {
   const head = /^[^.[]+/.exec(path)?.[0] ?? '';
   const byField: Record<string, string> = {
     display_name: 'FN', first_name: 'N', last_name: 'N', salutation: 'N', company: 'ORG', role: 'TITLE',

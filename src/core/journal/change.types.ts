@@ -1,13 +1,14 @@
 /** The change journal's shapes: one change per object touched by a write, in the write's transaction. */
 
-/** Where a write came from: the native API, a platform dialect, the CLI, an import, or contactd itself (sweeps). */
-export const SURFACES = ['native', 'zoom', 'genesys', '8x8', 'apptoto', 'koreai', 'cli', 'import', 'system'] as const;
+/** Where a write came from: the native API, a platform dialect, CardDAV (`dav`), the CLI, an import, or contactd itself (sweeps). */
+export const SURFACES = ['native', 'zoom', 'genesys', '8x8', 'apptoto', 'koreai', 'dav', 'cli', 'import', 'system'] as const;
 export type Surface = (typeof SURFACES)[number];
 
-export const OBJECT_TYPES = ['contact', 'address_book', 'custom_field', 'group', 'api_key', 'webhook'] as const;
+/** `import`: an import job, journalled once, as it completes (`import.completed`, the webhook event). */
+export const OBJECT_TYPES = ['contact', 'address_book', 'custom_field', 'group', 'api_key', 'webhook', 'import'] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
-export const CHANGE_ACTIONS = ['created', 'updated', 'deleted', 'restored', 'merged', 'unmerged', 'purged'] as const;
+export const CHANGE_ACTIONS = ['created', 'updated', 'deleted', 'restored', 'merged', 'unmerged', 'purged', 'completed'] as const;
 export type ChangeAction = (typeof CHANGE_ACTIONS)[number];
 
 /** `contact.created`, `address_book.deleted`, …: what the feed filters on and webhooks subscribe to. */

@@ -11,7 +11,7 @@ import { fieldChangesOf } from './field-changes.ts';
 
 /** The journal's actor for a caller, or the actor given as it is. */
 export function actorOf(by: Principal | ChangeActor): ChangeActor {
-  return 'accountId' in by ? { keyId: by.keyId, surface: by.surface, requestId: by.requestId ?? null } : by;
+  return 'accountId' in by ? { keyId: by.keyId === '' ? null : by.keyId, surface: by.surface, requestId: by.requestId ?? null } : by;
 }
 
 /** contactd's own actor, for work no caller asked for (the retention sweep, disabling a failing webhook). */

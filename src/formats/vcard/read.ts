@@ -7,7 +7,7 @@ import { DATA_TYPE_PARAM, TEXT_FIELD_PROPS, TYPE_PROP, customValueOf, dataTypeOf
 import { isWrittenAsOurs, readImpp, readSocialProfile } from './messaging.ts';
 import { readPhoneValue } from './phone-value.ts';
 import { structuredValue } from './shadows.ts';
-import { readLabel, typeOfParams } from './tel-types.ts';
+import { isWorthKeeping, kindOfItem, labelsByGroup } from './item-shadows.ts';
 import type { CardReadContext, ParsedCard } from './types.ts';
 
 /** A PHOTO kept in the extras is at most 1 MB decoded: base64 takes 4 characters per 3 bytes. */
@@ -55,14 +55,6 @@ export function parseVCard(text: string, ctx: CardReadContext): ParsedCard {
   return parsed;
 }
 
-function labelsByGroup(lines: (ContentLine | null)[]): Map<string, string> {
-  const labels = new Map<string, string>();
-  for (const line of lines) {
-    if (line?.name === 'X-ABLABEL' && line.group !== null) labels.set(line.group.toLowerCase(), unescapeText(line.value).trim());
-  }
-  return labels;
-}
-
 class CardReader {
   private readonly phones: PhoneInput[] = [];
   private readonly emails: EmailInput[] = [];
@@ -105,9 +97,9 @@ class CardReader {
         this.card.extras.uid = emptyToNull(line.value.trim());
         return false;
       case 'TEL':
-        return this.readPhone(line);
+        return this.readPhone(line, raw);
       case 'EMAIL':
-        return this.readEmail(line);
+        return this.readEmail(line, raw);
       case 'IMPP':
       case 'X-SOCIALPROFILE': {
         const handle = line.name === 'IMPP' ? readImpp(line, line.value) : readSocialProfile(line, line.value);
@@ -118,6 +110,8 @@ class CardReader {
       case 'CATEGORIES':
         for (const name of this.values(line)) {
           const trimmed = name.trim();
+          // Google Contacts marks every contact of the account with "myContacts": it is no group.
+          if (trimmed === 'myContacts') continue;
           if (trimmed !== '' && !this.card.groupNames.includes(trimmed)) this.card.groupNames.push(trimmed);
         }
         return false;
@@ -145,42 +139,26 @@ class CardReader {
     return true;
   }
 
-  private readPhone(line: ContentLine): boolean {
+  private readPhone(line: ContentLine, raw: string): boolean {
     const { number, extension } = readPhoneValue(line.value);
     if (toE164(number, this.ctx.defaultRegion) === null) {
       this.card.errors.push({ property: 'TEL', code: 'invalid_phone', message: `"${line.value}" is not a phone number` });
       return false;
     }
-    const { type, label, primary } = this.kindOf(line);
-    this.phones.push({ number, type: type ?? 'other', label, extension, is_primary: primary || undefined });
-    return false;
+    const { type, label, primary } = kindOfItem(line, this.labels);
+    this.phones.push({ number, type: type ?? 'other', label, extension, ...(primary ? { is_primary: true } : {}) });
+    return isWorthKeeping(line, this.labels) ? this.keep(raw) : false;
   }
 
-  private readEmail(line: ContentLine): boolean {
+  private readEmail(line: ContentLine, raw: string): boolean {
     const address = line.value.trim().replace(/^mailto:/i, '');
     if (!isEmail(address)) {
       this.card.errors.push({ property: 'EMAIL', code: 'invalid_email', message: `"${line.value}" is not an email address` });
       return false;
     }
-    const { type, label, primary } = this.kindOf(line);
-    this.emails.push({ address, type: type ?? label?.toLowerCase() ?? 'other', is_primary: primary || undefined });
-    return false;
-  }
-
-  /** The type and label of a TEL or EMAIL: its item's X-ABLabel first, then TYPE, then ours. */
-  private kindOf(line: ContentLine): { type: string | null; label: string | null; primary: boolean } {
-    const reading = typeOfParams(paramValues(line, 'TYPE'), paramValue(line, 'PREF'));
-    let type = reading.type;
-    let label: string | null = null;
-    const itemLabel = line.group !== null ? this.labels.get(line.group.toLowerCase()) : undefined;
-    if (itemLabel) {
-      const fromLabel = readLabel(itemLabel);
-      if ('type' in fromLabel) type = fromLabel.type;
-      else label = fromLabel.label;
-    }
-    const ours = paramValue(line, 'X-CONTACTD-TYPE');
-    if (ours !== null && ours !== '') type = ours;
-    return { type, label, primary: reading.primary };
+    const { type, label, primary } = kindOfItem(line, this.labels);
+    this.emails.push({ address, type: type ?? label?.toLowerCase() ?? 'other', ...(primary ? { is_primary: true } : {}) });
+    return isWorthKeeping(line, this.labels) ? this.keep(raw) : false;
   }
 
   private readContactd(line: ContentLine, raw: string): boolean {

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { invalidField, validationError } from '../../core/errors.ts';
+import type { ContactQuery } from '../../core/contact-queries.ts';
 import type { Contact, ContactInput } from '../../core/types.ts';
 import type { HttpContext } from '../context.ts';
 import { problemOf } from '../problems.ts';
@@ -33,17 +34,12 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
     config: read,
     schema: { tags, summary: 'List contacts', querystring: ContactListQuery, response: { 200: answer(Type.Ref('ContactPage'), 'A page of contacts.'), ...errorResponses() } },
   }, async (request) => {
-    const { limit = 50, cursor, address_book_id, type, status, phone, email, external_id, group_id, q, updated_since } = request.query as Record<string, any>;
+    const { limit = 50, cursor, status } = request.query as Record<string, any>;
     if (status === 'deleted') {
       const deleted = await contacts.listDeleted(request.principal, limit, cursor);
       return { data: deleted.items, next_cursor: deleted.nextCursor };
     }
-    const page = await contacts.list(
-      request.principal,
-      { addressBookId: address_book_id, type, status, phone, email, externalId: external_id, groupId: group_id, q, updatedSince: updated_since && new Date(updated_since).toISOString() },
-      limit,
-      cursor,
-    );
+    const page = await contacts.list(request.principal, contactQueryOf(request.query as Record<string, any>), limit, cursor);
     return { data: page.items, next_cursor: page.nextCursor };
   });
 
@@ -162,6 +158,12 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
       querystring: LookupQuery, response: { 200: answer(Type.Ref('LookupResult'), 'The matching contacts.'), ...errorResponses() },
     },
   }, async (request) => ({ matches: await contacts.lookup(request.principal, request.query as { phone?: string; email?: string }) }));
+}
+
+/** The list filters of a query string (`GET /v1/contacts`, and the export's subset) as the core takes them. */
+export function contactQueryOf(query: Record<string, any>): ContactQuery {
+  const { address_book_id, type, status, phone, email, external_id, group_id, q, updated_since } = query;
+  return { addressBookId: address_book_id, type, status, phone, email, externalId: external_id, groupId: group_id, q, updatedSince: updated_since && new Date(updated_since).toISOString() };
 }
 
 function sendContact(reply: FastifyReply, contact: Contact, status: number): FastifyReply {

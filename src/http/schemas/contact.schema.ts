@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { EXPORT_FORMATS, VCARD_VERSIONS } from '../../core/exports/export.types.ts';
 import { CONTACT_STATUSES, CONTACT_TYPES } from '../../core/types.ts';
 import { Id, Nullable, PageOf, PageQuery, Timestamp } from './common.ts';
 
@@ -134,6 +135,16 @@ export const ContactListQuery = Type.Object({
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Prefix of a name word, company, email or phone digits.' })),
   updated_since: Type.Optional(Type.String({ format: 'date-time', description: 'Only contacts changed at or after this time.' })),
   ...PageQuery,
+});
+
+export const ContactExportQuery = Type.Object({
+  format: Type.Enum([...EXPORT_FORMATS], { description: '`csv` (the native layout, which the import reads back), `vcard` or `ndjson` (the create shape, groups by name).' }),
+  version: Type.Optional(Type.Enum([...VCARD_VERSIONS], { default: '3.0', description: 'vCard version (format `vcard` only).' })),
+  address_book_id: ContactListQuery.properties.address_book_id,
+  type: ContactListQuery.properties.type,
+  group_id: ContactListQuery.properties.group_id,
+  q: ContactListQuery.properties.q,
+  updated_since: ContactListQuery.properties.updated_since,
 });
 
 export const LookupQuery = Type.Object({
