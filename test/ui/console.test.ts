@@ -125,7 +125,9 @@ describe('web console in Chromium', { skip: skipBrowser }, () => {
         await page.getByLabel('Company').fill('Stale Inc');
         await page.getByRole('button', { name: 'Save' }).click();
         await page.getByRole('button', { name: 'Reload' }).click();
-        assert.equal(await page.getByLabel('Company').inputValue(), 'Fixed Inc');
+        // The reload is a fetch: wait for the form to show the stored value again.
+        const company = await page.getByLabel('Company').elementHandle();
+        await page.waitForFunction((input) => (input as HTMLInputElement).value === 'Fixed Inc', company, { timeout: 5000 });
         assert.equal((await api.call('GET', `/v1/contacts/${contact.id}`)).body.company, 'Fixed Inc');
         noProblems();
       });
