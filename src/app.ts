@@ -18,7 +18,9 @@ import { problemOf, registerProblemHandlers, sendProblem } from './http/problems
 import { parseQueryString, registerQueryLimit } from './http/query-limit.ts';
 import { createRateLimiter } from './http/rate-limit/limiter.ts';
 import { registerResponseHeaders, setResponseHeaders } from './http/response-headers.ts';
+import { registerApiKeyRoutes } from './http/routes/api-keys.routes.ts';
 import { registerContactRoutes } from './http/routes/contacts.routes.ts';
+import { registerDuplicateRoutes } from './http/routes/duplicates.routes.ts';
 import { registerDirectoryRoutes } from './http/routes/directory.routes.ts';
 import { registerExportRoutes } from './http/routes/exports.routes.ts';
 import { registerJournalRoutes } from './http/routes/journal.routes.ts';
@@ -29,12 +31,15 @@ import { httpWebhookSender } from './http/webhook-sender.ts';
 import { registerServiceRoutes } from './http/routes/service.routes.ts';
 import { registerPhonebookRoutes } from './phonebook/phonebook.routes.ts';
 import { FieldError, Problem } from './http/schemas/common.ts';
+import * as apiKeySchemas from './http/schemas/api-key.schema.ts';
 import * as contactSchemas from './http/schemas/contact.schema.ts';
+import * as duplicateSchemas from './http/schemas/duplicate.schema.ts';
 import * as directorySchemas from './http/schemas/directory.schema.ts';
 import * as journalSchemas from './http/schemas/journal.schema.ts';
 import * as webhookSchemas from './http/schemas/webhook.schema.ts';
 import * as importSchemas from './http/schemas/import.schema.ts';
 import { registerValidators } from './http/validation.ts';
+import { registerConsole } from './ui/console.routes.ts';
 
 export interface AppDependencies {
   store: Store;
@@ -111,9 +116,12 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerDirectoryRoutes(context);
   registerJournalRoutes(context);
   registerWebhookRoutes(context);
+  registerDuplicateRoutes(context);
+  registerApiKeyRoutes(context);
   registerPhonebookRoutes(context);
   await registerImportRoutes(context);
   dialects = await registerDialects(context);
+  await registerConsole(app, config);
   await registerDav(context, config.defaultRegion);
   contactMounts.push(...dialects.map((d) => d.mount));
   // Batch jobs run in the background: resume what stopped nodes left, and let running chunks finish on close.
@@ -147,6 +155,6 @@ class AccessLog extends LogController {
 
 /** Every named schema: each becomes an OpenAPI component and a $ref target. */
 export function sharedSchemas(): object[] {
-  const named: unknown[] = [FieldError, Problem, ...Object.values(contactSchemas), ...Object.values(directorySchemas), ...Object.values(journalSchemas), ...Object.values(webhookSchemas), ...Object.values(importSchemas)];
+  const named: unknown[] = [FieldError, Problem, ...Object.values(contactSchemas), ...Object.values(directorySchemas), ...Object.values(journalSchemas), ...Object.values(webhookSchemas), ...Object.values(importSchemas), ...Object.values(duplicateSchemas), ...Object.values(apiKeySchemas)];
   return named.filter((s): s is object => typeof s === 'object' && s !== null && typeof (s as { $id?: unknown }).$id === 'string');
 }

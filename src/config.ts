@@ -15,6 +15,8 @@ export interface Config {
   readonly deletedSweepSeconds: number;
   readonly rateLimit: Readonly<RateLimitConfig>;
   readonly webhooks: Readonly<WebhookConfig>;
+  /** CSP `frame-ancestors` of the console's screen pop: who may embed it (src/ui). */
+  readonly consoleFrameAncestors: string;
   readonly imports: Readonly<ImportConfig>;
 }
 
@@ -83,6 +85,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       // Unset: one node, buckets in memory. Set it when several nodes serve one database.
       redisUrl: readRedisUrl(env.REDIS_URL),
     }),
+    // Nobody: an agent desktop that embeds screen pops is named by its operator, never guessed.
+    consoleFrameAncestors: readFrameAncestors(env.CONSOLE_FRAME_ANCESTORS ?? "'none'"),
     webhooks: Object.freeze({
       // Standard Webhooks' suggested schedule (as Svix sends it): quick retries catch a blip, the
       // long tail (about 27 hours in all) outlasts a receiver's overnight outage.
@@ -123,6 +127,16 @@ function readBoolean(name: string, raw: string): boolean {
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0' || raw === '') return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** CSP sources separated by spaces: 'none', 'self', or scheme/host sources; nothing that could end the directive. */
+function readFrameAncestors(raw: string): string {
+  const sources = raw.trim().split(/\s+/);
+  const ok = (s: string) => s === "'none'" || s === "'self'" || /^(https?:)?(\/\/)?(\*\.)?[A-Za-z0-9.-]+(:(\d{1,5}|\*))?(\/[A-Za-z0-9._~\/-]*)?$/.test(s) || /^https?:$/.test(s);
+  if (raw.trim() === '' || !sources.every(ok) || (sources.includes("'none'") && sources.length > 1)) {
+    throw new ConfigError(`CONSOLE_FRAME_ANCESTORS must be 'none' or CSP sources separated by spaces ('self', https://desk.example.com), got "${raw}"`);
+  }
+  return sources.join(' ');
 }
 
 function readRedisUrl(raw: string | undefined): string | null {

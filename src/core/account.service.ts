@@ -54,7 +54,7 @@ export class AccountService {
     return this.store.accounts.list();
   }
 
-  async createKey(accountId: string, scopes: Scope[], by: ChangeActor = CLI_ACTOR): Promise<{ key: ApiKey; apiKey: string }> {
+  async createKey(accountId: string, scopes: Scope[], by: ChangeActor | Principal = CLI_ACTOR): Promise<{ key: ApiKey; apiKey: string }> {
     if (!(await this.store.accounts.find(accountId))) throw new DomainError('account_not_found', `no account with id ${accountId}`);
     const { key, secret } = newKey(accountId, scopes);
     await this.store.transaction(async (tx) => {
@@ -69,7 +69,7 @@ export class AccountService {
     return this.store.apiKeys.list(accountId);
   }
 
-  async revokeKey(keyId: string, by: ChangeActor = CLI_ACTOR): Promise<ApiKey> {
+  async revokeKey(keyId: string, by: ChangeActor | Principal = CLI_ACTOR): Promise<ApiKey> {
     const key = await this.store.apiKeys.find(keyId);
     if (!key) throw new DomainError('api_key_not_found', `no API key with id ${keyId}`);
     if (key.revoked_at) return key;
@@ -79,6 +79,23 @@ export class AccountService {
       recordChange(tx, by, 'api_key', 'updated', key, revoked);
     });
     return revoked;
+  }
+
+  /** The caller's account's keys (the console's and /v1/api-keys' view: no secrets, which are never kept). */
+  async keysOf(actor: Principal): Promise<ApiKey[]> {
+    return this.store.apiKeys.list(actor.accountId);
+  }
+
+  /** A key of the caller's account; its secret is in the answer and nowhere else, ever. */
+  async createKeyFor(actor: Principal, scopes: Scope[]): Promise<{ key: ApiKey; apiKey: string }> {
+    return this.createKey(actor.accountId, scopes, actor);
+  }
+
+  /** Revokes a key of the caller's account; another account's key is as unknown as a missing one. */
+  async revokeKeyOf(actor: Principal, keyId: string): Promise<ApiKey> {
+    const key = await this.store.apiKeys.find(keyId);
+    if (!key || key.account_id !== actor.accountId) throw new DomainError('api_key_not_found', `no API key with id ${keyId}`);
+    return this.revokeKey(keyId, actor);
   }
 
   /** The caller behind an API key, or null when the key is unknown or revoked. */

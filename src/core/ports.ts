@@ -47,6 +47,7 @@ export interface Store {
   changes: ChangeRepository;
   tombstones: TombstoneRepository;
   webhooks: WebhookRepository;
+  duplicates: DuplicateRepository;
   cards: CardRepository;
   imports: ImportJobRepository;
 }
@@ -324,6 +325,26 @@ export interface WebhookRepository {
   recordDelivery(accountId: string, delivery: Omit<WebhookDelivery, 'seq'>): Promise<void>;
   /** The endpoint's attempts, newest first, before the seq in `page.afterSeq` when given. */
   deliveries(accountId: string, webhookId: string, page: PageRequest): Promise<Page<WebhookDelivery>>;
+}
+
+export type DuplicateReason = 'phone' | 'email' | 'name_company';
+
+/** Where a page of pairs of one reason starts: after this value (one part, or name and company) and pair of seqs. */
+export interface DuplicateAfter {
+  value: string[];
+  aSeq: number;
+  bSeq: number;
+}
+
+export interface StoredDuplicatePair extends DuplicateAfter {
+  aId: string;
+  bId: string;
+}
+
+/** Candidate duplicates: pairs of live contacts sharing a phone, an email, or a name and company. */
+export interface DuplicateRepository {
+  /** Up to `limit` pairs of this reason after `after`, in (value, aSeq, bSeq) order, aSeq < bSeq; within one book when given. */
+  pairs(accountId: string, reason: DuplicateReason, after: DuplicateAfter | undefined, limit: number, addressBookId?: string): Promise<StoredDuplicatePair[]>;
 }
 
 /** CardDAV clients' names, UIDs and unmodeled properties, one row per contact that has any (core/cards). */

@@ -5,6 +5,7 @@ import { BlockListService } from './block-list.service.ts';
 import { CardService } from './cards/card.service.ts';
 import { ContactService } from './contact.service.ts';
 import { CustomFieldService } from './custom-field.service.ts';
+import { DuplicateService } from './duplicates/duplicate.service.ts';
 import { ExportService } from './exports/export.service.ts';
 import { GroupService } from './group.service.ts';
 import { UnitService } from './unit.service.ts';
@@ -25,6 +26,7 @@ export interface Services {
   /** Contacts as CardDAV cards (the dav adapter). */
   cards: CardService;
   groups: GroupService;
+  duplicates: DuplicateService;
   units: UnitService;
   batchJobs: BatchJobService;
   blockList: BlockListService;
@@ -62,6 +64,7 @@ export function createServices(store: Store, options: ServiceOptions): Services 
     contacts: new ContactService({ store, defaultRegion: options.defaultRegion }),
     cards: new CardService(store, options.defaultRegion),
     groups: new GroupService(store),
+    duplicates: new DuplicateService(store),
     units: new UnitService(store),
     batchJobs: new BatchJobService(store, { defaultRegion: options.defaultRegion, timeoutMs: (options.batchJobTimeoutSeconds ?? 0) * 1000, ...(options.warn ? { warn: options.warn } : {}) }),
     blockList: new BlockListService(store, options.defaultRegion),

@@ -26,6 +26,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'Address books', description: 'Named sets of contacts with a duplicate policy.' },
         { name: 'Custom fields', description: 'Typed fields that contacts may carry.' },
         { name: 'Groups', description: 'Groups and block lists.' },
+        { name: 'API keys', description: 'The caller\'s own scopes, and the account\'s keys (admin).' },
         { name: 'Service', description: 'Health, readiness and metrics.' },
       ],
     },

@@ -5,6 +5,7 @@ import { unsnapshottedReads, type SnapshotOpener } from './snapshot.ts';
 import { KyselyBatchJobRepository } from './batch-job.repository.ts';
 import { KyselyChangeRepository } from './change.repository.ts';
 import { KyselyContactRepository } from './contact.repository.ts';
+import { KyselyDuplicateRepository } from './duplicate.repository.ts';
 import { KyselyImportJobRepository } from './import.repository.ts';
 import {
   KyselyAccountRepository,
@@ -39,6 +40,7 @@ export class KyselyStore implements Store {
   readonly changes;
   readonly tombstones;
   readonly webhooks;
+  readonly duplicates;
   readonly cards;
   readonly imports;
   // The group's works each record their changes; one flush writes them all, last, before the one commit.
@@ -82,6 +84,7 @@ export class KyselyStore implements Store {
     this.changes = new KyselyChangeRepository(db, engine, this.inTransaction);
     this.tombstones = new KyselyTombstoneRepository(db);
     this.webhooks = new KyselyWebhookRepository(db, engine);
+    this.duplicates = new KyselyDuplicateRepository(db);
     this.cards = new KyselyCardRepository(db);
     this.imports = new KyselyImportJobRepository(db, engine);
   }

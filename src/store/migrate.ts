@@ -10,6 +10,7 @@ import * as changeJournal from './migrations/007-change-journal.ts';
 import * as webhooks from './migrations/008-webhooks.ts';
 import * as imports from './migrations/009-imports.ts';
 import * as contactCards from './migrations/010-contact-cards.ts';
+import * as duplicateNames from './migrations/011-duplicate-names.ts';
 
 /** Migrations are listed here in order; each receives the engine for the rare column it must spell twice. */
 export const MIGRATIONS: Record<string, { up(db: Kysely<any>, engine: DatabaseHandle['engine']): Promise<void> }> = {
@@ -23,6 +24,7 @@ export const MIGRATIONS: Record<string, { up(db: Kysely<any>, engine: DatabaseHa
   '008-webhooks': webhooks,
   '009-imports': imports,
   '010-contact-cards': contactCards,
+  '011-duplicate-names': duplicateNames,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -71,6 +71,7 @@ interface Fixtures {
   externalId: string;
   phone: string;
   webhookId: string;
+  apiKeyId: string;
   /** A completed import job. */
   importId: string;
 }
@@ -119,11 +120,12 @@ async function makeFixtures(call: Caller): Promise<Fixtures> {
   assert.equal(merge.status, 200, `fixture merge: ${JSON.stringify(merge.body)}`);
   // Disabled: a delivery in the background would change the database under the "nothing changes" checks.
   const webhook = await ok('POST', '/v1/webhooks', { url: 'https://hooks.example.com/fixture', enabled: false });
+  const apiKey = await ok('POST', '/v1/api-keys', { scopes: ['contacts:read'] });
   const imported = await call('POST', '/v1/imports', SAMPLE_UPLOAD.body, { headers: SAMPLE_UPLOAD.headers });
   assert.equal(imported.status, 202, `fixture import: ${JSON.stringify(imported.body)}`);
   await importFinished(call, imported.body.id);
   return {
-    importId: imported.body.id, contactId: contact.id, sourceId: source.id, deletedId: deleted.id, mergedId: merged.id, bookId: book.id, groupId: group.id, fieldKey: field.key, externalId, phone, webhookId: webhook.id };
+    importId: imported.body.id, contactId: contact.id, sourceId: source.id, deletedId: deleted.id, mergedId: merged.id, bookId: book.id, groupId: group.id, fieldKey: field.key, externalId, phone, webhookId: webhook.id, apiKeyId: apiKey.key.id };
 }
 
 /** The fixture that a path parameter of an operation names. */
@@ -137,6 +139,7 @@ function fixtureFor(op: Operation, param: string, f: Fixtures): string {
     if (op.path.startsWith('/v1/address-books/')) return f.bookId;
     if (op.path.startsWith('/v1/groups/')) return f.groupId;
     if (op.path.startsWith('/v1/webhooks/')) return f.webhookId;
+    if (op.path.startsWith('/v1/api-keys/')) return f.apiKeyId;
     if (op.path.startsWith('/v1/imports/')) return f.importId;
   }
   throw new Error(`no fixture for {${param}} of ${op.name}: teach security.test.ts about it`);
@@ -164,6 +167,7 @@ const SAMPLE_BODIES: Record<string, (f: Fixtures) => unknown> = {
   'PATCH /v1/groups/{id}': () => ({ is_blocklist: true }),
   'POST /v1/webhooks': () => ({ url: `https://hooks.example.com/${suffix()}`, enabled: false }),
   'PATCH /v1/webhooks/{id}': () => ({ description: 'changed' }),
+  'POST /v1/api-keys': () => ({ scopes: ['contacts:read'] }),
   'POST /v1/webhooks/{id}/replay': () => ({ since: '2026-01-01T00:00:00Z' }),
 };
 

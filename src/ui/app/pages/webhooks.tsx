@@ -1,0 +1,134 @@
+import { useEffect, useState } from 'preact/hooks';
+import { all, get, patch, post } from '../api.ts';
+import type { PageProps } from '../app.tsx';
+import { Dialog } from '../components/dialog.tsx';
+import { Checkbox, Field, Notice } from '../components/field.tsx';
+
+interface Webhook {
+  id: string;
+  url: string;
+  event_types: string[];
+  description: string | null;
+  enabled: boolean;
+  disabled_reason: string | null;
+}
+
+interface Delivery {
+  event_id: string;
+  type: string;
+  attempt: number;
+  status_code: number | null;
+  error: string | null;
+  at: string;
+}
+
+/** Webhooks (admin): endpoints and their event types, the delivery log, and replay. */
+export function WebhooksPage(_props: PageProps) {
+  const [hooks, setHooks] = useState<Webhook[]>([]);
+  const [creating, setCreating] = useState(false);
+  const [log, setLog] = useState<Webhook | null>(null);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const load = () => all<Webhook>('/v1/webhooks').then(setHooks);
+  useEffect(() => void load(), []);
+  const toggle = async (hook: Webhook) => {
+    await patch(`/v1/webhooks/${hook.id}`, { enabled: !hook.enabled }).catch((e) => setNotice({ kind: 'error', text: (e as Error).message }));
+    await load();
+  };
+  return (
+    <div>
+      {notice && <Notice kind={notice.kind}>{notice.text}</Notice>}
+      <button type="button" class="primary" onClick={() => setCreating(true)}>New webhook</button>
+      <table class="list">
+        <thead><tr><th scope="col">URL</th><th scope="col">Events</th><th scope="col">State</th><th scope="col">Actions</th></tr></thead>
+        <tbody>
+          {hooks.map((h) => (
+            <tr key={h.id}>
+              <td>{h.url}</td>
+              <td>{h.event_types.join(', ')}</td>
+              <td>{h.enabled ? 'Enabled' : `Disabled${h.disabled_reason ? `: ${h.disabled_reason}` : ''}`}</td>
+              <td class="row-actions">
+                <button type="button" onClick={() => toggle(h)}>{h.enabled ? 'Disable' : 'Enable'} {h.url}</button>
+                <button type="button" onClick={() => setLog(h)}>Deliveries of {h.url}</button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {creating && <NewWebhook onClose={() => setCreating(false)} onCreated={(s) => { setCreating(false); setSecret(s); void load(); }} />}
+      {secret && (
+        <Dialog title="Signing secret" onClose={() => setSecret(null)}>
+          <p>Keep this secret to verify signatures; it is shown this once.</p>
+          <p><code class="secret">{secret}</code></p>
+        </Dialog>
+      )}
+      {log && <Deliveries hook={log} onClose={() => setLog(null)} />}
+    </div>
+  );
+}
+
+function NewWebhook({ onClose, onCreated }: { onClose: () => void; onCreated: (secret: string) => void }) {
+  const [url, setUrl] = useState('');
+  const [types, setTypes] = useState('contact.*');
+  const [enabled, setEnabled] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    try {
+      const made = await post<{ secret: string }>('/v1/webhooks', { url, enabled, event_types: types.split(',').map((t) => t.trim()).filter(Boolean) });
+      onCreated(made.secret);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <Dialog title="New webhook" onClose={onClose}>
+      <form onSubmit={save}>
+        <Field label="URL" type="url" value={url} onInput={setUrl} required autoFocus />
+        <Field label="Event types (comma-separated)" value={types} onInput={setTypes} />
+        <Checkbox label="Enabled" checked={enabled} onChange={setEnabled} />
+        {error && <Notice kind="error">{error}</Notice>}
+        <button type="submit" class="primary">Save</button>
+      </form>
+    </Dialog>
+  );
+}
+
+function Deliveries({ hook, onClose }: { hook: Webhook; onClose: () => void }) {
+  const [items, setItems] = useState<Delivery[]>([]);
+  const [since, setSince] = useState(new Date(Date.now() - 86_400_000).toISOString().slice(0, 16));
+  const [message, setMessage] = useState<string | null>(null);
+  useEffect(() => void get<{ data: Delivery[] }>(`/v1/webhooks/${hook.id}/deliveries?limit=100`).then((p) => setItems(p.data)), [hook.id]);
+  const replay = async (e: Event) => {
+    e.preventDefault();
+    try {
+      const answer = await post<{ from_position: number }>(`/v1/webhooks/${hook.id}/replay`, { since: new Date(since).toISOString() });
+      setMessage(`Replay queued from position ${answer.from_position}.`);
+    } catch (err) {
+      setMessage((err as Error).message);
+    }
+  };
+  return (
+    <Dialog title={`Deliveries to ${hook.url}`} onClose={onClose}>
+      <table class="list">
+        <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Attempt</th><th scope="col">Result</th></tr></thead>
+        <tbody>
+          {items.map((d, i) => (
+            <tr key={i}>
+              <td>{new Date(d.at).toLocaleString()}</td>
+              <td>{d.type}</td>
+              <td>{d.attempt}</td>
+              <td>{d.status_code ?? d.error ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {items.length === 0 && <p>No delivery yet.</p>}
+      <form onSubmit={replay} class="inline-form">
+        <Field label="Replay changes since" type="datetime-local" value={since} onInput={setSince} />
+        <button type="submit">Replay</button>
+      </form>
+      {message && <p role="status">{message}</p>}
+    </Dialog>
+  );
+}

@@ -1,0 +1,73 @@
+/** The API's shapes as the console reads them (openapi.json is the full description). */
+
+export type Scope = 'contacts:read' | 'contacts:write' | 'admin';
+
+export interface Me {
+  account_id: string;
+  key_id: string;
+  scopes: Scope[];
+}
+
+export interface Phone {
+  number: string;
+  e164: string;
+  type: string;
+}
+
+export interface Contact {
+  id: string;
+  address_book_id: string;
+  type: string;
+  status: 'active' | 'inactive' | 'merged' | 'deleted';
+  merged_into: string | null;
+  display_name: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  company: string | null;
+  account_number: string | null;
+  external_id: string | null;
+  phone_numbers: Phone[];
+  emails: { address: string; type: string }[];
+  custom_fields: Record<string, string | number | boolean>;
+  group_ids: string[];
+  version: number;
+  created_at: string;
+  updated_at: string;
+  [field: string]: unknown;
+}
+
+export interface AddressBook {
+  id: string;
+  name: string;
+  description: string | null;
+  duplicate_policy: 'allow' | 'reject' | 'merge';
+  is_default: boolean;
+}
+
+export interface Group {
+  id: string;
+  name: string;
+  description: string | null;
+  is_blocklist: boolean;
+}
+
+export interface CustomField {
+  id: string;
+  key: string;
+  label: string | null;
+  data_type: string;
+  options: string[] | null;
+}
+
+export interface Change {
+  position: number;
+  type: string;
+  action: string;
+  actor: { key_id: string | null; surface: string };
+  at: string;
+  fields: Record<string, { before: unknown; after: unknown }> | null;
+  meta: Record<string, unknown>;
+}
+
+export const nameOf = (c: Pick<Contact, 'display_name' | 'first_name' | 'last_name'>) =>
+  c.display_name || [c.first_name, c.last_name].filter(Boolean).join(' ') || '(no name)';
