@@ -25,11 +25,14 @@ export function assertEventTypes(types: readonly string[]): void {
   errors.throwIfAny();
 }
 
+/** What befalls the objects a wildcard names; `completed` is an import's alone. */
+const OBJECT_ACTIONS = CHANGE_ACTIONS.filter((action) => action !== 'completed');
+
 /** The journal's change types an endpoint's subscription covers (wildcards expanded). */
 export function changeTypesOf(types: readonly string[]): ChangeType[] {
   const covered = new Set<ChangeType>();
   for (const type of types) {
-    if (type.endsWith('.*')) for (const action of CHANGE_ACTIONS) covered.add(`${type.slice(0, -2)}.${action}` as ChangeType);
+    if (type.endsWith('.*')) for (const action of OBJECT_ACTIONS) covered.add(`${type.slice(0, -2)}.${action}` as ChangeType);
     else covered.add(type as ChangeType);
   }
   return [...covered];
