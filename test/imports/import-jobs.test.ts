@@ -191,6 +191,11 @@ for (const engine of engines) {
       assert.equal(json.status, 415, JSON.stringify(json.body));
       const empty = await api.call('POST', '/v1/imports', undefined, { headers: NDJSON });
       assert.equal(empty.status, 400, JSON.stringify(empty.body));
+      // A form whose content type names no boundary cannot be read: a 400, not the reader's 500.
+      const form = '--b0\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nName\r\nX\r\n--b0--\r\n';
+      const noBoundary = await api.call('POST', '/v1/imports', form, { headers: { 'content-type': 'multipart/form-data' } });
+      assert.equal(noBoundary.status, 400, JSON.stringify(noBoundary.body));
+      assert.equal(noBoundary.body.errors[0].path, 'file');
     });
 
     test('scopes and tenancy: a read key cannot import but can read; another account sees 404', async () => {

@@ -77,6 +77,8 @@ export async function registerImportRoutes({ app, services, validateBody }: Http
       }
       return { file: await take(request.body as AsyncIterable<Uint8Array>), contentType, fileName: null, options };
     }
+    // Without its boundary the form cannot be read at all (the reader would throw a 500).
+    if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? '')) throw invalidField('file', 'the multipart/form-data content type names no boundary');
     let file: { value: F; contentType: string | undefined; fileName: string | null } | undefined;
     let optionsPart: string | undefined;
     try {
@@ -90,6 +92,10 @@ export async function registerImportRoutes({ app, services, validateBody }: Http
           file = { value: await take(part.file), contentType: type, fileName: part.filename || null };
         } else if (part.fieldname === 'options') {
           optionsPart = String(part.value);
+        } else if (part.fieldname === 'file' && file === undefined) {
+          // A form field rather than a file part (no filename): its text is the file.
+          const text = Buffer.from(String(part.value));
+          file = { value: await take((async function* () { yield text; })()), contentType: undefined, fileName: null };
         }
       }
       if (file === undefined) throw invalidField('file', 'is required: send the file in the multipart part named "file"');
