@@ -86,6 +86,11 @@ describe('the mapping grammar', () => {
     assert.deepEqual(errorsOf(rows[0]), ['Handle invalid_value']);
   });
 
+  test("an export's guard against formula injection (a leading ') is taken off", async () => {
+    const { rows } = await mapped("phone_1,company,last_name\n'+1 651 555 0101,'=Acme,O'Brien\n");
+    assert.deepEqual(rows[0]!.input, { phone_numbers: [{ number: '+1 651 555 0101' }], company: '=Acme', last_name: "O'Brien" });
+  });
+
   test('contact type and text lengths are checked as the API checks them', async () => {
     const { rows } = await mapped(`type,first_name\nqueue,Q\nrobot,R\ncustom,${'x'.repeat(101)}\n`);
     assert.deepEqual(rows[0]!.input, { type: 'queue', first_name: 'Q' });
