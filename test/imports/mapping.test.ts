@@ -25,7 +25,8 @@ describe('the mapping grammar', () => {
     assert.deepEqual(parseTarget('messaging[1].channel'), { kind: 'messaging', slot: 1, part: 'channel' });
     assert.deepEqual(parseTarget('custom_fields.customer_no'), { kind: 'custom', key: 'customer_no' });
     assert.deepEqual(parseTarget('groups[split=;]'), { kind: 'groups', separator: ';' });
-    for (const bad of ['nickname', 'phone_numbers.type', 'phone_numbers[type=mobile].label', 'emails[1].label', 'messaging', 'custom_fields.', 'phone_numbers[x]']) {
+    assert.deepEqual(parseTarget('phone_numbers.type'), { kind: 'phone', slot: null, part: 'type' });
+    for (const bad of ['nickname', 'phone_numbers.kind', 'phone_numbers[type=mobile].label', 'emails[1].label', 'messaging', 'custom_fields.', 'phone_numbers[x]']) {
       assert.ok('problem' in parseTarget(bad), bad);
     }
   });
@@ -74,6 +75,18 @@ describe('the mapping grammar', () => {
     });
     assert.equal(rows[0]!.columnOf('phone_numbers[1].extension'), 'phone_1_extension');
     assert.equal(rows[0]!.columnOf('messaging[0].channel'), 'messaging_1_channel');
+  });
+
+  test('unnumbered columns: a type column types the values of the plain list columns', async () => {
+    const { rows } = await mapped('Phone,Phone Type,Email,Email Type,Channel,Handle\n+1 651 555 0101 ::: +1 651 555 0102,Cell,a@x.example,Work,Telegram,@ann\n', {
+      Channel: 'messaging.channel', Handle: 'messaging.handle',
+    });
+    assert.deepEqual(rows[0]!.input, {
+      phone_numbers: [{ number: '+1 651 555 0101', type: 'mobile' }, { number: '+1 651 555 0102', type: 'mobile' }],
+      emails: [{ address: 'a@x.example', type: 'work' }],
+      messaging: [{ channel: 'telegram', handle: '@ann' }],
+    });
+    assert.equal(rows[0]!.columnOf('phone_numbers[1].type'), 'Phone Type');
   });
 
   test('messaging[channel] columns and plain lists; a handle without a channel is refused', async () => {
