@@ -12,8 +12,11 @@ import { createBenchDatabase, type BenchDatabase } from './lib/databases.ts';
 import { compareRateLimits } from './lib/rate-limits.ts';
 import { compareWebhookCost } from './lib/webhooks.ts';
 import { printTable, median, spread, type Row } from './lib/report.ts';
+import { benchCardDav } from './carddav.ts';
 
 const quick = process.argv.includes('--quick');
+// BENCH_ONLY=carddav runs the CardDAV scenario alone (it needs no million-contact load).
+const only = process.env.BENCH_ONLY;
 // BENCH_CONTACTS scales the data set (e.g. 100000 for a shorter full run); ratios stay comparable within a run.
 const contacts = Number(process.env.BENCH_CONTACTS ?? (quick ? 10_000 : 1_000_000));
 if (!Number.isInteger(contacts) || contacts < 1000) throw new Error(`BENCH_CONTACTS must be an integer of at least 1000, got "${process.env.BENCH_CONTACTS}"`);
@@ -29,11 +32,16 @@ const engines = (['sqlite', ...(process.env.BENCH_DATABASE_URL ? (['postgres'] a
 if (!process.env.BENCH_DATABASE_URL) console.log('postgres: skipped (set BENCH_DATABASE_URL=postgres://... to run it)');
 console.log(`plan: ${JSON.stringify(plan)}${quick ? ' (quick smoke run)' : ''}`);
 
-for (const engine of engines) {
-  await benchEngine(engine);
+if (only !== 'carddav') {
+  for (const engine of engines) {
+    await benchEngine(engine);
+  }
 }
+// The CardDAV scenario against Radicale: its own book sizes (BENCH_CARDDAV_SIZES=1000,100000).
+const cardSizes = (process.env.BENCH_CARDDAV_SIZES ?? (quick ? '1000' : '1000,100000')).split(',').map(Number);
+rows.push(...(await benchCardDav({ engines, sizes: cardSizes })));
 
-const results = { date: new Date().toISOString(), quick, plan, machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version }, rows };
+const results = { date: new Date().toISOString(), quick, plan: { ...plan, carddavSizes: cardSizes }, machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version }, rows };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/${results.date.replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`, import.meta.url);
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);

@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Config } from './config.ts';
 import { createServices, type Services } from './core/services.ts';
 import { TombstoneSweep } from './core/tombstone-sweep.ts';
+import { registerDav } from './dav/index.ts';
 import { registerDialects } from './dialects/index.ts';
 import type { MountedDialect } from './dialects/shared/mount.ts';
 import type { Store } from './core/ports.ts';
@@ -45,7 +46,7 @@ export type App = FastifyInstance & { services: Services };
 export async function buildApp(config: Config, deps: AppDependencies): Promise<App> {
   let dialects: MountedDialect[] = [];
   // The path prefixes whose answers carry contacts: /v1 now, each dialect's mount once registered.
-  const contactMounts = ['/v1/'];
+  const contactMounts = ['/v1/', '/dav/'];
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: deps.logger === false ? false : { level: config.logLevel } }),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -104,6 +105,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerWebhookRoutes(context);
   registerPhonebookRoutes(context);
   dialects = await registerDialects(context);
+  await registerDav(context, config.defaultRegion);
   contactMounts.push(...dialects.map((d) => d.mount));
   // Batch jobs run in the background: resume what stopped nodes left, and let running chunks finish on close.
   app.addHook('onReady', () => services.batchJobs.start());

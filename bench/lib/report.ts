@@ -5,6 +5,8 @@ export interface Row {
   ours: string | number;
   ceiling: string | number;
   ratio?: number;
+  /** How to print the ratio when a percentage reads badly (e.g. "12.5x" for a time ratio). */
+  ratioLabel?: string;
   spread?: string;
   target: string;
 }
@@ -23,7 +25,7 @@ export function spread(ratios: number[]): string {
 
 export function printTable(rows: Row[]): void {
   const header = ['engine', 'scenario', 'contactd', 'ceiling', 'ratio', 'spread', 'target'];
-  const lines = rows.map((r) => [r.engine, r.scenario, String(r.ours), String(r.ceiling), r.ratio === undefined ? '' : `${Math.round(r.ratio * 100)} %`, r.spread ?? '', r.target]);
+  const lines = rows.map((r) => [r.engine, r.scenario, String(r.ours), String(r.ceiling), r.ratioLabel ?? (r.ratio === undefined ? '' : `${Math.round(r.ratio * 100)} %`), r.spread ?? '', r.target]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const format = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(`\n${format(header)}\n| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);

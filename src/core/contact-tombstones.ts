@@ -116,6 +116,8 @@ export async function purgeContact(tx: Store, by: Principal | ChangeActor, accou
     for (const record of merged.items) await purgeContact(tx, by, accountId, record.id);
     if (merged.nextCursor === null) break;
   }
+  // A CardDAV client's name, UID and unmodeled properties are the person's data too.
+  await tx.cards.remove(accountId, id);
   await tx.changes.scrub(accountId, id);
   tx.changes.record(actorOf(by), { accountId, objectType: 'contact', objectId: id, action: 'purged', fields: null, snapshot: null });
   return true;

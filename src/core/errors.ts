@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'duplicate_custom_field'
   | 'contact_not_found'
   | 'duplicate_contact'
+  /** A CardDAV resource name that another card of the account already has (in another address book). */
+  | 'card_name_taken'
   | 'ambiguous_duplicate'
   | 'duplicate_external_id'
   | 'version_mismatch'

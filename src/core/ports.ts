@@ -13,6 +13,7 @@ import type {
 } from './types.ts';
 import type { Change, ChangeActor, ChangeDraft, ChangeType } from './journal/change.types.ts';
 import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from './batch-job.types.ts';
+import type { CardRecord } from './cards/card.types.ts';
 import type { DeliveryState, Webhook, WebhookDelivery, WebhookRecord, WebhookSecrets } from './webhooks/webhook.types.ts';
 
 /**
@@ -40,6 +41,7 @@ export interface Store {
   changes: ChangeRepository;
   tombstones: TombstoneRepository;
   webhooks: WebhookRepository;
+  cards: CardRepository;
 }
 
 export interface AccountRepository {
@@ -296,4 +298,16 @@ export interface WebhookRepository {
   recordDelivery(accountId: string, delivery: Omit<WebhookDelivery, 'seq'>): Promise<void>;
   /** The endpoint's attempts, newest first, before the seq in `page.afterSeq` when given. */
   deliveries(accountId: string, webhookId: string, page: PageRequest): Promise<Page<WebhookDelivery>>;
+}
+
+/** CardDAV clients' names, UIDs and unmodeled properties, one row per contact that has any (core/cards). */
+export interface CardRepository {
+  /** Inserts or replaces the contact's row. */
+  save(card: CardRecord): Promise<void>;
+  find(accountId: string, contactId: string): Promise<CardRecord | undefined>;
+  findMany(accountId: string, contactIds: string[]): Promise<CardRecord[]>;
+  findByName(accountId: string, name: string): Promise<CardRecord | undefined>;
+  findByNames(accountId: string, names: string[]): Promise<CardRecord[]>;
+  findByUid(accountId: string, uid: string): Promise<CardRecord[]>;
+  remove(accountId: string, contactId: string): Promise<void>;
 }

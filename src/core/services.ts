@@ -2,6 +2,7 @@ import { AccountService } from './account.service.ts';
 import { AddressBookService } from './address-book.service.ts';
 import { BatchJobService } from './batch-job.service.ts';
 import { BlockListService } from './block-list.service.ts';
+import { CardService } from './cards/card.service.ts';
 import { ContactService } from './contact.service.ts';
 import { CustomFieldService } from './custom-field.service.ts';
 import { GroupService } from './group.service.ts';
@@ -17,6 +18,8 @@ export interface Services {
   addressBooks: AddressBookService;
   customFields: CustomFieldService;
   contacts: ContactService;
+  /** Contacts as CardDAV cards (the dav adapter). */
+  cards: CardService;
   groups: GroupService;
   units: UnitService;
   batchJobs: BatchJobService;
@@ -46,6 +49,7 @@ export function createServices(store: Store, options: ServiceOptions): Services 
     addressBooks: new AddressBookService(store),
     customFields: new CustomFieldService(store, options.defaultRegion),
     contacts: new ContactService({ store, defaultRegion: options.defaultRegion }),
+    cards: new CardService(store, options.defaultRegion),
     groups: new GroupService(store),
     units: new UnitService(store),
     batchJobs: new BatchJobService(store, { defaultRegion: options.defaultRegion, timeoutMs: (options.batchJobTimeoutSeconds ?? 0) * 1000, ...(options.warn ? { warn: options.warn } : {}) }),

@@ -20,6 +20,7 @@ const STATUS_OF: Record<ErrorCode, [number, string]> = {
   duplicate_custom_field: [409, 'Custom field key taken'],
   contact_not_found: [404, 'Contact not found'],
   duplicate_contact: [409, 'Duplicate contact'],
+  card_name_taken: [409, 'Card name taken'],
   ambiguous_duplicate: [409, 'Several contacts match'],
   duplicate_external_id: [409, 'External id taken'],
   version_mismatch: [412, 'Version mismatch'],

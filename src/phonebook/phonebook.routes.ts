@@ -26,24 +26,26 @@ export function registerPhonebookRoutes({ app, services }: HttpContext): void {
       if (reply.statusCode === 401) reply.header('www-authenticate', 'Basic realm="contactd"');
     });
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_request, _body, done) => done(null, undefined));
-    scope.route({
-      method: ['GET', 'POST'],
-      url: '/phonebook/:file',
-      schema: { hide: true },
-      handler: async (request, reply) => {
-        const principal = await authenticate(request, reply);
-        const vendor = FILE.exec((request.params as { file: string }).file)?.[1];
-        if (vendor === undefined) throw new DomainError('not_found', 'phone books are yealink.xml, grandstream.xml, cisco.xml and snom.xml');
-        const query = request.query as Record<string, unknown>;
-        const bookId = typeof query.book === 'string' && query.book !== '' ? query.book : undefined;
-        const book = await services.addressBooks.getOrDefault(principal, bookId);
-        reply.header('cache-control', 'no-store').type('application/xml; charset=utf-8');
-        if (vendor === 'cisco') return ciscoAnswer(request, principal, book, typeof query.after === 'string' ? query.after : undefined);
-        const first = await readPage(principal, book, undefined);
-        return reply.send(Readable.from(streamBook(VENDORS[vendor as StreamedVendor], book, principal, first)));
-      },
-    });
+    scope.route({ method: ['GET', 'POST'], url: '/phonebook/:file', schema: { hide: true }, handler: async (request, reply) => {
+      const query = request.query as Record<string, unknown>;
+      const vendor = FILE.exec((request.params as { file: string }).file)?.[1];
+      return answer(request, reply, vendor, typeof query.book === 'string' && query.book !== '' ? query.book : undefined);
+    } });
+    // Grandstream phones take a server path and fetch `phonebook.xml` under it: the book goes in the path.
+    scope.get('/phonebook/grandstream/phonebook.xml', { schema: { hide: true } }, (request, reply) => answer(request, reply, 'grandstream', undefined));
+    scope.get('/phonebook/grandstream/:book/phonebook.xml', { schema: { hide: true } }, (request, reply) => answer(request, reply, 'grandstream', (request.params as { book: string }).book));
   });
+
+  async function answer(request: FastifyRequest, reply: FastifyReply, vendor: string | undefined, bookId: string | undefined) {
+    const principal = await authenticate(request, reply);
+    if (vendor === undefined) throw new DomainError('not_found', 'phone books are yealink.xml, grandstream.xml, cisco.xml and snom.xml');
+    const book = await services.addressBooks.getOrDefault(principal, bookId);
+    reply.header('cache-control', 'no-store').type('application/xml; charset=utf-8');
+    const after = (request.query as Record<string, unknown>).after;
+    if (vendor === 'cisco') return ciscoAnswer(request, principal, book, typeof after === 'string' ? after : undefined);
+    const first = await readPage(principal, book, undefined);
+    return reply.send(Readable.from(streamBook(VENDORS[vendor as StreamedVendor], book, principal, first)));
+  }
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
     const caller = await identifyBasicOrBearer(request, services.accounts, 'contacts:read');
@@ -101,7 +103,21 @@ export function registerPhonebookRoutes({ app, services }: HttpContext): void {
       if (!full && page.nextCursor === null) exhausted = true;
     }
     const more = full && (await listAfter(afterSeq, 1)).items.length > 0;
-    const next = more ? `${request.protocol}://${request.host}/phonebook/cisco.xml?book=${encodeURIComponent(book.id)}&after=${encodeCursor(afterSeq ?? 0)}` : null;
+    const next = more ? `${originOf(request)}/phonebook/cisco.xml?book=${encodeURIComponent(book.id)}&after=${encodeCursor(afterSeq ?? 0)}` : null;
     return ciscoPage(book.name, 'Select a number', entries, next);
   }
+}
+
+/**
+ * Where the phone reached us, for the absolute URL Cisco's Next soft key needs: behind a TLS proxy
+ * its X-Forwarded-Proto/-Host. Trusting them is harmless here: the URL goes back to the same
+ * caller, in an answer no cache keeps.
+ */
+function originOf(request: FastifyRequest): string {
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
+  const proto = first(request.headers['x-forwarded-proto']);
+  const host = first(request.headers['x-forwarded-host']);
+  const safeProto = proto === 'https' || proto === 'http' ? proto : request.protocol;
+  const safeHost = host !== undefined && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : request.host;
+  return `${safeProto}://${safeHost}`;
 }

@@ -1,5 +1,6 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Store } from '../core/ports.ts';
+import { KyselyCardRepository } from './card.repository.ts';
 import { KyselyBatchJobRepository } from './batch-job.repository.ts';
 import { KyselyChangeRepository } from './change.repository.ts';
 import { KyselyContactRepository } from './contact.repository.ts';
@@ -35,6 +36,7 @@ export class KyselyStore implements Store {
   readonly changes;
   readonly tombstones;
   readonly webhooks;
+  readonly cards;
   // The group's works each record their changes; one flush writes them all, last, before the one commit.
   private readonly groupCommit = new GroupCommit((run) =>
     this.db.transaction().execute(async (trx) => {
@@ -62,6 +64,7 @@ export class KyselyStore implements Store {
     this.changes = new KyselyChangeRepository(db, engine, inTransaction);
     this.tombstones = new KyselyTombstoneRepository(db);
     this.webhooks = new KyselyWebhookRepository(db, engine);
+    this.cards = new KyselyCardRepository(db);
   }
 
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {

@@ -8,6 +8,7 @@ import * as rebuildSearchTerms from './migrations/005-rebuild-search-terms.ts';
 import * as batchJobProgress from './migrations/006-batch-job-progress.ts';
 import * as changeJournal from './migrations/007-change-journal.ts';
 import * as webhooks from './migrations/008-webhooks.ts';
+import * as contactCards from './migrations/010-contact-cards.ts';
 
 /** Migrations are listed here in order; each receives the engine for the rare column it must spell twice. */
 export const MIGRATIONS: Record<string, { up(db: Kysely<any>, engine: DatabaseHandle['engine']): Promise<void> }> = {
@@ -19,6 +20,7 @@ export const MIGRATIONS: Record<string, { up(db: Kysely<any>, engine: DatabaseHa
   '006-batch-job-progress': batchJobProgress,
   '007-change-journal': changeJournal,
   '008-webhooks': webhooks,
+  '010-contact-cards': contactCards,
 };
 
 class ListedMigrations implements MigrationProvider {

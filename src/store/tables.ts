@@ -24,6 +24,7 @@ export interface Database {
   contact_tombstones: ContactTombstoneTable;
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
+  contact_cards: ContactCardTable;
 }
 
 export interface AccountTable {
@@ -264,4 +265,15 @@ export interface WebhookDeliveryTable {
   error: string | null;
   response_body: string | null;
   at: string;
+}
+
+/** A CardDAV client's resource name, UID and unmodeled vCard properties of one contact (core/cards). */
+export interface ContactCardTable {
+  contact_id: string;
+  account_id: string;
+  name: string | null;
+  uid: string | null;
+  /** JSON array of unfolded content lines. */
+  properties: string;
+  updated_at: string;
 }

@@ -109,7 +109,7 @@ test('the UID is the contact id, or the client\'s own UID when it sent one', () 
 test('3.0 writes extensions as x123, 4.0 as ;ext= in a tel: URI', () => {
   const original = storedContact({ phone_numbers: [{ number: '+1 651 555 0101', type: 'work', extension: '204' }] }, []);
   assert.match(contactToVCard(original, ctx, '3.0'), /\r\nTEL;TYPE=work,pref:\+16515550101 x204\r\n/);
-  assert.match(contactToVCard(original, ctx, '4.0'), /\r\nTEL;PREF=1;TYPE=work:tel:\+16515550101;ext=204\r\n/);
+  assert.match(contactToVCard(original, ctx, '4.0'), /\r\nTEL;VALUE=uri;PREF=1;TYPE=work:tel:\+16515550101;ext=204\r\n/);
 });
 
 test('custom field keys become X-CONTACTD-<KEY> and are read back case-insensitively', () => {
@@ -163,4 +163,21 @@ test('jCard is the vCard 4.0 data model (RFC 7095)', () => {
   assert.deepEqual(props.find((p) => p[0] === 'n'), ['n', {}, 'text', ['Doe; Smith', 'Jane', '', 'Dr.', '']]);
   assert.deepEqual(props.find((p) => p[0] === 'tel' && p[3] === 'tel:+16515550101;ext=204'), ['tel', { type: 'work' }, 'uri', 'tel:+16515550101;ext=204']);
   assert.deepEqual(props.find((p) => p[0] === 'categories'), ['categories', {}, 'text', 'VIP', 'West, Region']);
+});
+
+test('extras that would repeat a generated property, or are not one content line, are not written', () => {
+  const fields = [customField('score', 'number')];
+  const original = storedContact({ first_name: 'Ann', phone_numbers: [{ number: '+16515550100' }], custom_fields: { score: 3 } }, fields);
+  const extras = {
+    uid: null,
+    properties: [
+      'FN:Someone else', 'TEL:+16515550199', 'UID:other', 'VERSION:2.1', 'END:VCARD', 'X-CONTACTD-SCORE;X-DATA-TYPE=number:9',
+      'X-CONTACTD-EXTERNAL-ID:stale', 'NOTE:line one\r\nFN:injected', 'no colon here', 'NOTE:kept', 'X-CONTACTD-SHOE-SIZE;X-DATA-TYPE=number:44',
+    ],
+  };
+  const text = contactToVCard(original, { groupNames: new Map(), customFields: fields }, '3.0', extras);
+  const lines = text.replace(/\r\n[ \t]/g, '').split('\r\n');
+  assert.deepEqual(lines.filter((l) => /^(FN|TEL|UID|VERSION|END|X-CONTACTD-SCORE|X-CONTACTD-EXTERNAL-ID|NOTE|X-CONTACTD-SHOE-SIZE)[:;]/.test(l)), [
+    'VERSION:3.0', `UID:${original.id}`, 'FN:Ann', 'TEL;TYPE=other,pref:+16515550100', 'X-CONTACTD-SCORE;X-DATA-TYPE=number:3', 'NOTE:kept', 'X-CONTACTD-SHOE-SIZE;X-DATA-TYPE=number:44', 'END:VCARD',
+  ]);
 });

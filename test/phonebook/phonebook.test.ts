@@ -53,6 +53,8 @@ for (const engine of engines) {
       assert.deepEqual(contacts[0].Phone.map((p: any) => [p['@type'], p.phonenumber, p.accountindex]), [['Mobile', jane.mobile, '0'], ['Work', jane.work, '0'], ['Fax', jane.fax, '0']]);
       assert.equal(contacts[1].FirstName, 'Front Desk', 'a name never split is the first name');
       assert.equal(contacts[1].Phone[0]['@type'], 'Work');
+      // Grandstream phones fetch phonebook.xml under a server path: the book goes in the path.
+      assert.deepEqual(await xml(`/phonebook/grandstream/${book}/phonebook.xml`), doc);
     });
 
     test('Snom: tbook[version=2.0] > contact > first_name, last_name, numbers > number[no, type]', async () => {
@@ -103,6 +105,9 @@ for (const engine of engines) {
         pages++;
       }
       assert.equal(pages, 2);
+      // Behind a TLS proxy the Next URL is the one the phone used.
+      const proxied = await get(`/phonebook/cisco.xml?book=${big}`, { ...basic(api.accountId, api.keys.read), 'x-forwarded-proto': 'https', 'x-forwarded-host': 'pbx.example.com' });
+      assert.match(parser.parse(String(proxied.body)).CiscoIPPhoneDirectory.SoftKeyItem[1].URL, /^https:\/\/pbx\.example\.com\/phonebook\/cisco\.xml\?book=/);
       assert.deepEqual(seen, expected, 'a contact\'s numbers stay on one page, none twice, none lost');
     });
 

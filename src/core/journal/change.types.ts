@@ -1,7 +1,7 @@
 /** The change journal's shapes: one change per object touched by a write, in the write's transaction. */
 
-/** Where a write came from: the native API, a platform dialect, the CLI, an import, or contactd itself (sweeps). */
-export const SURFACES = ['native', 'zoom', 'genesys', '8x8', 'apptoto', 'koreai', 'cli', 'import', 'system'] as const;
+/** Where a write came from: the native API, a platform dialect, CardDAV (`dav`), the CLI, an import, or contactd itself (sweeps). */
+export const SURFACES = ['native', 'zoom', 'genesys', '8x8', 'apptoto', 'koreai', 'dav', 'cli', 'import', 'system'] as const;
 export type Surface = (typeof SURFACES)[number];
 
 export const OBJECT_TYPES = ['contact', 'address_book', 'custom_field', 'group', 'api_key', 'webhook'] as const;

@@ -23,6 +23,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   contact_not_found: 404,
   address_book_not_found: 404,
   duplicate_contact: 409,
+  card_name_taken: 409,
   ambiguous_duplicate: 409,
   duplicate_external_id: 409,
   duplicate_address_book: 409,

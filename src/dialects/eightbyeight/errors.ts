@@ -47,6 +47,7 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   contact_not_found: [404, CODE.notFound],
   group_not_found: [404, CODE.notFound],
   duplicate_contact: [409, CODE.ambiguousContacts],
+  card_name_taken: [409, CODE.ambiguousContacts],
   ambiguous_duplicate: [409, CODE.ambiguousContacts],
   duplicate_external_id: [409, CODE.externalIdTaken],
   duplicate_group: [409, CODE.groupNameTaken],

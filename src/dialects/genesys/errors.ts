@@ -38,6 +38,7 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   contact_not_found: [404, GWS.notFound],
   address_book_not_found: [404, GWS.notFound],
   duplicate_contact: [409, GWS.alreadyExists],
+  card_name_taken: [409, GWS.alreadyExists],
   ambiguous_duplicate: [409, GWS.alreadyExists],
   duplicate_external_id: [409, GWS.alreadyExists],
   contact_not_active: [409, GWS.invalidParameter],

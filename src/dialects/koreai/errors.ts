@@ -46,6 +46,7 @@ const OF_CODE: Partial<Record<ErrorCode, [number, string]>> = {
   not_merged_into: [409, KORE.conflict],
   webhook_not_found: [404, KORE.notFound],
   duplicate_contact: [409, KORE.duplicateNumber],
+  card_name_taken: [409, KORE.conflict],
   ambiguous_duplicate: [409, KORE.duplicateNumber],
   version_mismatch: [409, KORE.conflict],
   rate_limited: [429, KORE.tooManyRequests],

@@ -88,6 +88,7 @@ const OF_CODE: Partial<Record<ErrorCode, [number, number]>> = {
   custom_field_limit: [400, ZOOM.customFieldLimit],
   contact_not_found: [404, ZOOM.contactNotFound],
   duplicate_contact: [400, ZOOM.invalidField],
+  card_name_taken: [400, ZOOM.invalidField],
   ambiguous_duplicate: [400, ZOOM.invalidField],
   duplicate_external_id: [400, ZOOM.invalidField],
   contact_not_active: [400, ZOOM.invalidField],

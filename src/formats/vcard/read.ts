@@ -118,6 +118,8 @@ class CardReader {
       case 'CATEGORIES':
         for (const name of this.values(line)) {
           const trimmed = name.trim();
+          // Google Contacts marks every contact of the account with "myContacts": it is no group.
+          if (trimmed === 'myContacts') continue;
           if (trimmed !== '' && !this.card.groupNames.includes(trimmed)) this.card.groupNames.push(trimmed);
         }
         return false;

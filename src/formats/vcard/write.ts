@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import type { Contact } from '../../core/types.ts';
 import { escapeText, foldLine, splitLine, unfoldLines } from './content-line.ts';
-import { DATA_TYPE_PARAM, TEXT_FIELD_PROPS, TYPE_PROP, propNameOf, textOfCustomValue } from './contactd-props.ts';
+import { DATA_TYPE_PARAM, TEXT_FIELD_PROPS, TYPE_PROP, keyOfProp, propNameOf, textOfCustomValue } from './contactd-props.ts';
 import { mediaLineFor } from './inline-media.ts';
 import { writeImpp } from './messaging.ts';
 import { writePhoneValue } from './phone-value.ts';
@@ -17,7 +17,7 @@ const PRODID = '-//contactd//vCard//EN';
 export function contactToVCard(contact: Contact, ctx: CardContext, version: VCardVersion, extras?: CardExtras): string {
   const { properties, verbatim } = cardParts(contact, ctx, version, extras);
   // ical.js prints the values; folding is ours, as its own can put more than 75 octets on a line.
-  const printed = unfoldLines(new ICAL.Component(['vcard', properties, []]).toString());
+  const printed = unfoldLines(new ICAL.Component(['vcard', properties, []]).toString()).map((line) => (version === '4.0' ? withUriValue(line) : line));
   const lines = [...printed.slice(0, -1), ...verbatim, printed[printed.length - 1]!];
   return lines.map((line) => `${foldLine(line)}\r\n`).join('');
 }
@@ -37,7 +37,8 @@ export function contactToJCard(contact: Contact, ctx: CardContext, extras?: Card
 }
 
 function cardParts(contact: Contact, ctx: CardContext, version: VCardVersion, extras?: CardExtras): { properties: JCardProperty[]; verbatim: string[] } {
-  const { shadows, others } = shadowsOf(extras?.properties ?? []);
+  const { shadows, others: kept } = shadowsOf(extras?.properties ?? []);
+  const others = kept.filter((line) => isWritableExtra(line, ctx));
   const verbatim: string[] = [];
   const properties: JCardProperty[] = [
     ['version', {}, 'text', version],
@@ -107,6 +108,33 @@ function cardParts(contact: Contact, ctx: CardContext, version: VCardVersion, ex
   }
   properties.push(['rev', {}, version === '4.0' ? 'timestamp' : 'date-time', contact.updated_at.replace(/\.\d+Z$/, 'Z')]);
   return { properties, verbatim: [...verbatim, ...others.map((line) => mediaLineFor(line, version))] };
+}
+
+/**
+ * RFC 6350 §6.4.1: a TEL value is text unless `VALUE=uri` says otherwise, and ical.js leaves the
+ * parameter out (it takes uri as the default): a strict client would read `tel:+1...` as text.
+ */
+function withUriValue(line: string): string {
+  const match = /^((?:[A-Za-z0-9-]+\.)?TEL)([;:])/i.exec(line);
+  if (!match || /;VALUE=/i.test(line.slice(0, line.indexOf(':')))) return line;
+  return `${match[1]};VALUE=uri${match[2]}${line.slice(match[0].length)}`;
+}
+
+/** Properties contactd writes from the contact itself: an extra of one of these names would say it twice. */
+const GENERATED = new Set(['BEGIN', 'END', 'VERSION', 'PRODID', 'REV', 'UID', 'FN', 'TEL', 'EMAIL', 'TITLE', 'CATEGORIES']);
+
+/**
+ * Extras are stored by other adapters and may not be what the reader kept: a line is written back
+ * only when it is one content line, and not one of the properties generated from the contact
+ * (contactd's own X-CONTACTD- properties included, unless it names a field the account lacks).
+ */
+function isWritableExtra(raw: string, ctx: CardContext): boolean {
+  if (/[\r\n]/.test(raw)) return false;
+  const line = splitLine(raw);
+  if (line === null || GENERATED.has(line.name)) return false;
+  const key = keyOfProp(line.name);
+  if (key === null) return true;
+  return !ctx.customFields.some((f) => f.key === key) && !TEXT_FIELD_PROPS.some((f) => propNameOf(f) === line.name) && line.name !== TYPE_PROP;
 }
 
 /** FN is required: a contact without a display name shows its company, email or number. */

@@ -1,0 +1,67 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type ErrorCode } from '../core/errors.ts';
+import { logFailure, setRetryAfter } from '../http/problems.ts';
+import { errorBody } from './multistatus.ts';
+
+/**
+ * CardDAV's answers to failures: the status a DAV client acts on, and a short text body a person
+ * can read (a phone shows it when a save is refused). Preconditions of RFC 6352 / 6578 are sent
+ * as a DAV:error body instead (see DavPrecondition).
+ */
+const STATUS_OF: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  account_not_found: 404,
+  api_key_not_found: 404,
+  address_book_not_found: 404,
+  address_book_not_empty: 409,
+  default_address_book: 409,
+  duplicate_address_book: 409,
+  custom_field_not_found: 404,
+  duplicate_custom_field: 409,
+  contact_not_found: 404,
+  duplicate_contact: 409,
+  card_name_taken: 409,
+  ambiguous_duplicate: 409,
+  duplicate_external_id: 409,
+  version_mismatch: 412,
+  contact_not_active: 409,
+  contact_not_deleted: 409,
+  not_merged_into: 409,
+  webhook_not_found: 404,
+  group_not_found: 404,
+  duplicate_group: 409,
+  unit_not_found: 404,
+  duplicate_unit: 409,
+  default_unit: 409,
+  custom_field_limit: 409,
+  rate_limited: 429,
+  service_unavailable: 503,
+};
+
+/** A failed precondition, answered with its DAV:error element (e.g. 403 DAV:valid-sync-token). */
+export class DavPrecondition extends Error {
+  constructor(readonly status: number, readonly condition: string, message: string) {
+    super(message);
+  }
+}
+
+export function sendDavError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof DavPrecondition) {
+    logFailure(request, error.status, error);
+    return reply.code(error.status).type('application/xml; charset=utf-8').send(errorBody(error.condition));
+  }
+  const status = statusOf(error);
+  logFailure(request, status, error);
+  setRetryAfter(reply, status);
+  const detail = error instanceof DomainError ? error.detail : status >= 500 ? 'the server failed to answer this request' : (error as Error).message;
+  return reply.code(status).type('text/plain; charset=utf-8').send(`${detail}\n`);
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof DomainError) return STATUS_OF[error.code];
+  const status = (error as FastifyError)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}
