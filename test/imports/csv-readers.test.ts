@@ -53,6 +53,20 @@ describe('CSV readers', () => {
     for (const row of [jane, bob, carla, initech, ulrich]) assert.deepEqual(row!.errors, [], `row ${row!.row}`);
   });
 
+  test("Google's older layout: Given Name, Phone 1 - Type, Group Membership, Organization 1 - Name", async () => {
+    const csv = 'Name,Given Name,Additional Name,Family Name,Name Prefix,Group Membership,E-mail 1 - Type,E-mail 1 - Value,Phone 1 - Type,Phone 1 - Value,Organization 1 - Name,Organization 1 - Title\n'
+      + 'Dr. Ada Lovelace,Ada,,Lovelace,Dr.,* myContacts ::: Friends,* Home,ada@example.com,* Mobile,+44 20 7946 0000 ::: +44 20 7946 0001,Analytical Engines,Analyst\n';
+    const plan = await planImport(sourceOf(csv), 'text/csv', optionsOf(), contextOf());
+    assert.equal(plan.columns.find((c) => c.column === 'Additional Name')?.target, null);
+    const [ada] = await rowsOf(sourceOf(csv), plan, optionsOf(), contextOf());
+    assert.deepEqual(ada!.input, {
+      display_name: 'Dr. Ada Lovelace', first_name: 'Ada', last_name: 'Lovelace', salutation: 'Dr.', company: 'Analytical Engines', role: 'Analyst',
+      group_names: ['Friends'],
+      phone_numbers: [{ number: '+44 20 7946 0000', type: 'mobile' }, { number: '+44 20 7946 0001', type: 'mobile' }],
+      emails: [{ address: 'ada@example.com', type: 'home' }],
+    });
+  });
+
   test('the Google file in UTF-16 LE (as Excel saves "Unicode text") reads to the same rows', async () => {
     const utf8 = fixture('google-contacts.csv');
     const utf16 = Buffer.from(`\ufeff${utf8.toString('utf8')}`, 'utf16le');

@@ -25,7 +25,8 @@ describe('the mapping grammar', () => {
     assert.deepEqual(parseTarget('messaging[1].channel'), { kind: 'messaging', slot: 1, part: 'channel' });
     assert.deepEqual(parseTarget('custom_fields.customer_no'), { kind: 'custom', key: 'customer_no' });
     assert.deepEqual(parseTarget('groups[split=;]'), { kind: 'groups', separator: ';' });
-    for (const bad of ['nickname', 'phone_numbers.type', 'phone_numbers[type=mobile].label', 'emails[1].label', 'messaging', 'custom_fields.', 'phone_numbers[x]']) {
+    assert.deepEqual(parseTarget('phone_numbers.type'), { kind: 'phone', slot: null, part: 'type' });
+    for (const bad of ['nickname', 'phone_numbers.kind', 'phone_numbers[type=mobile].label', 'emails[1].label', 'messaging', 'custom_fields.', 'phone_numbers[x]']) {
       assert.ok('problem' in parseTarget(bad), bad);
     }
   });
@@ -76,6 +77,18 @@ describe('the mapping grammar', () => {
     assert.equal(rows[0]!.columnOf('messaging[0].channel'), 'messaging_1_channel');
   });
 
+  test('unnumbered columns: a type column types the values of the plain list columns', async () => {
+    const { rows } = await mapped('Phone,Phone Type,Email,Email Type,Channel,Handle\n+1 651 555 0101 ::: +1 651 555 0102,Cell,a@x.example,Work,Telegram,@ann\n', {
+      Channel: 'messaging.channel', Handle: 'messaging.handle',
+    });
+    assert.deepEqual(rows[0]!.input, {
+      phone_numbers: [{ number: '+1 651 555 0101', type: 'mobile' }, { number: '+1 651 555 0102', type: 'mobile' }],
+      emails: [{ address: 'a@x.example', type: 'work' }],
+      messaging: [{ channel: 'telegram', handle: '@ann' }],
+    });
+    assert.equal(rows[0]!.columnOf('phone_numbers[1].type'), 'Phone Type');
+  });
+
   test('messaging[channel] columns and plain lists; a handle without a channel is refused', async () => {
     const { rows } = await mapped('WA,Phones,Mails,Handle\n+16515550101 ::: +16515550102,+1 651 555 0103,a@x.example ::: b@x.example,abc\n', {
       WA: 'messaging[whatsapp]', Phones: 'phone_numbers', Mails: 'emails', Handle: 'messaging[1].handle',
@@ -84,6 +97,11 @@ describe('the mapping grammar', () => {
     assert.deepEqual(rows[0]!.input?.phone_numbers, [{ number: '+1 651 555 0103' }]);
     assert.deepEqual(rows[0]!.input?.emails, [{ address: 'a@x.example' }, { address: 'b@x.example' }]);
     assert.deepEqual(errorsOf(rows[0]), ['Handle invalid_value']);
+  });
+
+  test("an export's guard against formula injection (a leading ') is taken off", async () => {
+    const { rows } = await mapped("phone_1,company,last_name\n'+1 651 555 0101,'=Acme,O'Brien\n");
+    assert.deepEqual(rows[0]!.input, { phone_numbers: [{ number: '+1 651 555 0101' }], company: '=Acme', last_name: "O'Brien" });
   });
 
   test('contact type and text lengths are checked as the API checks them', async () => {

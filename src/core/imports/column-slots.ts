@@ -32,7 +32,8 @@ const VALUE_PART = { phone: 'number', email: 'address', messaging: 'handle' } as
 
 /**
  * Groups a plan's columns by what they feed. A numbered slot (`phone_numbers[2]`, `[2].type`)
- * gathers its columns into one slot; every other list column is a slot of its own.
+ * gathers its columns into one slot, and so do the unnumbered ones (`phone_numbers`,
+ * `phone_numbers.type`); a column with a fixed type (`phone_numbers[type=mobile]`) is a slot of its own.
  */
 export function bindColumns(columns: ColumnPlan[]): BoundColumns {
   const bound: BoundColumns = { text: [], type: [], custom: [], groups: [], phones: [], emails: [], messaging: [] };
@@ -50,7 +51,9 @@ export function bindColumns(columns: ColumnPlan[]): BoundColumns {
         bound[target.kind].push(column);
         return;
       default: {
-        const key = target.slot === null ? `column ${index}` : `slot ${target.slot}`;
+        // Unnumbered columns share one slot (so that a `phone_numbers.type` column types the
+        // `phone_numbers` values), except a fixed type or channel, which is its column's own.
+        const key = target.slot !== null ? `slot ${target.slot}` : fixedOf(target) !== undefined ? `column ${index}` : 'plain';
         const slot: Slot = slots[target.kind].get(key) ?? { order: index, values: [], parts: new Map() };
         slots[target.kind].set(key, slot);
         if (target.part === VALUE_PART[target.kind]) slot.values.push(column);

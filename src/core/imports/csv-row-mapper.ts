@@ -161,8 +161,13 @@ export class CsvRowMapper {
   }
 }
 
+/**
+ * A cell's value, trimmed. A leading `'` before `=`, `+`, `-` or `@` is the guard exports put
+ * against formula injection (`'+1 651 555 0101`): the value is what follows it.
+ */
 function cellOf(d: Draft, index: number): string {
-  return (d.cells[index] ?? '').trim();
+  const value = (d.cells[index] ?? '').trim();
+  return value.startsWith("'") && /^'[=+\-@]/.test(value) ? value.slice(1) : value;
 }
 
 function partOf(d: Draft, slot: Slot, part: string): { value: string; column: string } | undefined {
@@ -174,8 +179,8 @@ function partOf(d: Draft, slot: Slot, part: string): { value: string; column: st
 function valuesOf(d: Draft, slot: Slot): { value: string; column: string }[] {
   const values: { value: string; column: string }[] = [];
   for (const c of slot.values) {
-    const cell = d.cells[c.index];
-    if (cell === undefined || cell === '') continue;
+    const cell = cellOf(d, c.index);
+    if (cell === '') continue;
     for (const value of splitValues(cell)) values.push({ value, column: c.column });
   }
   return values;

@@ -57,6 +57,8 @@ const VENDOR_HEADERS: Record<string, string> = {
   'email address': 'emails',
   phone: 'phone_numbers',
   'phone number': 'phone_numbers',
+  'phone type': 'phone_numbers.type',
+  'email type': 'emails.type',
   telephone: 'phone_numbers',
   mobile: 'phone_numbers[type=mobile]',
   'mobile number': 'phone_numbers[type=mobile]',

@@ -4,11 +4,12 @@ import { CONTACT_TEXT_FIELDS, type ContactTextField } from '../types.ts';
  * A mapping target, parsed. The grammar (what `options.mapping` and `ColumnPlan.target` hold):
  *
  *   first_name, company, ... (a text field)      type (the contact type)
- *   phone_numbers            each value a number of the default type
+ *   phone_numbers            each value a number, typed by a phone_numbers.type column if any
+ *   phone_numbers.type  .extension  .label       apply to the phone_numbers columns
  *   phone_numbers[type=mobile]                   each value a number of that type
  *   phone_numbers[2]  phone_numbers[2].type  .extension  .label   (numbered slots)
- *   emails  emails[type=work]  emails[2]  emails[2].type
- *   messaging[whatsapp] (cell = handle)  messaging[2].channel  messaging[2].handle
+ *   emails  emails.type  emails[type=work]  emails[2]  emails[2].type
+ *   messaging[whatsapp] (cell = handle)  messaging.channel + messaging.handle  messaging[2].channel ...
  *   custom_fields.<key>                          groups  groups[split=;]
  *
  * A cell may hold several values separated by ` ::: ` (Google's export): several numbers,
@@ -62,10 +63,9 @@ function listTarget(list: keyof typeof PARTS, bracket: string | undefined, part:
     if (list === 'emails') return { kind: 'email', slot: null, part: 'address', fixedType: value };
     return { kind: 'messaging', slot: null, part: 'handle', fixedChannel: value };
   }
-  if (slot === null && part !== undefined) return { problem: `${list}.${part}: number the slot (${list}[1].${part})` };
   if (list === 'phone_numbers') return { kind: 'phone', slot, part: (part ?? 'number') as 'number' };
   if (list === 'emails') return { kind: 'email', slot, part: (part ?? 'address') as 'address' };
-  if (slot === null) return { problem: 'messaging: name the channel (messaging[whatsapp]) or number the slot (messaging[1].handle)' };
+  if (slot === null && part === undefined) return { problem: 'messaging: name the channel (messaging[whatsapp]), or give messaging.channel and messaging.handle columns' };
   return { kind: 'messaging', slot, part: (part ?? 'handle') as 'handle' };
 }
 
