@@ -1,15 +1,6 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { invalidField } from '../../core/errors.ts';
 
-/**
- * A multipart body cannot be read without its boundary: refused as a bad field (the platform's
- * 400) before the reader would throw an error of its own (a 500).
- */
-export function assertMultipartBoundary(request: FastifyRequest, field: string): void {
-  if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? '')) {
-    throw invalidField(field, 'the multipart/form-data content type names no boundary');
-  }
-}
+export { assertMultipartBoundary } from '../../http/multipart-boundary.ts';
 
 /**
  * A body sent with a `boundary=` parameter is multipart whatever media type it names: Kore.ai's

@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import { assertMultipartBoundary } from '../multipart-boundary.ts';
 import { Type } from 'typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { invalidField, validationError } from '../../core/errors.ts';
@@ -77,8 +78,7 @@ export async function registerImportRoutes({ app, services, validateBody }: Http
       }
       return { file: await take(request.body as AsyncIterable<Uint8Array>), contentType, fileName: null, options };
     }
-    // Without its boundary the form cannot be read at all (the reader would throw a 500).
-    if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? '')) throw invalidField('file', 'the multipart/form-data content type names no boundary');
+    assertMultipartBoundary(request, 'file');
     let file: { value: F; contentType: string | undefined; fileName: string | null } | undefined;
     let optionsPart: string | undefined;
     try {
