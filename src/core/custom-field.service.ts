@@ -19,6 +19,12 @@ export interface CustomFieldInput {
   flags?: Record<string, boolean>;
 }
 
+/**
+ * What the native API may change in a definition. `key` and `data_type` may only repeat the
+ * current value: values already stored on contacts are keyed and typed by them.
+ */
+export type CustomFieldPatch = Partial<Pick<CustomFieldInput, 'key' | 'data_type' | 'label' | 'group' | 'options'>>;
+
 /** A field defined by its name (Zoom): the key is derived from the name. */
 export type NamedFieldInput = Omit<CustomFieldInput, 'key' | 'label'> & { name: string };
 
@@ -107,6 +113,37 @@ export class CustomFieldService {
         updated_at: nowIso(),
       };
       next.default_value = this.checkedDefault(next, next.default_value);
+      const updated = await tx.customFields.update(next);
+      recordChange(tx, actor, 'custom_field', 'updated', field, updated);
+      return updated;
+    });
+  }
+
+  /**
+   * Changes a definition named by its key (the native API): its label, group and, for a pick
+   * list, its options. Values stored before an option was removed stay in the records; they are
+   * checked again only when a contact's custom values are next written.
+   */
+  async updateByKey(actor: Principal, key: string, patch: CustomFieldPatch): Promise<CustomField> {
+    return this.store.transaction(async (tx) => {
+      const field = await tx.customFields.findByKey(actor.accountId, key);
+      if (!field) throw new DomainError('custom_field_not_found', `no custom field with key ${key}`);
+      const errors = new FieldErrors();
+      if (patch.key !== undefined && patch.key !== field.key) errors.add('key', 'a custom field\'s key cannot change (delete the field and define a new one)');
+      if (patch.data_type !== undefined && patch.data_type !== field.data_type) errors.add('data_type', 'a custom field\'s data type cannot change (delete the field and define a new one)');
+      errors.throwIfAny();
+      const options = patch.options === undefined ? field.options : patch.options;
+      checkOptions(field.data_type, options);
+      const label = patch.label === undefined ? field.label : patch.label;
+      const next: CustomField = {
+        ...field,
+        label,
+        name: label ?? field.key,
+        group: patch.group === undefined ? field.group : patch.group,
+        options: field.data_type === 'pick_list' ? [...new Set(options ?? [])] : null,
+        default_value: keptDefault(field, field.data_type, options),
+        updated_at: nowIso(),
+      };
       const updated = await tx.customFields.update(next);
       recordChange(tx, actor, 'custom_field', 'updated', field, updated);
       return updated;

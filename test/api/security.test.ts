@@ -163,6 +163,7 @@ const SAMPLE_BODIES: Record<string, (f: Fixtures) => unknown> = {
   'POST /v1/address-books': () => ({ name: `Sample ${suffix()}` }),
   'PATCH /v1/address-books/{id}': () => ({ description: 'changed' }),
   'POST /v1/custom-fields': () => ({ key: `s_${suffix()}`, data_type: 'string' }),
+  'PATCH /v1/custom-fields/{key}': () => ({ label: 'Changed label' }),
   'POST /v1/groups': () => ({ name: `Sample ${suffix()}` }),
   'PATCH /v1/groups/{id}': () => ({ is_blocklist: true }),
   'POST /v1/webhooks': () => ({ url: `https://hooks.example.com/${suffix()}`, enabled: false }),

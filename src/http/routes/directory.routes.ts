@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { HttpContext } from '../context.ts';
 import type { AddressBookInput } from '../../core/address-book.service.ts';
-import type { CustomFieldInput } from '../../core/custom-field.service.ts';
+import type { CustomFieldInput, CustomFieldPatch } from '../../core/custom-field.service.ts';
 import type { GroupInput } from '../../core/group.service.ts';
 import { IdParams, PageQuery, answer, errorResponses } from '../schemas/common.ts';
 import { DeleteBookQuery, MemberParams } from '../schemas/directory.schema.ts';
@@ -47,6 +47,14 @@ export function registerDirectoryRoutes({ app, services }: HttpContext): void {
     async (request) => ({ data: await fields.list(request.principal), next_cursor: null }));
   app.get('/v1/custom-fields/:key', { config: read, schema: { tags, summary: 'Get a custom field', params: Type.Object({ key: Type.String() }), response: { 200: answer(field, 'Found.'), ...errorResponses(404) } } },
     async (request) => fields.get(request.principal, (request.params as { key: string }).key));
+  app.patch('/v1/custom-fields/:key', {
+    config: write,
+    schema: {
+      tags, summary: 'Change a custom field',
+      description: 'Changes the label, group and (a pick_list\'s) options. The key and the data type cannot change: a different value is a 400 naming it. Values already stored on contacts stay as they are.',
+      params: Type.Object({ key: Type.String() }), body: Type.Ref('CustomFieldPatch'), response: { 200: answer(field, 'The changed field.'), ...errorResponses(404) },
+    },
+  }, async (request) => fields.updateByKey(request.principal, (request.params as { key: string }).key, request.body as CustomFieldPatch));
   app.delete('/v1/custom-fields/:key', {
     config: write,
     schema: { tags, summary: 'Delete a custom field', description: 'Values already stored stay in the contacts\' records.', params: Type.Object({ key: Type.String() }), response: { ...deleted, ...errorResponses(404) } },

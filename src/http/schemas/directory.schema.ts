@@ -53,6 +53,17 @@ export const CustomFieldCreate = Type.Object(
   { $id: 'CustomFieldCreate', additionalProperties: false, examples: [{ key: 'loyalty_tier', data_type: 'pick_list', options: ['gold', 'silver'] }] },
 );
 
+export const CustomFieldPatch = Type.Object(
+  {
+    key: Type.Optional(Type.String({ maxLength: 64, description: 'Cannot change: only the current key is accepted (a different one is a 400 naming `key`).' })),
+    data_type: Type.Optional(Type.Ref('CustomFieldType', { description: 'Cannot change: only the current type is accepted (a different one is a 400 naming `data_type`).' })),
+    label: CustomFieldCreate.properties.label,
+    group: CustomFieldCreate.properties.group,
+    options: Type.Optional(Nullable(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 500, description: 'A pick_list\'s allowed values, replaced whole; values already stored stay on their contacts.' }))),
+  },
+  { $id: 'CustomFieldPatch', additionalProperties: false, examples: [{ label: 'Loyalty tier', options: ['gold', 'silver', 'bronze'] }] },
+);
+
 export const CustomField = Type.Object(
   {
     id: Id,
