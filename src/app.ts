@@ -20,6 +20,7 @@ import { createRateLimiter } from './http/rate-limit/limiter.ts';
 import { registerResponseHeaders, setResponseHeaders } from './http/response-headers.ts';
 import { registerApiKeyRoutes } from './http/routes/api-keys.routes.ts';
 import { registerContactRoutes } from './http/routes/contacts.routes.ts';
+import { registerContactBulkRoutes } from './http/routes/contact-bulk.routes.ts';
 import { registerDuplicateRoutes } from './http/routes/duplicates.routes.ts';
 import { registerDirectoryRoutes } from './http/routes/directory.routes.ts';
 import { registerExportRoutes } from './http/routes/exports.routes.ts';
@@ -33,6 +34,7 @@ import { registerPhonebookRoutes } from './phonebook/phonebook.routes.ts';
 import { FieldError, Problem } from './http/schemas/common.ts';
 import * as apiKeySchemas from './http/schemas/api-key.schema.ts';
 import * as contactSchemas from './http/schemas/contact.schema.ts';
+import * as contactBulkSchemas from './http/schemas/contact-bulk.schema.ts';
 import * as duplicateSchemas from './http/schemas/duplicate.schema.ts';
 import * as directorySchemas from './http/schemas/directory.schema.ts';
 import * as journalSchemas from './http/schemas/journal.schema.ts';
@@ -112,6 +114,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const context: HttpContext = { app, services, validateBody };
   registerServiceRoutes(context, { store: deps.store, metrics });
   registerContactRoutes(context);
+  registerContactBulkRoutes(context);
   registerExportRoutes(context);
   registerDirectoryRoutes(context);
   registerJournalRoutes(context);
@@ -155,6 +158,6 @@ class AccessLog extends LogController {
 
 /** Every named schema: each becomes an OpenAPI component and a $ref target. */
 export function sharedSchemas(): object[] {
-  const named: unknown[] = [FieldError, Problem, ...Object.values(contactSchemas), ...Object.values(directorySchemas), ...Object.values(journalSchemas), ...Object.values(webhookSchemas), ...Object.values(importSchemas), ...Object.values(duplicateSchemas), ...Object.values(apiKeySchemas)];
+  const named: unknown[] = [FieldError, Problem, ...Object.values(contactSchemas), ...Object.values(contactBulkSchemas), ...Object.values(directorySchemas), ...Object.values(journalSchemas), ...Object.values(webhookSchemas), ...Object.values(importSchemas), ...Object.values(duplicateSchemas), ...Object.values(apiKeySchemas)];
   return named.filter((s): s is object => typeof s === 'object' && s !== null && typeof (s as { $id?: unknown }).$id === 'string');
 }

@@ -23,6 +23,18 @@ export type ContactMatchQuery = ContactQuery & {
   phonesAnyOf?: string[];
 };
 
+/** The filters that select a set of contacts (an export's, a bulk action's): those of the list that are not a single contact's. */
+export type ContactSetQuery = Pick<ContactQuery, 'addressBookId' | 'groupId' | 'type' | 'q' | 'updatedSince'>;
+
+/** The store's filter for a set of live contacts: the given filters only, `q` as the search index's prefix. */
+export function contactSetFilterOf(query: ContactSetQuery): ContactFilter {
+  const { q, ...rest } = query;
+  const filter: ContactFilter = { status: 'active' };
+  for (const [key, value] of Object.entries(rest)) if (value !== undefined) (filter as Record<string, unknown>)[key] = value;
+  if (q !== undefined) filter.termPrefix = searchPrefixOf(q);
+  return filter;
+}
+
 /** A search box's text as an index prefix: a phone-like query searches digits. */
 export function searchPrefixOf(q: string): string {
   const text = q.trim().toLowerCase();

@@ -147,16 +147,25 @@ export async function findOrCreateBlockList(tx: Store, actor: Principal): Promis
 
 /** Rewrites a contact's group_ids; `anyType` lets a group's deletion reach agents and queues too. */
 async function changeMembership(tx: Store, actor: Principal, contactId: string, change: (ids: string[]) => string[], options: { anyType?: boolean } = {}): Promise<Contact> {
+  return (await rewriteGroupIds(tx, actor, contactId, change, options)).contact;
+}
+
+/**
+ * Inside a transaction: applies `change` to the contact's group_ids under its lock, and journals
+ * it when it changed anything (`changed` says whether it did). A contact of another account is
+ * `contact_not_found`; an agent or queue needs an admin key unless `anyType`.
+ */
+export async function rewriteGroupIds(tx: Store, actor: Principal, contactId: string, change: (ids: string[]) => string[], options: { anyType?: boolean } = {}): Promise<{ contact: Contact; changed: boolean }> {
   await tx.lock(`contact:${contactId}`);
   const contact = await tx.contacts.find(actor.accountId, contactId);
   if (!contact) throw new DomainError('contact_not_found', `no contact with id ${contactId}`);
   if (!options.anyType) assertMayWriteType(actor, contact.type);
   const groupIds = change(contact.group_ids);
-  if (groupIds.length === contact.group_ids.length && groupIds.every((g, i) => g === contact.group_ids[i])) return contact;
+  if (groupIds.length === contact.group_ids.length && groupIds.every((g, i) => g === contact.group_ids[i])) return { contact, changed: false };
   const next: Contact = { ...contact, group_ids: groupIds, version: contact.version + 1, updated_at: nowIso() };
   if (!(await tx.contacts.update(next, indexEntriesOf(next), contact.version))) throw new DomainError('version_mismatch', `contact ${contactId} was changed by another request; read it again`);
   recordChange(tx, actor, 'contact', 'updated', contact, next);
-  return next;
+  return { contact: next, changed: true };
 }
 
 async function findGroupOrThrow(store: Store, accountId: string, id: string): Promise<Group> {

@@ -222,6 +222,8 @@ export interface ContactRepository {
   lookup(accountId: string, kind: AddressKind, value: string, limit: number): Promise<Contact[]>;
   list(accountId: string, filter: ContactFilter, page: PageRequest): Promise<Page<Contact>>;
   countInBook(accountId: string, addressBookId: string): Promise<number>;
+  /** The highest `seq` among the account's live contacts (0: none): where a run over "every contact as of now" stops. */
+  lastSeq(accountId: string): Promise<number>;
   /** How many contacts `list` would return with this filter over all pages. */
   count(accountId: string, filter: ContactFilter): Promise<number>;
   /** The longest phone, email and messaging lists among the contacts `list` would return (one aggregate query). */

@@ -4,6 +4,7 @@ import { BatchJobService } from './batch-job.service.ts';
 import { BlockListService } from './block-list.service.ts';
 import { CardService } from './cards/card.service.ts';
 import { ContactService } from './contact.service.ts';
+import { ContactBulkService } from './contact-bulk.service.ts';
 import { CustomFieldService } from './custom-field.service.ts';
 import { DuplicateService } from './duplicates/duplicate.service.ts';
 import { ExportService } from './exports/export.service.ts';
@@ -23,6 +24,8 @@ export interface Services {
   addressBooks: AddressBookService;
   customFields: CustomFieldService;
   contacts: ContactService;
+  /** One action (group membership, block, delete) on every contact of a filter or a list of ids, chunk by chunk. */
+  contactBulk: ContactBulkService;
   /** Contacts as CardDAV cards (the dav adapter). */
   cards: CardService;
   groups: GroupService;
@@ -62,6 +65,7 @@ export function createServices(store: Store, options: ServiceOptions): Services 
     addressBooks: new AddressBookService(store),
     customFields: new CustomFieldService(store, options.defaultRegion),
     contacts: new ContactService({ store, defaultRegion: options.defaultRegion }),
+    contactBulk: new ContactBulkService(store),
     cards: new CardService(store, options.defaultRegion),
     groups: new GroupService(store),
     duplicates: new DuplicateService(store),

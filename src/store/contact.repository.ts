@@ -175,6 +175,11 @@ export class KyselyContactRepository implements ContactRepository {
     return Number(count);
   }
 
+  async lastSeq(accountId: string): Promise<number> {
+    const { last } = await this.db.selectFrom('contacts').select((eb) => eb.fn.max('seq').as('last')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+    return Number(last ?? 0);
+  }
+
   async countInBook(accountId: string, addressBookId: string): Promise<number> {
     const { count } = await this.db
       .selectFrom('contacts')

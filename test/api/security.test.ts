@@ -155,6 +155,7 @@ function missingFor(param: string): string {
 /** A valid body for each operation that takes one; `f` is the caller's own resources. */
 const SAMPLE_BODIES: Record<string, (f: Fixtures) => unknown> = {
   'POST /v1/contacts': () => ({ display_name: 'Sample', phone_numbers: [{ number: uniquePhone() }] }),
+  'POST /v1/contacts/bulk': (f) => ({ action: 'remove_from_group', group_id: f.groupId, ids: [f.contactId] }),
   'POST /v1/contacts/batch': () => ({ contacts: [{ display_name: 'Batch sample', phone_numbers: [{ number: uniquePhone() }] }] }),
   'PATCH /v1/contacts/{id}': () => ({ company: 'Changed Inc' }),
   'PUT /v1/contacts/by-external-id/{external_id}': () => ({ display_name: 'Replaced' }),

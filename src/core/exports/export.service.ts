@@ -1,11 +1,11 @@
-import { searchPrefixOf, type ContactQuery } from '../contact-queries.ts';
+import { contactSetFilterOf, type ContactSetQuery } from '../contact-queries.ts';
 import { DomainError } from '../errors.ts';
 import type { ContactFilter, PageRequest, SnapshotReads, Store } from '../ports.ts';
 import type { Contact, Page, Principal } from '../types.ts';
 import type { ExportContext, WriterFactory } from './export.types.ts';
 
 /** The list filters an export takes (those of `GET /v1/contacts` that select a set, not a single contact). */
-export type ExportQuery = Pick<ContactQuery, 'addressBookId' | 'groupId' | 'type' | 'q' | 'updatedSince'>;
+export type ExportQuery = ContactSetQuery;
 
 /** Contacts read per query: enough to amortize a round trip, few enough to keep memory flat. */
 const PAGE_SIZE = 500;
@@ -31,7 +31,7 @@ export class ExportService {
     try {
       const reads = snapshot.reads;
       const accountId = actor.accountId;
-      const filter = filterOf(query);
+      const filter = contactSetFilterOf(query);
       const context: ExportContext = {
         customFields: await reads.customFields.listAll(accountId),
         groupNames: namesOf(await readAll((page) => reads.groups.list(accountId, page))),
@@ -55,14 +55,6 @@ export class ExportService {
       afterSeq = page.items[page.items.length - 1]!.seq;
     }
   }
-}
-
-function filterOf(query: ExportQuery): ContactFilter {
-  const { q, ...rest } = query;
-  const filter: ContactFilter = { status: 'active' };
-  for (const [key, value] of Object.entries(rest)) if (value !== undefined) (filter as Record<string, unknown>)[key] = value;
-  if (q !== undefined) filter.termPrefix = searchPrefixOf(q);
-  return filter;
 }
 
 /** Every item of a paged list (groups, books: an account has few). */
