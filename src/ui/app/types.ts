@@ -56,6 +56,7 @@ export interface CustomField {
   key: string;
   label: string | null;
   data_type: string;
+  group: string | null;
   options: string[] | null;
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, post } from '../api.ts';
 import type { PageProps } from '../app.tsx';
-import { Dialog } from '../components/dialog.tsx';
+import { SecretDialog } from '../components/secret-dialog.tsx';
 import { Checkbox, Notice } from '../components/field.tsx';
 import type { Scope } from '../types.ts';
 
@@ -19,7 +19,6 @@ export function ApiKeysPage({ me }: PageProps) {
   const [keys, setKeys] = useState<ApiKey[]>([]);
   const [scopes, setScopes] = useState<Set<Scope>>(new Set(['contacts:read']));
   const [secret, setSecret] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
   const [notice, setNotice] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const load = () => get<{ data: ApiKey[] }>('/v1/api-keys').then((l) => setKeys(l.data));
   useEffect(() => void load(), []);
@@ -28,7 +27,6 @@ export function ApiKeysPage({ me }: PageProps) {
     e.preventDefault();
     try {
       const made = await post<{ api_key: string }>('/v1/api-keys', { scopes: [...scopes] });
-      setCopied(false);
       setSecret(made.api_key);
       await load();
     } catch (err) {
@@ -75,14 +73,7 @@ export function ApiKeysPage({ me }: PageProps) {
           ))}
         </tbody>
       </table>
-      {secret && (
-        <Dialog title="New API key" onClose={() => setSecret(null)}>
-          <p>Copy the key now: it is shown this once and never again.</p>
-          <p><code class="secret" aria-label="New API key value">{secret}</code></p>
-          <button type="button" class="primary" onClick={() => navigator.clipboard?.writeText(secret).then(() => setCopied(true), () => setCopied(false))}>Copy</button>
-          {copied && <span role="status"> Copied.</span>}
-        </Dialog>
-      )}
+      {secret && <SecretDialog title="New API key" intro="Copy the key now: it is shown this once and never again." secret={secret} valueLabel="New API key value" onClose={() => setSecret(null)} />}
     </div>
   );
 }

@@ -1,27 +1,23 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, call, del, get, query } from '../api.ts';
+import { get, query } from '../api.ts';
 import { can, type PageProps } from '../app.tsx';
 import { Dialog } from '../components/dialog.tsx';
 import { Field, Notice, Select } from '../components/field.tsx';
 import { WindowedTable } from '../components/windowed-table.tsx';
 import { useDirectory } from '../directory.ts';
 import { download } from '../download.ts';
+import { runBulk, summaryOf, type BulkAction, type SetFilter } from '../bulk.ts';
 import { Link } from '../router.tsx';
 import { nameOf, type Contact } from '../types.ts';
 
-
 const PAGE = 200;
 
-interface Filter {
-  q: string;
-  address_book_id: string;
-  group_id: string;
-  type: string;
-}
+type Filter = SetFilter;
 
 /** Contacts: search and filters, cursor pages loaded as the table scrolls, selection and bulk actions. */
 export function ContactsPage({ me }: PageProps) {
-  const directory = useDirectory();
+  const [directoryVersion, setDirectoryVersion] = useState(0);
+  const directory = useDirectory(directoryVersion);
   const [filter, setFilter] = useState<Filter>({ q: '', address_book_id: '', group_id: '', type: '' });
   const [typed, setTyped] = useState('');
   const [rows, setRows] = useState<Contact[]>([]);
@@ -73,25 +69,21 @@ export function ContactsPage({ me }: PageProps) {
     return () => removeEventListener('keydown', onKey);
   }, []);
 
-  /** The ids the bulk action applies to: the selection, or every contact matching the filter. */
-  const targetIds = async (): Promise<string[]> => {
-    if (!allMatching) return [...selected];
-    const ids: string[] = [];
-    let after: string | null | undefined;
-    do {
-      const page = await get<{ data: Contact[]; next_cursor: string | null }>(listPath(filter, after, 500));
-      ids.push(...page.data.map((c) => c.id));
-      after = page.next_cursor;
-    } while (after);
-    return ids;
-  };
-
-  const bulk = async (label: string, each: (id: string) => Promise<unknown>) => {
-    const ids = await targetIds();
-    let failed = 0;
-    for (const id of ids) await each(id).catch(() => failed++);
-    setNotice(failed ? { kind: 'error', text: `${label}: ${ids.length - failed} done, ${failed} failed.` } : { kind: 'success', text: `${label}: ${ids.length} contacts.` });
-    setFilter({ ...filter });
+  /** The action on the selection, or on every contact matching the filter (the server pages that set). */
+  const [running, setRunning] = useState<string | null>(null);
+  const bulk = async (label: string, action: BulkAction, group?: string) => {
+    setRunning(`${label}…`);
+    try {
+      const target = allMatching ? { filter } : { ids: [...selected] };
+      const totals = await runBulk(action, group, target, (t) => setRunning(`${label}: ${t.matched} contacts so far…`));
+      setNotice({ kind: totals.failed > 0 ? 'error' : 'success', text: summaryOf(label, totals) });
+    } catch (e) {
+      setNotice({ kind: 'error', text: `${label}: ${(e as Error).message}` });
+    } finally {
+      setRunning(null);
+      if (action === 'block') setDirectoryVersion((v) => v + 1);
+      setFilter({ ...filter });
+    }
   };
 
   const [groupId, setGroupId] = useState('');
@@ -99,6 +91,7 @@ export function ContactsPage({ me }: PageProps) {
   const groups = directory?.groups ?? [];
   const blockList = groups.find((g) => g.is_blocklist);
   const count = allMatching ? 'all matching' : String(selected.size);
+  const none = running !== null || (!allMatching && selected.size === 0);
   const toggle = (id: string, on: boolean) => {
     const next = new Set(selected);
     if (on) next.add(id);
@@ -135,10 +128,10 @@ export function ContactsPage({ me }: PageProps) {
         {writer && (
           <>
             <Select label="Bulk group" value={groupId} onChange={setGroupId} options={[{ value: '', label: 'Choose a group' }, ...groups.map((g) => ({ value: g.id, label: g.name }))]} />
-            <button type="button" disabled={!groupId || (!allMatching && selected.size === 0)} onClick={() => bulk('Added to group', (id) => call('PUT', `/v1/groups/${groupId}/members/${id}`))}>Add to group</button>
-            <button type="button" disabled={!groupId || (!allMatching && selected.size === 0)} onClick={() => bulk('Removed from group', (id) => call('DELETE', `/v1/groups/${groupId}/members/${id}`))}>Remove from group</button>
-            <button type="button" disabled={!blockList || (!allMatching && selected.size === 0)} title={blockList ? `Adds to ${blockList.name}` : 'Make a group a block list first'} onClick={() => bulk('Moved to block list', (id) => call('PUT', `/v1/groups/${blockList!.id}/members/${id}`))}>Move to block list</button>
-            <button type="button" class="danger" disabled={!allMatching && selected.size === 0} onClick={() => setConfirmDelete(true)}>Delete</button>
+            <button type="button" disabled={!groupId || none} onClick={() => bulk('Added to group', 'add_to_group', groupId)}>Add to group</button>
+            <button type="button" disabled={!groupId || none} onClick={() => bulk('Removed from group', 'remove_from_group', groupId)}>Remove from group</button>
+            <button type="button" disabled={none} title={blockList ? `Adds to ${blockList.name}` : 'Makes the block list "Blacklist" first'} onClick={() => bulk('Moved to block list', 'block')}>Move to block list</button>
+            <button type="button" class="danger" disabled={none} onClick={() => setConfirmDelete(true)}>Delete</button>
             <Link href="/ui/contacts/new" class="button">New contact</Link>
           </>
         )}
@@ -148,6 +141,7 @@ export function ContactsPage({ me }: PageProps) {
           </button>
         ))}
       </div>
+      {running && <p role="status" class="hint">{running}</p>}
       {notice && <Notice kind={notice.kind}>{notice.text}</Notice>}
 
       <WindowedTable
@@ -173,9 +167,9 @@ export function ContactsPage({ me }: PageProps) {
           <button
             type="button"
             class="danger"
-            onClick={async () => {
+            onClick={() => {
               setConfirmDelete(false);
-              await bulk('Deleted', (id) => del(`/v1/contacts/${id}`)).catch((e) => setNotice({ kind: 'error', text: e instanceof ApiError ? e.message : String(e) }));
+              void bulk('Deleted', 'delete');
             }}
           >
             Delete them

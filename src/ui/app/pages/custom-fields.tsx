@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { all, del, post } from '../api.ts';
+import { all, del, patch, post } from '../api.ts';
 import { can, type PageProps } from '../app.tsx';
 import { Dialog } from '../components/dialog.tsx';
 import { Field, Notice, Select } from '../components/field.tsx';
@@ -7,10 +7,10 @@ import type { CustomField } from '../types.ts';
 
 const TYPES = ['string', 'number', 'boolean', 'date', 'datetime', 'email', 'phone', 'url', 'currency', 'percent', 'pick_list'];
 
-/** Custom fields: list, define, delete (the API has no edit of a definition: delete and define again). */
+/** Custom fields: list, define, edit (label, group, a pick list's options; the key and type stay), delete. */
 export function CustomFieldsPage({ me }: PageProps) {
   const [fields, setFields] = useState<CustomField[]>([]);
-  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<CustomField | 'new' | null>(null);
   const [notice, setNotice] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const load = () => all<CustomField>('/v1/custom-fields').then(setFields);
   useEffect(() => void load(), []);
@@ -24,51 +24,70 @@ export function CustomFieldsPage({ me }: PageProps) {
       setNotice({ kind: 'error', text: (e as Error).message });
     }
   };
+  const saved = (text: string) => {
+    setEditing(null);
+    setNotice({ kind: 'success', text });
+    void load();
+  };
   return (
     <div>
       {notice && <Notice kind={notice.kind}>{notice.text}</Notice>}
-      {writer && <button type="button" class="primary" onClick={() => setCreating(true)}>New custom field</button>}
+      {writer && <button type="button" class="primary" onClick={() => setEditing('new')}>New custom field</button>}
       <table class="list">
-        <thead><tr><th scope="col">Key</th><th scope="col">Label</th><th scope="col">Type</th><th scope="col">Options</th>{writer && <th scope="col">Actions</th>}</tr></thead>
+        <thead><tr><th scope="col">Key</th><th scope="col">Label</th><th scope="col">Type</th><th scope="col">Group</th><th scope="col">Options</th>{writer && <th scope="col">Actions</th>}</tr></thead>
         <tbody>
           {fields.map((f) => (
             <tr key={f.id}>
               <td><code>{f.key}</code></td>
               <td>{f.label ?? ''}</td>
               <td>{f.data_type}</td>
+              <td>{f.group ?? ''}</td>
               <td>{(f.options ?? []).join(', ')}</td>
-              {writer && <td class="row-actions"><button type="button" class="danger" onClick={() => remove(f)}>Delete {f.key}</button></td>}
+              {writer && (
+                <td class="row-actions">
+                  <button type="button" onClick={() => setEditing(f)}>Edit {f.key}</button>
+                  <button type="button" class="danger" onClick={() => remove(f)}>Delete {f.key}</button>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
-      {creating && <FieldDialog onClose={() => setCreating(false)} onSaved={() => { setCreating(false); void load(); }} />}
+      {editing && <FieldDialog field={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={saved} />}
     </div>
   );
 }
 
-function FieldDialog({ onClose, onSaved }: { onClose: () => void; onSaved: () => void }) {
-  const [key, setKey] = useState('');
-  const [label, setLabel] = useState('');
-  const [type, setType] = useState('string');
-  const [options, setOptions] = useState('');
+const optionsOf = (text: string) => text.split(',').map((o) => o.trim()).filter(Boolean);
+
+/** Defines a field, or edits one: then the key and the type are shown but cannot change (the API refuses it). */
+function FieldDialog({ field, onClose, onSaved }: { field: CustomField | null; onClose: () => void; onSaved: (text: string) => void }) {
+  const [key, setKey] = useState(field?.key ?? '');
+  const [label, setLabel] = useState(field?.label ?? '');
+  const [group, setGroup] = useState(field?.group ?? '');
+  const [type, setType] = useState(field?.data_type ?? 'string');
+  const [options, setOptions] = useState((field?.options ?? []).join(', '));
   const [error, setError] = useState<string | null>(null);
   const save = async (e: Event) => {
     e.preventDefault();
+    const body = { label: label || null, group: group || null, ...(type === 'pick_list' ? { options: optionsOf(options) } : {}) };
     try {
-      await post('/v1/custom-fields', { key, label: label || null, data_type: type, ...(type === 'pick_list' ? { options: options.split(',').map((o) => o.trim()).filter(Boolean) } : {}) });
-      onSaved();
+      if (field) await patch(`/v1/custom-fields/${field.key}`, body);
+      else await post('/v1/custom-fields', { key, data_type: type, ...body });
+      onSaved(field ? `Saved ${field.key}.` : `Defined ${key}.`);
     } catch (err) {
       setError((err as Error).message);
     }
   };
   return (
-    <Dialog title="New custom field" onClose={onClose}>
+    <Dialog title={field ? `Edit ${field.key}` : 'New custom field'} onClose={onClose}>
       <form onSubmit={save}>
-        <Field label="Key" value={key} onInput={setKey} required autoFocus placeholder="loyalty_tier" />
-        <Field label="Label" value={label} onInput={setLabel} />
-        <Select label="Data type" value={type} onChange={setType} options={TYPES.map((t) => ({ value: t, label: t }))} />
+        <Field label="Key" value={key} onInput={setKey} required readOnly={field !== null} autoFocus={field === null} placeholder="loyalty_tier" />
+        <Field label="Label" value={label} onInput={setLabel} autoFocus={field !== null} />
+        <Field label="Group" value={group} onInput={setGroup} />
+        <Select label="Data type" value={type} onChange={setType} disabled={field !== null} options={TYPES.map((t) => ({ value: t, label: t }))} />
         {type === 'pick_list' && <Field label="Options (comma-separated)" value={options} onInput={setOptions} />}
+        {field && <p class="hint">The key and the data type cannot change: values on contacts are stored under them.</p>}
         {error && <Notice kind="error">{error}</Notice>}
         <button type="submit" class="primary">Save</button>
       </form>

@@ -3,6 +3,7 @@ import { all, get, patch, post } from '../api.ts';
 import type { PageProps } from '../app.tsx';
 import { Dialog } from '../components/dialog.tsx';
 import { Checkbox, Field, Notice } from '../components/field.tsx';
+import { SecretDialog } from '../components/secret-dialog.tsx';
 
 interface Webhook {
   id: string;
@@ -22,12 +23,13 @@ interface Delivery {
   at: string;
 }
 
-/** Webhooks (admin): endpoints and their event types, the delivery log, and replay. */
+/** Webhooks (admin): endpoints and their event types, the delivery log, replay, and a new signing secret. */
 export function WebhooksPage(_props: PageProps) {
   const [hooks, setHooks] = useState<Webhook[]>([]);
   const [creating, setCreating] = useState(false);
   const [log, setLog] = useState<Webhook | null>(null);
-  const [secret, setSecret] = useState<string | null>(null);
+  const [secret, setSecret] = useState<{ secret: string; rotated: boolean } | null>(null);
+  const [rotating, setRotating] = useState<Webhook | null>(null);
   const [notice, setNotice] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const load = () => all<Webhook>('/v1/webhooks').then(setHooks);
   useEffect(() => void load(), []);
@@ -50,20 +52,46 @@ export function WebhooksPage(_props: PageProps) {
               <td class="row-actions">
                 <button type="button" onClick={() => toggle(h)}>{h.enabled ? 'Disable' : 'Enable'} {h.url}</button>
                 <button type="button" onClick={() => setLog(h)}>Deliveries of {h.url}</button>
+                <button type="button" onClick={() => setRotating(h)}>Rotate secret of {h.url}</button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {creating && <NewWebhook onClose={() => setCreating(false)} onCreated={(s) => { setCreating(false); setSecret(s); void load(); }} />}
+      {creating && <NewWebhook onClose={() => setCreating(false)} onCreated={(s) => { setCreating(false); setSecret({ secret: s, rotated: false }); void load(); }} />}
+      {rotating && <RotateSecret hook={rotating} onClose={() => setRotating(null)} onRotated={(s) => { setRotating(null); setSecret({ secret: s, rotated: true }); }} />}
       {secret && (
-        <Dialog title="Signing secret" onClose={() => setSecret(null)}>
-          <p>Keep this secret to verify signatures; it is shown this once.</p>
-          <p><code class="secret">{secret}</code></p>
-        </Dialog>
+        <SecretDialog
+          title={secret.rotated ? 'New signing secret' : 'Signing secret'}
+          intro={secret.rotated
+            ? 'Copy the new secret now: it is shown this once. For 24 hours deliveries carry two signatures, by this secret and by the previous one, so the receiver can switch over.'
+            : 'Keep this secret to verify signatures; it is shown this once.'}
+          secret={secret.secret}
+          valueLabel="Signing secret value"
+          onClose={() => setSecret(null)}
+        />
       )}
       {log && <Deliveries hook={log} onClose={() => setLog(null)} />}
     </div>
+  );
+}
+
+/** Asks first: the receiver must learn the new secret within the 24 hours both are signed with. */
+function RotateSecret({ hook, onClose, onRotated }: { hook: Webhook; onClose: () => void; onRotated: (secret: string) => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const rotate = async () => {
+    try {
+      onRotated((await post<{ secret: string }>(`/v1/webhooks/${hook.id}/rotate-secret`)).secret);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <Dialog title="Rotate the signing secret?" onClose={onClose}>
+      <p>{hook.url} gets a new signing secret. For 24 hours its deliveries are signed with both the new and the current secret; after that, only with the new one.</p>
+      {error && <Notice kind="error">{error}</Notice>}
+      <button type="button" class="primary" onClick={rotate}>Rotate secret</button>
+    </Dialog>
   );
 }
 
