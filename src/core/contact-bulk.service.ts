@@ -139,6 +139,8 @@ export class ContactBulkService {
   private async applyChunk(tx: Store, actor: Principal, action: BulkAction, ids: string[], result: BulkResult): Promise<void> {
     let groupId = result.groupId;
     if (action === 'block') groupId = result.groupId = (await findOrCreateBlockList(tx, actor)).id;
+    // Read again in each chunk, as a single add does: a group deleted during the run takes no new members.
+    else if (groupId !== null && !(await tx.groups.find(actor.accountId, groupId))) throw invalidField('group_id', `no group with id ${groupId}`);
     if (action === 'delete') {
       const books = (await tx.contacts.findMany(actor.accountId, ids)).map((c) => c.address_book_id);
       for (const bookId of [...new Set(books)].sort()) await tx.lock(`duplicates:${bookId}`);
