@@ -55,6 +55,17 @@ for (const engine of engines) {
       });
     }
 
+    test('upsert: a row refused as ambiguous makes no group', async () => {
+      const book = await api.newBook('allow');
+      const phone = uniquePhone();
+      await api.createContact({ address_book_id: book, display_name: 'One', phone_numbers: [{ number: phone }] });
+      await api.createContact({ address_book_id: book, display_name: 'Two', phone_numbers: [{ number: phone }] });
+      const ghost = `Ambiguous ${randomUUID()}`;
+      const job = await importRows({ address_book_id: book, mode: 'upsert' }, [{ display_name: 'Either', phone_numbers: [{ number: phone }], groups: [ghost] }]);
+      assert.deepEqual([job.failed, job.created, job.updated], [1, 0, 0]);
+      assert.deepEqual(await groupsNamed(ghost), []);
+    });
+
     test('a dry run in either mode makes no group', async () => {
       for (const mode of ['create', 'upsert']) {
         const book = await api.newBook();

@@ -1,5 +1,5 @@
 import { stateOf } from '../contact-state.ts';
-import { upsertIn, type UpsertPolicy, type UpsertRequest } from '../contact-upsert.ts';
+import { lockUpserts, upsertIn, type UpsertPolicy, type UpsertRequest } from '../contact-upsert.ts';
 import { WriteScope } from '../contact-writes.ts';
 import { ContactService, type BatchOutcome } from '../contact.service.ts';
 import { DomainError, isItemFailure } from '../errors.ts';
@@ -31,7 +31,8 @@ export interface ChunkContext {
 type Refuse = (row: ImportRow, errors: RowError[]) => void;
 type ReadyRow = { row: ImportRow; input: ImportContactInput };
 
-const UPSERT: UpsertPolicy = { mode: 'upsert' };
+/** An upsert row matches by external id, else by phone or email in the book (see UpsertPolicy.matchByAddress). */
+const UPSERT: UpsertPolicy = { mode: 'upsert', matchByAddress: true };
 
 class Unchanged extends Error {}
 
@@ -102,12 +103,14 @@ async function createRows(ctx: ChunkContext, ready: ReadyRow[], result: ChunkRes
 
 /**
  * Each row in its own savepoint (its new groups with it), through the core's upsert: by external
- * id when the row has one, else a create under the book's duplicate policy. A row that would
- * change nothing is undone and counted skipped (no journal entry, no new version), and so is a
- * row that a `reject` book holds already: upsert mode takes what is there as done.
+ * id when the row has one, else the one contact of the book sharing a phone or email, else a
+ * create under the book's duplicate policy. A row that would change nothing is undone and counted
+ * skipped (no journal entry, no new version). The chunk's locks are taken first, in the order
+ * every write takes them.
  */
 async function upsertRows(ctx: ChunkContext, ready: ReadyRow[], result: ChunkResult, refuse: Refuse): Promise<void> {
   const requests = ready.map(({ input }) => requestOf(ctx, input));
+  await lockUpserts(new WriteScope(ctx.tx, ctx.actor, ctx.region), requests, UPSERT);
   for (const [i, { row, input }] of ready.entries()) {
     try {
       const outcome = await writeWithGroups(ctx, await groupsOf(ctx, input), async (withIds) => {
@@ -120,7 +123,7 @@ async function upsertRows(ctx: ChunkContext, ready: ReadyRow[], result: ChunkRes
       });
       result[outcome]++;
     } catch (error) {
-      if (error instanceof Unchanged || (error instanceof DomainError && error.code === 'duplicate_contact')) result.skipped++;
+      if (error instanceof Unchanged) result.skipped++;
       else if (isItemFailure(error)) refuse(row, rowErrorsOf(row, error));
       else throw error;
     }
