@@ -25,6 +25,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   duplicate_contact: 409,
   card_name_taken: 409,
   ambiguous_duplicate: 409,
+  ambiguous_match: 409,
   duplicate_external_id: 409,
   version_mismatch: 412,
   contact_not_active: 409,
