@@ -162,7 +162,8 @@ async function repeat(side: Pick<Side, 'pid'>, times: number, budgetMs: number, 
   const cpuBefore = cpuTimeMs(side.pid);
   for (let n = 0; n < times; n++) {
     samples.push(await timeOnce(() => run(n)));
-    if (samples.length >= 3 && performance.now() - began > budgetMs) break;
+    // Three samples at least, unless one alone outlasts the budget (Radicale's listing of 100,000 cards).
+    if ((samples.length >= 3 || samples[0]! > budgetMs) && performance.now() - began > budgetMs) break;
   }
   return { cpu: (cpuTimeMs(side.pid) - cpuBefore) / samples.length, wall: median(samples) };
 }
