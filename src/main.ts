@@ -1,9 +1,11 @@
+import { setFlagsFromString } from 'node:v8';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openStore } from './runtime.ts';
 
 /** Starts the server; on SIGTERM or SIGINT it stops accepting, finishes in-flight requests and closes the database. */
 export async function serve(config: Config): Promise<void> {
+  keepHeapSnug();
   const { store, handle } = await openStore(config, { cacheKeys: true });
   const app = await buildApp(config, { store });
   let stopping = false;
@@ -18,4 +20,15 @@ export async function serve(config: Config): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
+}
+
+/**
+ * V8 lets the heap grow to several times what is live before collecting the old generation: an
+ * import's short-lived rows took a server from 60 MB live to 190 MB of heap. Growing it by at most
+ * a fifth at a time keeps the resident size near what is used, for a little more collecting.
+ * A --heap-growing-percent given in NODE_OPTIONS wins.
+ */
+function keepHeapSnug(): void {
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('heap-growing-percent'));
+  if (!given) setFlagsFromString('--heap-growing-percent=20');
 }

@@ -33,7 +33,9 @@ export interface RunningServer {
 /** Starts a node script on core 0 with this environment and waits until `readyPath` answers. */
 export async function startServer(script: string[], env: Record<string, string>, readyPath = '/healthz'): Promise<RunningServer> {
   const port = await freePort();
-  const [command, args] = pinned(0, process.execPath, script);
+  // BENCH_CPU_PROF_DIR: each server writes a V8 CPU profile there when it stops (read it for the top frames).
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const [command, args] = pinned(0, process.execPath, [...profile, ...script]);
   const child = spawn(command, args, { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));

@@ -1,5 +1,6 @@
 import { AddressBookService } from './address-book.service.ts';
 import { applyMergePatch } from './contact-state.ts';
+import { toE164 } from './phones.ts';
 import { WriteScope, createWithRule, lockForChange, rejectDuplicatesOnChange, saveChanged } from './contact-writes.ts';
 import { writeInChunks } from './chunks.ts';
 import { DomainError, invalidField, isItemFailure } from './errors.ts';
@@ -13,7 +14,8 @@ import type { AddressBook, Contact, ContactInput, EmailInput, PhoneInput } from 
  * emails and custom values given replace the stored ones whole; a contact never moves between
  * address books. One contact per external id in the account, however many callers race: the
  * external id's lock is taken first (then book rules, then the contact, the order every write
- * follows), and the unique constraint backs it up.
+ * follows), and the unique constraint backs it up. A policy may also match a request that names
+ * no contact by its phones and emails (`matchByAddress`, what imports use).
  */
 
 /** Which contact a write means: its integer id, else its external id; neither: a new one. */
@@ -44,9 +46,18 @@ export interface UpsertPolicy extends WritePolicy {
   bookRequiredToCreate?: boolean;
   /** A contact created or changed must have a name (display, first or last): a change cannot clear it. */
   nameRequired?: boolean;
+  /**
+   * `upsert` only. A request naming no contact (neither id nor external id) changes the one live
+   * contact of its address book sharing a phone number (E.164) or an email (any case) with it,
+   * whatever the book's duplicate policy; with several, it is refused (`ambiguous_match`) and
+   * nothing is written. No such contact: created as any other. Imports re-reading an export
+   * without ids (Google, Outlook) thus make no duplicates.
+   */
+  matchByAddress?: boolean;
 }
 
-export type UpsertResult = { contact: Contact; created: boolean };
+/** `previous`: the contact as it was before this change (absent for a create or a merge). */
+export type UpsertResult = { contact: Contact; created: boolean; previous?: Contact };
 export type UpsertOutcome = UpsertResult | { error: DomainError };
 
 /** Items written per transaction, as ContactService.createMany does. */
@@ -72,6 +83,8 @@ export async function upsertIn(scope: WriteScope, request: UpsertRequest, policy
     await tx.lock(externalLockOf(accountId, externalId));
     existing = await tx.contacts.findByExternalId(accountId, externalId);
     if (existing && policy.mode === 'create') throw externalIdTaken(existing, externalId);
+  } else if (policy.mode === 'upsert' && policy.matchByAddress) {
+    existing = await findByAddressMatch(scope, request);
   }
   const input = externalId === undefined ? request.input : { ...request.input, external_id: externalId };
   return existing ? changeIn(scope, existing, { ...request, input }, policy) : createIn(scope, { ...request, input }, policy);
@@ -88,7 +101,7 @@ export async function upsertMany(store: Store, scopeOf: (tx: Store) => WriteScop
     const chunk = items.slice(start, end);
     return store.transaction(async (tx) => {
       const scope = scopeOf(tx);
-      await lockChunk(scope, chunk);
+      await lockUpserts(scope, chunk, policy);
       for (const [i, item] of chunk.entries()) {
         try {
           if (item instanceof DomainError) throw item;
@@ -141,7 +154,42 @@ async function changeIn(scope: WriteScope, seen: Contact, request: UpsertRequest
   const state = await scope.buildState(input);
   if (policy.nameRequired && state.display_name === null) throw invalidField('display_name', 'a contact needs a name (or a first or last name); it cannot be cleared');
   await rejectDuplicatesOnChange(scope, current, state);
-  return { contact: await saveChanged(scope.tx, scope.actor, current, state), created: false };
+  return { contact: await saveChanged(scope.tx, scope.actor, current, state), created: false, previous: current };
+}
+
+/**
+ * The contact `matchByAddress` names: the one live contact of the request's book holding one of
+ * its phone numbers or emails. The book's duplicate lock is taken first (the order every write
+ * follows: then the contact's), so two writers matching the same person take turns and the
+ * second finds what the first created. Several holders: refused rather than guessed.
+ */
+async function findByAddressMatch(scope: WriteScope, request: UpsertRequest): Promise<Contact | undefined> {
+  const keys = matchKeysOf(request.input, scope.region);
+  if (keys.length === 0) return undefined;
+  const book = await existingBookOf(scope, request.book);
+  if (!book) return undefined;
+  await scope.tx.lock(`duplicates:${book.id}`);
+  const holders = await scope.tx.contacts.findByAddresses(scope.accountId, keys, book.id);
+  if (holders.length > 1) {
+    throw new DomainError('ambiguous_match', `${holders.length} contacts of this address book share these phone numbers or emails (${holders.map((c) => c.id).join(', ')}); merge them first, or give the row an external_id`, [], {
+      existing_contact_ids: holders.map((c) => c.id),
+    });
+  }
+  return holders[0];
+}
+
+/** A request's phones in E.164 and emails in lower case, as the address index holds them; unreadable ones are left to validation. */
+function matchKeysOf(input: UpsertRequest['input'], region: string): { kind: 'phone' | 'email'; value: string }[] {
+  const phones = (input.phone_numbers ?? []).map((p) => toE164(p.number, region)).filter((e): e is string => e !== null);
+  const emails = (input.emails ?? []).map((e) => e.address.trim().toLowerCase()).filter((a) => a !== '');
+  return [...[...new Set(phones)].map((value) => ({ kind: 'phone' as const, value })), ...[...new Set(emails)].map((value) => ({ kind: 'email' as const, value }))];
+}
+
+/** The book a reference names, if it exists (a book named but not there yet holds no contact). */
+async function existingBookOf(scope: WriteScope, ref: BookRef | undefined): Promise<AddressBook | undefined> {
+  if (!ref) return scope.book(undefined);
+  if (ref.seq === undefined) return scope.tx.addressBooks.findByName(scope.accountId, ref.name?.trim() ?? '');
+  return bookOf(scope, ref, false);
 }
 
 /** The book a reference names; by name it is created when missing, if `create`. */
@@ -177,11 +225,12 @@ function appendTo(input: ContactInput, add: UpsertRequest['add']): void {
 
 /**
  * Takes, in one global order, every lock the chunk's items are known to need: external ids, then
- * book names, then the duplicate rules of the books involved, then the contacts to be changed
- * (each class sorted). Items take them again as they go (a lock held is held), so two batches
- * touching the same contacts in other orders wait for each other instead of deadlocking.
+ * book names, then the duplicate rules of the books involved (a book an item matches by address
+ * in, whatever its policy), then the contacts to be changed (each class sorted). Items take them
+ * again as they go (a lock held is held), so two batches touching the same contacts in other
+ * orders wait for each other instead of deadlocking.
  */
-async function lockChunk(scope: WriteScope, items: (UpsertRequest | DomainError)[]): Promise<void> {
+export async function lockUpserts(scope: WriteScope, items: (UpsertRequest | DomainError)[], policy: UpsertPolicy): Promise<void> {
   const { tx, accountId } = scope;
   const requests = items.filter((i): i is UpsertRequest => !(i instanceof DomainError));
   const externals = new Set<string>();
@@ -196,15 +245,23 @@ async function lockChunk(scope: WriteScope, items: (UpsertRequest | DomainError)
 
   const books = new Set<string>();
   const contacts = new Set<string>();
+  // Read once per chunk: an import's items all name the same book.
+  const seen = new Map<string, Promise<AddressBook | undefined>>();
+  const bookByRef = (ref: BookRef) => {
+    const id = ref.seq !== undefined ? `seq:${ref.seq}` : `name:${ref.name?.trim() ?? ''}`;
+    if (!seen.has(id)) seen.set(id, ref.seq !== undefined ? tx.addressBooks.findBySeq(accountId, ref.seq) : tx.addressBooks.findByName(accountId, ref.name?.trim() ?? ''));
+    return seen.get(id)!;
+  };
   for (const item of requests) {
     const key = item.key ?? {};
     const target = key.seq !== undefined ? await tx.contacts.findBySeq(accountId, key.seq) : key.externalId !== undefined ? await tx.contacts.findByExternalId(accountId, key.externalId) : undefined;
     if (target) {
       books.add(target.address_book_id);
       contacts.add(target.id);
-    } else if (item.book) {
-      const book = item.book.seq !== undefined ? await tx.addressBooks.findBySeq(accountId, item.book.seq) : await tx.addressBooks.findByName(accountId, item.book.name?.trim() ?? '');
-      if (book && book.duplicate_policy !== 'allow') books.add(book.id);
+    } else {
+      const matching = policy.mode === 'upsert' && policy.matchByAddress === true && key.seq === undefined && (key.externalId ?? nonBlank(item.input.external_id)) === undefined;
+      const book = item.book ? await bookByRef(item.book) : matching ? await tx.addressBooks.findDefault(accountId) : undefined;
+      if (book && (book.duplicate_policy !== 'allow' || matching)) books.add(book.id);
     }
   }
   for (const id of [...books].sort()) await tx.lock(`duplicates:${id}`);

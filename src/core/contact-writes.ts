@@ -35,7 +35,8 @@ export class WriteScope {
   constructor(
     readonly tx: Store,
     readonly actor: Principal,
-    private readonly region: string,
+    /** Where national phone numbers are read. */
+    readonly region: string,
     /** Custom values of keys the account has not defined define them as `string` fields (8x8). */
     private readonly freeFormCustomFields = false,
   ) {}

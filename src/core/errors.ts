@@ -26,6 +26,8 @@ export type ErrorCode =
   /** A CardDAV resource name that another card of the account already has (in another address book). */
   | 'card_name_taken'
   | 'ambiguous_duplicate'
+  /** An upsert matching by phone or email found several contacts: which one it means is not guessed. */
+  | 'ambiguous_match'
   | 'duplicate_external_id'
   | 'version_mismatch'
   | 'contact_not_active'

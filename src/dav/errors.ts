@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorCode } from '../core/errors.ts';
 import { logFailure, setRetryAfter } from '../http/problems.ts';
 import { errorBody } from './multistatus.ts';
+import { dav } from './xml.ts';
 
 /**
  * CardDAV's answers to failures: the status a DAV client acts on, and a short text body a person
@@ -25,6 +26,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   duplicate_contact: 409,
   card_name_taken: 409,
   ambiguous_duplicate: 409,
+  ambiguous_match: 409,
   duplicate_external_id: 409,
   version_mismatch: 412,
   contact_not_active: 409,
@@ -52,14 +54,26 @@ export class DavPrecondition extends Error {
 
 export function sendDavError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof DavPrecondition) {
-    logFailure(request, error.status, error);
-    return reply.code(error.status).type('application/xml; charset=utf-8').send(errorBody(error.condition));
+    const status = statusFor(error, request);
+    logFailure(request, status, error);
+    return reply.code(status).type('application/xml; charset=utf-8').send(errorBody(error.condition));
   }
   const status = statusOf(error);
   logFailure(request, status, error);
   setRetryAfter(reply, status);
   const detail = error instanceof DomainError ? error.detail : status >= 500 ? 'the server failed to answer this request' : (error as Error).message;
   return reply.code(status).type('text/plain; charset=utf-8').send(`${detail}\n`);
+}
+
+/**
+ * RFC 6578 answers an unusable sync token with 403, and every client but one then syncs afresh.
+ * Thunderbird does that only on a 400 (CardDAVDirectory.sys.mjs, updateAllFromServerV2); a 403
+ * fails its every sync until the book is removed and added again. So Thunderbird gets a 400 with
+ * the same DAV:valid-sync-token body.
+ */
+function statusFor(error: DavPrecondition, request: FastifyRequest): number {
+  const thunderbird = /\bThunderbird\//.test(request.headers['user-agent'] ?? '');
+  return thunderbird && error.condition === dav('valid-sync-token') ? 400 : error.status;
 }
 
 function statusOf(error: unknown): number {

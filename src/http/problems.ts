@@ -22,6 +22,7 @@ const STATUS_OF: Record<ErrorCode, [number, string]> = {
   duplicate_contact: [409, 'Duplicate contact'],
   card_name_taken: [409, 'Card name taken'],
   ambiguous_duplicate: [409, 'Several contacts match'],
+  ambiguous_match: [409, 'Several contacts match'],
   duplicate_external_id: [409, 'External id taken'],
   version_mismatch: [412, 'Version mismatch'],
   contact_not_active: [409, 'Contact not active'],

@@ -1,4 +1,6 @@
 import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The console's script and style, bundled once per process (every app built in it shares them). */
@@ -15,7 +17,7 @@ let bundled: Promise<ConsoleBundle> | undefined;
  */
 export function consoleBundle(): Promise<ConsoleBundle> {
   bundled ??= build({
-    entryPoints: { app: fileURLToPath(new URL('./app/main.tsx', import.meta.url)) },
+    entryPoints: { app: appEntry() },
     bundle: true,
     minify: true,
     write: false,
@@ -30,4 +32,11 @@ export function consoleBundle(): Promise<ConsoleBundle> {
     return { js: text('.js'), css: text('.css') };
   });
   return bundled;
+}
+
+/** src/ui/app/main.tsx, found from the project's root: this module may run inside dist/'s bundle of the server. */
+function appEntry(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return join(dir, 'src/ui/app/main.tsx');
 }

@@ -7,22 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { engines } from '../support/engines.ts';
 import { startApi, uniquePhone, type TestApi } from '../support/api.ts';
+import { finished, ndjson } from './jobs.support.ts';
 
 const NDJSON = { 'content-type': 'application/x-ndjson' };
-
-/** Polls the job until it is final (10 s at most). */
-async function finished(api: TestApi, id: string, key?: string): Promise<any> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const res = await api.call('GET', `/v1/imports/${id}`, undefined, key ? { key } : {});
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    if (!['queued', 'running'].includes(res.body.status)) return res.body;
-    if (Date.now() > deadline) assert.fail(`import ${id} still ${res.body.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-const ndjson = (rows: unknown[]) => rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
 
 for (const engine of engines) {
   describe(`import jobs on ${engine.name}`, () => {

@@ -1,18 +1,18 @@
 import { stateOf } from '../contact-state.ts';
-import { upsertIn } from '../contact-upsert.ts';
+import { lockUpserts, upsertIn, type UpsertPolicy, type UpsertRequest } from '../contact-upsert.ts';
 import { WriteScope } from '../contact-writes.ts';
-import { ContactService } from '../contact.service.ts';
+import { ContactService, type BatchOutcome } from '../contact.service.ts';
 import { DomainError, isItemFailure } from '../errors.ts';
-import { GroupService } from '../group.service.ts';
 import type { Store } from '../ports.ts';
 import type { AddressBook, Contact, ContactInput, Principal } from '../types.ts';
+import { groupsOf, writeWithGroups } from './import-groups.ts';
 import type { ImportCounts } from './import-job.types.ts';
 import type { ImportContactInput, ImportMode, ImportRow, RowError } from './import.types.ts';
 
 /**
  * Writes one chunk of mapped rows inside the caller's transaction, through the core's own
  * creates and upserts, each row succeeding or failing on its own (a refused row undoes only its
- * writes). Returns what became of the rows and the problems of those refused.
+ * writes, the groups it made included). Returns what became of the rows and the problems of those refused.
  */
 
 export type ChunkErrors = (RowError & { raw: string[] | string | null })[];
@@ -28,15 +28,21 @@ export interface ChunkContext {
   groups: Map<string, string>;
 }
 
+type Refuse = (row: ImportRow, errors: RowError[]) => void;
+type ReadyRow = { row: ImportRow; input: ImportContactInput };
+
+/** An upsert row matches by external id, else by phone or email in the book (see UpsertPolicy.matchByAddress). */
+const UPSERT: UpsertPolicy = { mode: 'upsert', matchByAddress: true };
+
 class Unchanged extends Error {}
 
 export async function writeChunk(ctx: ChunkContext, rows: ImportRow[]): Promise<ChunkResult> {
   const result: ChunkResult = { created: 0, updated: 0, merged: 0, skipped: 0, failed: 0, errors: [] };
-  const refuse = (row: ImportRow, errors: RowError[]) => {
+  const refuse: Refuse = (row, errors) => {
     result.failed++;
     errors.forEach((e, i) => result.errors.push({ ...e, raw: i === 0 ? row.raw : null }));
   };
-  const ready: { row: ImportRow; input: ContactInput }[] = [];
+  const ready: ReadyRow[] = [];
   for (const row of rows) {
     if (row.input === null || row.errors.length > 0) {
       refuse(row, row.errors.length > 0 ? row.errors : [{ row: row.row, column: null, code: 'malformed_record', message: 'the record could not be read' }]);
@@ -46,54 +52,89 @@ export async function writeChunk(ctx: ChunkContext, rows: ImportRow[]): Promise<
       refuse(row, [{ row: row.row, column: null, code: 'invalid_value', message: 'holds a NUL character or an unpaired UTF-16 surrogate, which no field can store' }]);
       continue;
     }
-    try {
-      ready.push({ row, input: await withGroupIds(ctx, row.input) });
-    } catch (error) {
-      if (!isItemFailure(error)) throw error;
-      refuse(row, rowErrorsOf(row, error));
-    }
+    ready.push({ row, input: row.input });
   }
   if (ctx.mode === 'create') await createRows(ctx, ready, result, refuse);
-  else for (const { row, input } of ready) await upsertRow(ctx, row, input, result, refuse);
+  else await upsertRows(ctx, ready, result, refuse);
   return result;
 }
 
-/** Creates through the batch path (plain rows inserted together, ruled ones each in a savepoint). */
-async function createRows(ctx: ChunkContext, ready: { row: ImportRow; input: ContactInput }[], result: ChunkResult, refuse: (row: ImportRow, errors: RowError[]) => void): Promise<void> {
+/**
+ * Creates through the batch path (plain rows inserted together, ruled ones each in a savepoint).
+ * A row that needs a new group is written alone, in file order, in one savepoint with its groups.
+ */
+async function createRows(ctx: ChunkContext, ready: ReadyRow[], result: ChunkResult, refuse: Refuse): Promise<void> {
   const contacts = new ContactService({ store: ctx.tx, defaultRegion: ctx.region });
-  const outcomes = await contacts.createMany(ctx.actor, ready.map((r) => ({ ...r.input, address_book_id: ctx.book.id })));
-  outcomes.forEach((outcome, i) => {
+  const inBook = (input: ContactInput) => ({ ...input, address_book_id: ctx.book.id });
+  const count = (row: ImportRow, outcome: BatchOutcome) => {
     if ('contact' in outcome) result[outcome.outcome === 'merged' ? 'merged' : 'created']++;
     // createMany reports the database going away per item after its first part: the chunk is undone and tried again.
     else if (!isItemFailure(outcome.error)) throw outcome.error;
-    else refuse(ready[i]!.row, rowErrorsOf(ready[i]!.row, outcome.error));
-  });
+    else refuse(row, rowErrorsOf(row, outcome.error));
+  };
+  let batch: { row: ImportRow; input: ContactInput }[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const outcomes = await contacts.createMany(ctx.actor, batch.map((b) => inBook(b.input)));
+    outcomes.forEach((outcome, i) => count(batch[i]!.row, outcome));
+    batch = [];
+  };
+  for (const { row, input } of ready) {
+    const groups = await groupsOf(ctx, input);
+    if (groups.missing.length === 0) {
+      batch.push({ row, input: groups.input });
+      continue;
+    }
+    await flush();
+    let outcome: BatchOutcome;
+    try {
+      outcome = await writeWithGroups(ctx, groups, async (withIds) => {
+        const [done] = await contacts.createMany(ctx.actor, [inBook(withIds)]);
+        if ('error' in done!) throw done.error;
+        return done!;
+      });
+    } catch (error) {
+      outcome = { error };
+    }
+    count(row, outcome);
+  }
+  await flush();
 }
 
 /**
- * By external id when the row has one, else a create under the book's duplicate policy. A row
- * that would change nothing is undone and counted skipped (no journal entry, no new version),
- * and so is a row that a `reject` book holds already: upsert mode takes what is there as done.
+ * Each row in its own savepoint (its new groups with it), through the core's upsert: by external
+ * id when the row has one, else the one contact of the book sharing a phone or email, else a
+ * create under the book's duplicate policy. A row that would change nothing is undone and counted
+ * skipped (no journal entry, no new version). The chunk's locks are taken first, in the order
+ * every write takes them.
  */
-async function upsertRow(ctx: ChunkContext, row: ImportRow, input: ContactInput, result: ChunkResult, refuse: (row: ImportRow, errors: RowError[]) => void): Promise<void> {
-  const scope = new WriteScope(ctx.tx, ctx.actor, ctx.region);
-  const externalId = input.external_id?.trim() || undefined;
-  const { address_book_id: _book, ...fields } = input;
-  try {
-    const outcome = await ctx.tx.savepoint(async () => {
-      const before = externalId === undefined ? undefined : await ctx.tx.contacts.findByExternalId(ctx.actor.accountId, externalId);
-      const done = await upsertIn(scope, { ...(externalId === undefined ? {} : { key: { externalId } }), book: { seq: ctx.book.seq }, input: fields }, { mode: 'upsert' });
-      if (done.created) return 'created' as const;
-      if (before === undefined) return 'merged' as const;
-      if (sameState(before, done.contact)) throw new Unchanged();
-      return 'updated' as const;
-    });
-    result[outcome]++;
-  } catch (error) {
-    if (error instanceof Unchanged || (error instanceof DomainError && error.code === 'duplicate_contact')) result.skipped++;
-    else if (isItemFailure(error)) refuse(row, rowErrorsOf(row, error));
-    else throw error;
+async function upsertRows(ctx: ChunkContext, ready: ReadyRow[], result: ChunkResult, refuse: Refuse): Promise<void> {
+  const requests = ready.map(({ input }) => requestOf(ctx, input));
+  await lockUpserts(new WriteScope(ctx.tx, ctx.actor, ctx.region), requests, UPSERT);
+  for (const [i, { row, input }] of ready.entries()) {
+    try {
+      const outcome = await writeWithGroups(ctx, await groupsOf(ctx, input), async (withIds) => {
+        const { address_book_id: _book, ...fields } = withIds;
+        const done = await upsertIn(new WriteScope(ctx.tx, ctx.actor, ctx.region), { ...requests[i]!, input: fields }, UPSERT);
+        if (done.created) return 'created' as const;
+        if (done.previous === undefined) return 'merged' as const;
+        if (sameState(done.previous, done.contact)) throw new Unchanged();
+        return 'updated' as const;
+      });
+      result[outcome]++;
+    } catch (error) {
+      if (error instanceof Unchanged) result.skipped++;
+      else if (isItemFailure(error)) refuse(row, rowErrorsOf(row, error));
+      else throw error;
+    }
   }
+}
+
+/** The row as an upsert request into the job's book (its groups are added as it is written). */
+function requestOf(ctx: ChunkContext, input: ImportContactInput): UpsertRequest {
+  const { address_book_id: _book, group_names: _groups, ...fields } = input;
+  const externalId = input.external_id?.trim() || undefined;
+  return { ...(externalId === undefined ? {} : { key: { externalId } }), book: { seq: ctx.book.seq }, input: fields };
 }
 
 /** NUL, or a lone surrogate (JSON.stringify escapes exactly those as \\udXXX): PostgreSQL text cannot hold them (the HTTP edge refuses them too). */
@@ -104,25 +145,6 @@ function unstorableText(input: ImportContactInput): boolean {
 
 function sameState(a: Contact, b: Contact): boolean {
   return JSON.stringify(stateOf(a)) === JSON.stringify(stateOf(b));
-}
-
-/** The row's group names as ids; a missing group is made (in the chunk's transaction). */
-async function withGroupIds(ctx: ChunkContext, input: ImportContactInput): Promise<ContactInput> {
-  const { group_names: names, ...rest } = input;
-  if (!names || names.length === 0) return rest;
-  const ids = new Set(rest.group_ids ?? []);
-  for (const raw of names) {
-    const name = raw.trim();
-    if (name === '') continue;
-    let id = ctx.groups.get(name);
-    if (id === undefined) {
-      const found = await ctx.tx.groups.findByName(ctx.actor.accountId, name);
-      id = found?.id ?? (await ctx.tx.savepoint(() => new GroupService(ctx.tx).create(ctx.actor, { name }))).id;
-      ctx.groups.set(name, id);
-    }
-    ids.add(id);
-  }
-  return { ...rest, group_ids: [...ids] };
 }
 
 /** A core refusal placed on the row: each field error at the column its path came from. */

@@ -20,7 +20,7 @@ export interface ImportCounts {
   updated: number;
   /** Rows folded into an existing contact by the book's `merge` policy. */
   merged: number;
-  /** Rows that changed nothing (an upsert of what is already there, a duplicate a `reject` book holds in upsert mode). */
+  /** Rows that changed nothing (an upsert of what is already there). */
   skipped: number;
   /** Rows refused: each has its errors. */
   failed: number;

@@ -16,7 +16,7 @@ export type ImportMode = (typeof IMPORT_MODES)[number];
 export interface ImportOptions {
   /** The book rows go to; the account's default book when absent. */
   address_book_id?: string;
-  /** create: every row is a new contact (the book's duplicate policy applies); upsert: a row updates the contact it matches by external_id, else by phone or email under the book's policy. */
+  /** create: every row is a new contact (the book's duplicate policy applies); upsert: a row updates the contact it matches by external_id, else the one contact of the book sharing a phone or email (any policy; several: refused), else it is created under the book's policy. */
   mode: ImportMode;
   /** Column (or vCard property / NDJSON key, for the formats that have no columns) to target field; null ignores the column. Absent columns are mapped by their headers. */
   mapping?: Record<string, string | null>;

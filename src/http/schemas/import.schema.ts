@@ -5,7 +5,7 @@ import { Id, Nullable, PageOf, Timestamp } from './common.ts';
 
 /** Import jobs: the options of an upload, the job, its refused rows and the preview. */
 
-const mode = Type.Union(IMPORT_MODES.map((m) => Type.Literal(m)), { description: '`create` (default): every row is a new contact, under the book\'s duplicate policy. `upsert`: a row with an `external_id` changes the contact holding it (phones, emails and custom values replaced, other fields given set); a row without one is created under the book\'s duplicate policy, and a contact a `reject` book already holds counts as skipped.' });
+const mode = Type.Union(IMPORT_MODES.map((m) => Type.Literal(m)), { description: '`create` (default): every row is a new contact, under the book\'s duplicate policy. `upsert`: a row with an `external_id` changes the contact holding it; a row without one changes the one live contact of the book sharing one of its phone numbers (E.164) or emails (any case), whatever the book\'s duplicate policy (several such contacts: the row is refused, `ambiguous_match`). The contact changed gets the fields the row gives (its phones, emails and custom values replace the stored ones). A row matching nothing is created under the book\'s duplicate policy.' });
 const region = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166 region for numbers written without a country code; the server\'s DEFAULT_REGION when absent.', examples: ['GB'] });
 
 export const ImportOptions = Type.Object(
@@ -37,8 +37,8 @@ export const ImportJob = Type.Object(
     processed: count('Rows with an outcome so far.'),
     created: count('New contacts.'),
     updated: count('Existing contacts changed (upsert).'),
-    merged: count('Rows folded into an existing contact by the book\'s `merge` policy.'),
-    skipped: count('Rows that changed nothing: an upsert of what is already stored, or (upsert) a duplicate a `reject` book already holds.'),
+    merged: count('Rows folded into an existing contact by the book\'s `merge` policy (a create, or an upsert row that matched no contact).'),
+    skipped: count('Rows that changed nothing: an upsert of what is already stored.'),
     failed: count('Rows refused; each is in `/v1/imports/{id}/errors`.'),
     progress: Type.Number({ minimum: 0, maximum: 1, description: 'processed / total (0 until the total is known).' }),
     rows_per_second: Nullable(Type.Number({ description: 'Rows processed per second since the job started.' })),
