@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { nowIso } from '../clock.ts';
 import { CustomFieldService } from '../custom-field.service.ts';
 import { DomainError, isUnavailable } from '../errors.ts';
@@ -71,6 +72,9 @@ export async function runImport(deps: RunnerDeps, claimed: ImportJob): Promise<v
   }
   let rowsDone = job.rows_done;
   for (;;) {
+    // A turn of the event loop between chunks: on SQLite a chunk's writes never wait on I/O, and
+    // requests that came in meanwhile are answered before the next one.
+    await nextTurn();
     if (deps.stopping()) return;
     const chunk: ImportRow[] = [];
     while (!next.done && chunk.length < deps.chunkRows) {
