@@ -163,11 +163,11 @@ const keepAlive = new Agent({ keepAlive: true });
  * CPU time over the whole series per request, and the median wall time.
  */
 async function repeat(side: Pick<Side, 'pid'>, times: number, budgetMs: number, run: (n: number) => Promise<unknown>): Promise<Cost> {
-  // Warmed up first (up to 100 runs or 2 s), on both servers alike: what is measured is the steady
-  // state, not the JIT compiling contactd's first requests (the first 200 GETs cost 0.8 ms of CPU
-  // each, the next ones 0.4 ms).
+  // Warmed up first (up to 3,000 runs or 5 s), on both servers alike: what is measured is the
+  // steady state, not V8 compiling contactd's first requests (GETs cost 1.1 ms of CPU each over the
+  // first thousand, 0.4 ms from the fourth thousand on).
   const warming = performance.now();
-  for (let n = 0; n < 100 && (n === 0 || performance.now() - warming < 2000); n++) await run(times + n);
+  for (let n = 0; n < 3000 && (n === 0 || performance.now() - warming < 5000); n++) await run(times + n);
   const samples: number[] = [];
   const began = performance.now();
   const cpuBefore = cpuTimeMs(side.pid);
