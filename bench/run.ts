@@ -16,7 +16,8 @@ import { printTable, median, spread, type Row } from './lib/report.ts';
 import { benchCardDav } from './carddav.ts';
 
 const quick = process.argv.includes('--quick');
-// BENCH_ONLY=carddav runs the CardDAV scenario alone (it needs no million-contact load).
+// BENCH_ONLY=carddav runs the CardDAV scenario alone (it needs no million-contact load);
+// BENCH_ONLY=import the bulk load and the CSV import of the same contacts, for their ratio.
 const only = process.env.BENCH_ONLY;
 // BENCH_CONTACTS scales the data set (e.g. 100000 for a shorter full run); ratios stay comparable within a run.
 const contacts = Number(process.env.BENCH_CONTACTS ?? (quick ? 10_000 : 1_000_000));
@@ -33,14 +34,16 @@ const engines = (['sqlite', ...(process.env.BENCH_DATABASE_URL ? (['postgres'] a
 if (!process.env.BENCH_DATABASE_URL) console.log('postgres: skipped (set BENCH_DATABASE_URL=postgres://... to run it)');
 console.log(`plan: ${JSON.stringify(plan)}${quick ? ' (quick smoke run)' : ''}`);
 
-if (only !== 'carddav') {
+if (only === 'import') {
+  for (const engine of engines) await benchBulkAndImport(engine);
+} else if (only !== 'carddav') {
   for (const engine of engines) {
     await benchEngine(engine);
   }
 }
 // The CardDAV scenario against Radicale: its own book sizes (BENCH_CARDDAV_SIZES=1000,100000).
 const cardSizes = (process.env.BENCH_CARDDAV_SIZES ?? (quick ? '1000' : '1000,100000')).split(',').map(Number);
-rows.push(...(await benchCardDav({ engines, sizes: cardSizes })));
+if (only !== 'import') rows.push(...(await benchCardDav({ engines, sizes: cardSizes })));
 
 const results = { date: new Date().toISOString(), quick, plan: { ...plan, carddavSizes: cardSizes }, machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version }, rows };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
@@ -138,13 +141,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
   }
 
   // 8. The bulk load's contacts as one CSV import, on a server of its own: rate against the batch API's, and its memory.
-  const imported = await benchImport(engine, plan.contacts);
-  console.log(`import: ${Math.round(imported.rowsPerSecond)} rows/s (${imported.fileMb.toFixed(1)} MB file), peak RSS ${Math.round(imported.peakRssMb)} MB`);
-  const batchRate = Number(rows.find((r) => r.engine === engine && r.scenario.startsWith('bulk load contacts/s'))!.ours);
-  rows.push(
-    { engine, scenario: `CSV import rows/s vs batch API (${plan.contacts})`, ours: Math.round(imported.rowsPerSecond), ceiling: batchRate, ratio: imported.rowsPerSecond / batchRate, target: '>= 70 %' },
-    valueRow(engine, 'CSV import peak RSS MB; failed rows', `${Math.round(imported.peakRssMb)}; ${imported.failed}`, '', '< 300 MB; none'),
-  );
+  await importRows(engine, Number(rows.find((r) => r.engine === engine && r.scenario.startsWith('bulk load contacts/s'))!.ours));
 
   const raw = await createBenchDatabase(engine);
   try {
@@ -200,3 +197,35 @@ function valueRow(engine: string, scenario: string, ours: string | number, ceili
 }
 
 export type { BenchDatabase };
+
+async function importRows(engine: 'sqlite' | 'postgres', batchRate: number): Promise<void> {
+  const imported = await benchImport(engine, plan.contacts);
+  console.log(`import: ${Math.round(imported.rowsPerSecond)} rows/s (${imported.fileMb.toFixed(1)} MB file), peak RSS ${Math.round(imported.peakRssMb)} MB`);
+  rows.push(
+    { engine, scenario: `CSV import rows/s vs batch API (${plan.contacts})`, ours: Math.round(imported.rowsPerSecond), ceiling: Math.round(batchRate), ratio: imported.rowsPerSecond / batchRate, target: '>= 70 %' },
+    valueRow(engine, 'CSV import peak RSS MB; failed rows', `${Math.round(imported.peakRssMb)}; ${imported.failed}`, '', '< 300 MB; none'),
+  );
+}
+
+/** BENCH_ONLY=import: the batch API's bulk load on a fresh database, then the same contacts as a CSV import. */
+async function benchBulkAndImport(engine: 'sqlite' | 'postgres'): Promise<void> {
+  console.log(`\n== ${engine}`);
+  const db = await createBenchDatabase(engine);
+  let batchRate: number;
+  try {
+    const { key, bookId } = await prepareAccount(db.url);
+    const server = await startServer(['bin/contactd.js', 'serve'], { DATABASE_URL: db.url, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', RATE_LIMIT_PER_SECOND: '0', REDIS_URL: '' });
+    try {
+      const bulk = await runWorker<BulkResult>('bench/lib/bulk-worker.ts', { url: server.url, key, addressBookId: bookId, count: plan.contacts, batchSize: 1000, concurrency: 2 });
+      if (bulk.failed > 0) throw new Error(`${bulk.failed} batch items failed`);
+      batchRate = bulk.contactsPerSecond;
+      console.log(`bulk: ${Math.round(batchRate)} contacts/s, peak RSS ${Math.round(server.peakRssMb())} MB`);
+      rows.push(valueRow(engine, `bulk load contacts/s (${plan.contacts})`, Math.round(batchRate), '', ''), valueRow(engine, 'bulk load peak RSS MB', Math.round(server.peakRssMb()), '', '< 400 MB'));
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await db.drop();
+  }
+  await importRows(engine, batchRate);
+}
