@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { AddressKind, ContactFilter, ContactIndexEntries, ContactRepository, ListShape, PageRequest } from '../core/ports.ts';
+import type { AddressKind, ContactFilter, ContactIndexEntries, ContactRepository, IndexedContact, ListShape, PageRequest } from '../core/ports.ts';
 import type { Contact, Page } from '../core/types.ts';
-import { writeIndexRows } from './contact.index.ts';
+import { writeIndexChanges, writeIndexRows } from './contact.index.ts';
 import { whereMatches } from './contact.matches.ts';
 import { SAMPLE_CONTACT, chunks, fromRow, pageOf, rowsPerStatement, toRow } from './contact.rows.ts';
 import { mapUniqueViolation } from './errors.ts';
@@ -30,17 +30,15 @@ export class KyselyContactRepository implements ContactRepository {
     return saved;
   }
 
-  async update(contact: Contact, index: ContactIndexEntries, expectedVersion: number): Promise<boolean> {
+  async update(next: IndexedContact, previous: IndexedContact): Promise<boolean> {
+    const contact = next.contact;
     const result = await mapUniqueViolation(
-      () => this.db.updateTable('contacts').set(toRow(contact)).where('seq', '=', contact.seq).where('version', '=', expectedVersion).executeTakeFirst(),
+      () => this.db.updateTable('contacts').set(toRow(contact)).where('seq', '=', contact.seq).where('version', '=', previous.contact.version).executeTakeFirst(),
       'duplicate_external_id',
       `a contact with external_id "${contact.external_id}" already exists`,
     );
     if (Number(result.numUpdatedRows) !== 1) return false;
-    await this.db.deleteFrom('contact_addresses').where('contact_seq', '=', contact.seq).execute();
-    await this.db.deleteFrom('contact_terms').where('contact_seq', '=', contact.seq).execute();
-    await this.db.deleteFrom('group_members').where('contact_seq', '=', contact.seq).execute();
-    await writeIndexRows(this.db, [contact], [index]);
+    await writeIndexChanges(this.db, previous, next);
     return true;
   }
 
