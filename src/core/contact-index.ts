@@ -1,4 +1,4 @@
-import type { ContactIndexEntries } from './ports.ts';
+import type { ContactIndexEntries, IndexedContact } from './ports.ts';
 import { phoneSearchDigits } from './phones.ts';
 import type { Contact, Email, Messaging, Phone } from './types.ts';
 
@@ -14,6 +14,11 @@ export function indexEntriesOf(contact: Pick<Contact, 'status' | 'phone_numbers'
   for (const phone of contact.phone_numbers) for (const digits of phoneSearchDigits(phone.e164)) terms.add(digits);
   for (const handle of contact.messaging) terms.add(handle.handle.toLowerCase());
   return { addresses, terms: [...terms] };
+}
+
+/** The contact with its index entries, as the store's `update` takes it (for the new state and the previous one). */
+export function indexed(contact: Contact): IndexedContact {
+  return { contact, index: indexEntriesOf(contact) };
 }
 
 /** The address keys (phones, emails, messaging handles) by which lookups and duplicate rules find a contact. */

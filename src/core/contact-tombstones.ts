@@ -1,4 +1,4 @@
-import { addressKeysOf, indexEntriesOf } from './contact-index.ts';
+import { addressKeysOf, indexEntriesOf, indexed } from './contact-index.ts';
 import { duplicateError } from './contact-writes.ts';
 import { nowIso } from './clock.ts';
 import { DomainError } from './errors.ts';
@@ -89,7 +89,7 @@ async function reactivateContact(tx: Store, actor: Principal, inactive: Contact)
     if (holders.length > 0) throw duplicateError(holders[0]!);
   }
   const active: Contact = { ...inactive, status: 'active', version: inactive.version + 1, updated_at: nowIso() };
-  if (!(await tx.contacts.update(active, indexEntriesOf(active), inactive.version))) {
+  if (!(await tx.contacts.update(indexed(active), indexed(inactive)))) {
     throw new DomainError('version_mismatch', `contact ${inactive.id} was changed by another request; read it again`);
   }
   recordChange(tx, actor, 'contact', 'restored', inactive, active);

@@ -1,4 +1,4 @@
-import { indexEntriesOf } from './contact-index.ts';
+import { indexed } from './contact-index.ts';
 import { stateOf } from './contact-state.ts';
 import { findOrThrow, saveChanged } from './contact-writes.ts';
 import { DomainError } from './errors.ts';
@@ -56,7 +56,7 @@ export async function unmergeContact(store: Store, actor: Principal, survivorId:
     // The survivor first: it may hand back an external id, which the source then takes.
     const savedSurvivor = await saveChanged(tx, actor, survivor, plan.survivor, { action: 'unmerged', meta });
     const restored = await restoreSource(tx, actor, source, plan.externalIdBack);
-    const saved = await tx.contacts.update(restored, indexEntriesOf(restored), source.version);
+    const saved = await tx.contacts.update(indexed(restored), indexed(source));
     if (!saved) throw new DomainError('version_mismatch', `contact ${sourceId} was changed by another request; read it again`);
     recordChange(tx, actor, 'contact', 'unmerged', source, restored, meta);
     return { survivor: savedSurvivor, restored, not_restored: plan.notRestored };

@@ -1,5 +1,5 @@
 import { buildContactState, stateOf, type ContactState } from './contact-state.ts';
-import { addressKeysOf, indexEntriesOf } from './contact-index.ts';
+import { addressKeysOf, indexEntriesOf, indexed } from './contact-index.ts';
 import { defineStringFieldsIn } from './custom-field.service.ts';
 import { DomainError, invalidField } from './errors.ts';
 import { newId, nowIso } from './clock.ts';
@@ -196,7 +196,7 @@ export interface ChangeNote {
  */
 export async function saveChanged(tx: Store, actor: Principal, current: Contact, state: ContactState & { status?: ContactStatus }, note: ChangeNote = {}): Promise<Contact> {
   const next: Contact = { ...current, ...state, version: current.version + 1, updated_at: laterThan(current.updated_at) };
-  const saved = await tx.contacts.update(next, indexEntriesOf(next), current.version);
+  const saved = await tx.contacts.update(indexed(next), indexed(current));
   if (!saved) throw new DomainError('version_mismatch', `contact ${current.id} was changed by another request; read it again`);
   recordChange(tx, actor, 'contact', note.action ?? 'updated', current, next, note.meta);
   return next;

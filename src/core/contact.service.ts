@@ -1,5 +1,5 @@
 import { applyMergePatch, stateOf } from './contact-state.ts';
-import { indexEntriesOf } from './contact-index.ts';
+import { indexEntriesOf, indexed } from './contact-index.ts';
 import {
   WriteScope,
   createWithRule,
@@ -233,7 +233,7 @@ export class ContactService extends ContactQueries {
       const now = nowIso();
       for (const source of sources) {
         const retired: Contact = { ...source, status: 'merged', merged_into: target.id, version: source.version + 1, updated_at: now };
-        await tx.contacts.update(retired, indexEntriesOf(retired), source.version);
+        await tx.contacts.update(indexed(retired), indexed(source));
         recordChange(tx, actor, 'contact', 'merged', source, retired, { merged_into: target.id });
       }
       // Sources from other books may bring addresses a third contact of a `reject` book holds.

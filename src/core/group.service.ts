@@ -163,7 +163,9 @@ export async function rewriteGroupIds(tx: Store, actor: Principal, contactId: st
   const groupIds = change(contact.group_ids);
   if (groupIds.length === contact.group_ids.length && groupIds.every((g, i) => g === contact.group_ids[i])) return { contact, changed: false };
   const next: Contact = { ...contact, group_ids: groupIds, version: contact.version + 1, updated_at: nowIso() };
-  if (!(await tx.contacts.update(next, indexEntriesOf(next), contact.version))) throw new DomainError('version_mismatch', `contact ${contactId} was changed by another request; read it again`);
+  // Only the groups change: the addresses and terms stay, and so are not written.
+  const index = indexEntriesOf(contact);
+  if (!(await tx.contacts.update({ contact: next, index }, { contact, index }))) throw new DomainError('version_mismatch', `contact ${contactId} was changed by another request; read it again`);
   recordChange(tx, actor, 'contact', 'updated', contact, next);
   return { contact: next, changed: true };
 }

@@ -155,6 +155,12 @@ export interface ContactIndexEntries {
   terms: string[];
 }
 
+/** A contact with the index entries the core derives from it (`indexEntriesOf`). */
+export interface IndexedContact {
+  contact: Contact;
+  index: ContactIndexEntries;
+}
+
 export type AddressKind = 'phone' | 'email' | 'messaging';
 
 export interface ContactFilter {
@@ -203,10 +209,12 @@ export interface ContactRepository {
   /** Inserts many contacts at once (no rule is checked here); returns them in the same order. */
   insertMany(contacts: Omit<Contact, 'seq'>[], indexes: ContactIndexEntries[]): Promise<Contact[]>;
   /**
-   * Rewrites the contact, its index rows and memberships, if its stored version is still
-   * `expectedVersion`; returns false when another writer got there first.
+   * Stores `next` over `previous` (the contact as the caller read it), if its stored version is
+   * still previous's; returns false when another writer got there first. Only the index rows and
+   * memberships that differ between the two are written: the stored ones are those derived from
+   * the stored contact, so they are known without reading them.
    */
-  update(contact: Contact, index: ContactIndexEntries, expectedVersion: number): Promise<boolean>;
+  update(next: IndexedContact, previous: IndexedContact): Promise<boolean>;
   delete(contact: Contact): Promise<void>;
   find(accountId: string, id: string): Promise<Contact | undefined>;
   findBySeq(accountId: string, seq: number): Promise<Contact | undefined>;

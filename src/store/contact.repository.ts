@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { AddressKind, ContactFilter, ContactIndexEntries, ContactRepository, ListShape, PageRequest } from '../core/ports.ts';
+import type { AddressKind, ContactFilter, ContactIndexEntries, ContactRepository, IndexedContact, ListShape, PageRequest } from '../core/ports.ts';
 import type { Contact, Page } from '../core/types.ts';
+import { writeIndexChanges, writeIndexRows } from './contact.index.ts';
 import { whereMatches } from './contact.matches.ts';
 import { SAMPLE_CONTACT, chunks, fromRow, pageOf, rowsPerStatement, toRow } from './contact.rows.ts';
 import { mapUniqueViolation } from './errors.ts';
@@ -24,22 +25,20 @@ export class KyselyContactRepository implements ContactRepository {
       `a contact with external_id "${contact.external_id}" already exists`,
     );
     const saved = { ...contact, seq };
-    await this.writeIndex(saved, index);
+    await writeIndexRows(this.db, [saved], [index]);
     this.noteWritten(1);
     return saved;
   }
 
-  async update(contact: Contact, index: ContactIndexEntries, expectedVersion: number): Promise<boolean> {
+  async update(next: IndexedContact, previous: IndexedContact): Promise<boolean> {
+    const contact = next.contact;
     const result = await mapUniqueViolation(
-      () => this.db.updateTable('contacts').set(toRow(contact)).where('seq', '=', contact.seq).where('version', '=', expectedVersion).executeTakeFirst(),
+      () => this.db.updateTable('contacts').set(toRow(contact)).where('seq', '=', contact.seq).where('version', '=', previous.contact.version).executeTakeFirst(),
       'duplicate_external_id',
       `a contact with external_id "${contact.external_id}" already exists`,
     );
     if (Number(result.numUpdatedRows) !== 1) return false;
-    await this.db.deleteFrom('contact_addresses').where('contact_seq', '=', contact.seq).execute();
-    await this.db.deleteFrom('contact_terms').where('contact_seq', '=', contact.seq).execute();
-    await this.db.deleteFrom('group_members').where('contact_seq', '=', contact.seq).execute();
-    await this.writeIndex(contact, index);
+    await writeIndexChanges(this.db, previous, next);
     return true;
   }
 
@@ -197,30 +196,10 @@ export class KyselyContactRepository implements ContactRepository {
       for (const { id, seq } of await this.db.insertInto('contacts').values(rows).returning(['id', 'seq']).execute()) seqById.set(id, Number(seq));
     }
     const saved = contacts.map((c) => ({ ...c, seq: seqById.get(c.id)! }));
-    await this.writeIndexRows(saved, indexes);
+    await writeIndexRows(this.db, saved, indexes);
     this.noteWritten(saved.length);
     return saved;
   }
-
-  private async writeIndex(contact: Contact, index: ContactIndexEntries): Promise<void> {
-    await writeIndexRows(this.db, [contact], [index]);
-  }
-
-  private async writeIndexRows(contacts: Contact[], indexes: ContactIndexEntries[]): Promise<void> {
-    await writeIndexRows(this.db, contacts, indexes);
-  }
-}
-
-/** The index rows of many contacts in as few statements as the engines' parameter limits allow. */
-export async function writeIndexRows(db: Kysely<Database>, contacts: Contact[], indexes: ContactIndexEntries[]): Promise<void> {
-  const addresses = contacts.flatMap((c, i) =>
-    indexes[i]!.addresses.map((a) => ({ account_id: c.account_id, address_book_id: c.address_book_id, contact_seq: c.seq, kind: a.kind, value: a.value })),
-  );
-  const terms = contacts.flatMap((c, i) => indexes[i]!.terms.map((term) => ({ account_id: c.account_id, contact_seq: c.seq, term })));
-  const members = contacts.flatMap((c) => c.group_ids.map((group_id) => ({ account_id: c.account_id, contact_seq: c.seq, group_id, created_at: c.updated_at })));
-  for (const rows of chunks(addresses, rowsPerStatement(5))) await db.insertInto('contact_addresses').values(rows).execute();
-  for (const rows of chunks(terms, rowsPerStatement(3))) await db.insertInto('contact_terms').values(rows).execute();
-  for (const rows of chunks(members, rowsPerStatement(4))) await db.insertInto('group_members').values(rows).execute();
 }
 
 // Parameters follow toRow's key order.

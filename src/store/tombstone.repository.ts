@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ContactIndexEntries, PageRequest, TombstoneRepository } from '../core/ports.ts';
 import type { Contact, Page } from '../core/types.ts';
-import { writeIndexRows } from './contact.repository.ts';
+import { writeIndexRows } from './contact.index.ts';
 import { fromRow, pageOf, toRow } from './contact.rows.ts';
 import type { Database } from './tables.ts';
 
