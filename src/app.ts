@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import { createServices, type Services } from './core/services.ts';
-import { TombstoneSweep } from './core/tombstone-sweep.ts';
+import { TombstoneSweep } from './core/contacts/tombstone-sweep.ts';
 import { registerDav } from './dav/index.ts';
 import { registerDialects } from './dialects/index.ts';
 import type { MountedDialect } from './dialects/shared/mount.ts';

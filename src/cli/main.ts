@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, readConfig } from '../config.ts';
-import { parseScopes } from '../core/account.service.ts';
+import { parseScopes } from '../core/directory/account.service.ts';
 import { createServices } from '../core/services.ts';
 import { DomainError } from '../core/errors.ts';
 import { EXPORT_FORMATS, VCARD_VERSIONS } from '../core/exports/export.types.ts';

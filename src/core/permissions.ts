@@ -1,5 +1,5 @@
-import type { ContactRequirements } from './contact-requirements.ts';
-import type { DuplicateRule } from './contact-writes.ts';
+import type { ContactRequirements } from './contacts/contact-requirements.ts';
+import type { DuplicateRule } from './contacts/contact-writes.ts';
 import { DomainError } from './errors.ts';
 import type { Contact, ContactType, Principal } from './types.ts';
 

@@ -12,7 +12,7 @@ import type {
   Unit,
 } from './types.ts';
 import type { Change, ChangeActor, ChangeDraft, ChangeType } from './journal/change.types.ts';
-import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from './batch-job.types.ts';
+import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from './batch-jobs/batch-job.types.ts';
 import type { CardRecord } from './cards/card.types.ts';
 import type { ImportChunkProgress, ImportErrorRecord, ImportJob } from './imports/import-job.types.ts';
 import type { DeliveryState, Webhook, WebhookDelivery, WebhookRecord, WebhookSecrets } from './webhooks/webhook.types.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AccountService } from '../core/account.service.ts';
+import type { AccountService } from '../core/directory/account.service.ts';
 import type { Scope } from '../core/types.ts';
 import { identifyBasicOrBearer } from '../dialects/shared/credentials.ts';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AccountService } from '../core/account.service.ts';
+import type { AccountService } from '../core/directory/account.service.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Principal, Scope } from '../core/types.ts';
 import type { RateLimiter } from './rate-limit/limiter.ts';

@@ -1,6 +1,6 @@
 import type { Surface } from '../core/journal/change.types.ts';
 import type { Kysely } from 'kysely';
-import { UNFINISHED_STATUSES, type BatchItemResult, type BatchJob, type BatchKind, type BatchProgress } from '../core/batch-job.types.ts';
+import { UNFINISHED_STATUSES, type BatchItemResult, type BatchJob, type BatchKind, type BatchProgress } from '../core/batch-jobs/batch-job.types.ts';
 import type { BatchJobRepository } from '../core/ports.ts';
 import type { Scope } from '../core/types.ts';
 import { chunks, rowsPerStatement } from './contact.rows.ts';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { indexEntriesOf } from '../core/contact-index.ts';
+import { indexEntriesOf } from '../core/contacts/contact-index.ts';
 import type { Contact } from '../core/types.ts';
 import { chunks, rowsPerStatement } from './contact.rows.ts';
 import type { EngineName } from './engine.ts';

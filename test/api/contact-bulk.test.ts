@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { assertNamesField, assertProblem, token } from '../support/assertions.ts';
 import { engines } from '../support/engines.ts';
 import { startApi, type Response, type TestApi } from '../support/api.ts';
-import { BULK_CHUNK, ContactBulkService } from '../../src/core/contact-bulk.service.ts';
+import { BULK_CHUNK, ContactBulkService } from '../../src/core/contacts/contact-bulk.service.ts';
 
 for (const engine of engines) {
   describe(`contact bulk actions on ${engine.name}`, () => {

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { assertProblem, token } from '../support/assertions.ts';
 import { engines } from '../support/engines.ts';
 import { startApi, uniquePhone, type Response, type TestApi } from '../support/api.ts';
-import { restoreContact } from '../../src/core/contact-tombstones.ts';
+import { restoreContact } from '../../src/core/contacts/contact-tombstones.ts';
 
 /** A contact as compared across a merge and its unmerge: everything but the bookkeeping of a write. */
 function content(contact: Record<string, unknown>): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildContactState } from '../../src/core/contact-state.ts';
+import { buildContactState } from '../../src/core/contacts/contact-state.ts';
 import type { Contact, ContactInput } from '../../src/core/types.ts';
 import { contactToJCard, contactToVCard, parseVCard, type CardExtras } from '../../src/formats/vcard/index.ts';
 import { EVERY_TYPE_FIELDS, customField, storedContact } from './vcard-support.ts';

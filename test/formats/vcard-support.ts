@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildContactState } from '../../src/core/contact-state.ts';
+import { buildContactState } from '../../src/core/contacts/contact-state.ts';
 import type { Contact, ContactInput, CustomField, CustomFieldType } from '../../src/core/types.ts';
 
 /** A stored contact as the core builds it from an input (phones to E.164, primaries settled). */

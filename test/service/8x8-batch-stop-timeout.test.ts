@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BatchJobService } from '../../src/core/batch-job.service.ts';
-import type { BatchJob } from '../../src/core/batch-job.types.ts';
+import { BatchJobService } from '../../src/core/batch-jobs/batch-job.service.ts';
+import type { BatchJob } from '../../src/core/batch-jobs/batch-job.types.ts';
 import { DomainError } from '../../src/core/errors.ts';
 import { engines } from '../support/engines.ts';
 import { startApi, uniquePhone, type TestApi } from '../support/api.ts';

@@ -1,8 +1,8 @@
 /** Core rules the 8x8 dialect selects, tested once through the services on every engine. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BatchJobService } from '../../src/core/batch-job.service.ts';
-import type { BatchJob } from '../../src/core/batch-job.types.ts';
+import { BatchJobService } from '../../src/core/batch-jobs/batch-job.service.ts';
+import type { BatchJob } from '../../src/core/batch-jobs/batch-job.types.ts';
 import { DomainError } from '../../src/core/errors.ts';
 import type { Principal } from '../../src/core/types.ts';
 import { engines } from '../support/engines.ts';

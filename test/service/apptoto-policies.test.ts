@@ -1,8 +1,8 @@
-/** Core rules the Apptoto dialect selects (src/core/contact-upsert.ts), tested once through the services on every engine. */
+/** Core rules the Apptoto dialect selects (src/core/contacts/contact-upsert.ts), tested once through the services on every engine. */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { UpsertPolicy } from '../../src/core/contact-upsert.ts';
+import type { UpsertPolicy } from '../../src/core/contacts/contact-upsert.ts';
 import { DomainError } from '../../src/core/errors.ts';
 import type { Contact, Principal } from '../../src/core/types.ts';
 import { engines } from '../support/engines.ts';

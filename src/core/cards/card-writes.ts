@@ -1,6 +1,6 @@
-import { applyMergePatch } from '../contact-state.ts';
-import { WriteScope, createWithRule, findOrThrow, lockForChange, rejectDuplicatesOnChange, saveChanged } from '../contact-writes.ts';
-import { buryContact } from '../contact-tombstones.ts';
+import { applyMergePatch } from '../contacts/contact-state.ts';
+import { WriteScope, createWithRule, findOrThrow, lockForChange, rejectDuplicatesOnChange, saveChanged } from '../contacts/contact-writes.ts';
+import { buryContact } from '../contacts/contact-tombstones.ts';
 import { DomainError } from '../errors.ts';
 import { nowIso } from '../clock.ts';
 import { assertMayWriteType } from '../permissions.ts';

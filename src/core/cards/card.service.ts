@@ -1,4 +1,4 @@
-import { WriteScope } from '../contact-writes.ts';
+import { WriteScope } from '../contacts/contact-writes.ts';
 import { DomainError } from '../errors.ts';
 import type { Store } from '../ports.ts';
 import type { AddressBook, CustomField, Principal } from '../types.ts';

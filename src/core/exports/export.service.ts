@@ -1,4 +1,4 @@
-import { contactSetFilterOf, type ContactSetQuery } from '../contact-queries.ts';
+import { contactSetFilterOf, type ContactSetQuery } from '../contacts/contact-queries.ts';
 import { DomainError } from '../errors.ts';
 import type { ContactFilter, PageRequest, SnapshotReads, Store } from '../ports.ts';
 import type { Contact, Page, Principal } from '../types.ts';

@@ -1,4 +1,4 @@
-import { normalizeCustomFieldValue } from '../custom-field-values.ts';
+import { normalizeCustomFieldValue } from '../contacts/custom-field-values.ts';
 import { CONTACT_TYPES, type ContactType, type CustomField } from '../types.ts';
 import { isIsoDate, toUtcDateTime } from '../values.ts';
 

@@ -1,7 +1,7 @@
-import { stateOf } from '../contact-state.ts';
-import { lockUpserts, upsertIn, type UpsertPolicy, type UpsertRequest } from '../contact-upsert.ts';
-import { WriteScope } from '../contact-writes.ts';
-import { ContactService, type BatchOutcome } from '../contact.service.ts';
+import { stateOf } from '../contacts/contact-state.ts';
+import { lockUpserts, upsertIn, type UpsertPolicy, type UpsertRequest } from '../contacts/contact-upsert.ts';
+import { WriteScope } from '../contacts/contact-writes.ts';
+import { ContactService, type BatchOutcome } from '../contacts/contact.service.ts';
 import { DomainError, isItemFailure } from '../errors.ts';
 import type { Store } from '../ports.ts';
 import type { AddressBook, Contact, ContactInput, Principal } from '../types.ts';

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.ts';
-import { GroupService } from '../group.service.ts';
+import { GroupService } from '../directory/group.service.ts';
 import type { Store } from '../ports.ts';
 import type { ContactInput, Principal } from '../types.ts';
 import type { ImportContactInput } from './import.types.ts';

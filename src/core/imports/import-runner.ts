@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { nowIso } from '../clock.ts';
-import { CustomFieldService } from '../custom-field.service.ts';
+import { CustomFieldService } from '../directory/custom-field.service.ts';
 import { DomainError, isUnavailable } from '../errors.ts';
 import { recordChange } from '../journal/journal.ts';
 import type { Store } from '../ports.ts';

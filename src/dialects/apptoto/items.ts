@@ -1,7 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { DomainError, validationError } from '../../core/errors.ts';
-import type { UpsertRequest } from '../../core/contact-upsert.ts';
+import type { UpsertRequest } from '../../core/contacts/contact-upsert.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
 import { ContactCreateItem, ContactPutItem, Envelope, type CreateItem, type PutItem } from './schemas.ts';
 import type { MappedItem } from './mapping.ts';

@@ -1,4 +1,4 @@
-import type { BookRef, ContactKey, UpsertRequest } from '../../core/contact-upsert.ts';
+import type { BookRef, ContactKey, UpsertRequest } from '../../core/contacts/contact-upsert.ts';
 import { FieldErrors, validationError } from '../../core/errors.ts';
 import type { AddressBook, Contact, EmailInput, PhoneInput } from '../../core/types.ts';
 import { wireFieldOf } from './errors.ts';

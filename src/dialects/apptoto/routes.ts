@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ContactMatchQuery } from '../../core/contact.service.ts';
-import type { UpsertOutcome, UpsertPolicy } from '../../core/contact-upsert.ts';
+import type { ContactMatchQuery } from '../../core/contacts/contact.service.ts';
+import type { UpsertOutcome, UpsertPolicy } from '../../core/contacts/contact-upsert.ts';
 import { DomainError, invalidField } from '../../core/errors.ts';
 import type { Services } from '../../core/services.ts';
 import type { AddressBook, Principal } from '../../core/types.ts';

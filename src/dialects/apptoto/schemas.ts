@@ -1,4 +1,4 @@
-import { CONTACT_LIMITS } from '../../core/contact-state.ts';
+import { CONTACT_LIMITS } from '../../core/contacts/contact-state.ts';
 import { Type, type Static } from 'typebox';
 
 /**

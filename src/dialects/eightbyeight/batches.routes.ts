@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
-import type { BatchRequest } from '../../core/batch-job.service.ts';
+import type { BatchRequest } from '../../core/batch-jobs/batch-job.service.ts';
 import { invalidField, isItemFailure, undefinedIfRefused } from '../../core/errors.ts';
 import type { Services } from '../../core/services.ts';
 import type { Principal } from '../../core/types.ts';

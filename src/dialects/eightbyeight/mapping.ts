@@ -1,5 +1,5 @@
 import type { Static } from 'typebox';
-import type { BatchItemResult, BatchJob } from '../../core/batch-job.types.ts';
+import type { BatchItemResult, BatchJob } from '../../core/batch-jobs/batch-job.types.ts';
 import { invalidField } from '../../core/errors.ts';
 import { toE164 } from '../../core/phones.ts';
 import type { Contact, ContactInput, Group, Messaging } from '../../core/types.ts';

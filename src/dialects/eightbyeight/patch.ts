@@ -4,7 +4,7 @@ import jsonpatch, { type Operation } from 'fast-json-patch';
 import type { Static } from 'typebox';
 import { invalidField, validationError } from '../../core/errors.ts';
 import type { Contact, ContactInput, Group, Messaging } from '../../core/types.ts';
-import type { GroupInput } from '../../core/group.service.ts';
+import type { GroupInput } from '../../core/directory/group.service.ts';
 import { fieldErrorsOf } from '../../http/validation.ts';
 import { CHANNELS, attributeValuesOf, msisdnToE164, type CreateBody } from './mapping.ts';
 import { CreateContactBody, CreateGroupBody, type PatchOperation } from './schemas.ts';

@@ -1,4 +1,4 @@
-import type { DuplicateRule } from '../../core/contact.service.ts';
+import type { DuplicateRule } from '../../core/contacts/contact.service.ts';
 
 /**
  * 8x8's create rule (README): one existing contact of the account sharing any address absorbs

@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import type { CreateContactItem } from '../../core/batch-job-work.ts';
+import type { CreateContactItem } from '../../core/batch-jobs/batch-job-work.ts';
 import { DomainError, invalidField } from '../../core/errors.ts';
 import { CODE, failureOf } from './errors.ts';
 import { CHANNELS, createInputOf, type CreateBody } from './mapping.ts';

@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
 import { invalidField } from '../../core/errors.ts';
-import type { ContactMatchQuery } from '../../core/contact.service.ts';
+import type { ContactMatchQuery } from '../../core/contacts/contact.service.ts';
 import type { TextEqualsClause } from '../../core/ports.ts';
 import { CONTACT_TYPES, type Contact, type ContactInput, type ContactTextField, type ContactType } from '../../core/types.ts';
 import type { CreateBody, GwsContact, ListQuery, UpdateBody } from './schemas.ts';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import type { AccountService } from '../../core/account.service.ts';
+import type { AccountService } from '../../core/directory/account.service.ts';
 import type { Scope } from '../../core/types.ts';
 import { bearerTokenOf } from '../../http/auth.ts';
 import { identifyCaller, type CallerResult } from '../shared/credentials.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { DomainError, isItemFailure, isUnavailable } from '../../core/errors.ts';
-import type { CreateOptions } from '../../core/contact.service.ts';
+import type { CreateOptions } from '../../core/contacts/contact.service.ts';
 import type { WritePolicy } from '../../core/permissions.ts';
 import type { Services } from '../../core/services.ts';
 import type { AddressBook } from '../../core/types.ts';

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { AccountService } from '../../core/account.service.ts';
+import type { AccountService } from '../../core/directory/account.service.ts';
 import type { Principal, Scope } from '../../core/types.ts';
 import { bearerTokenOf } from '../../http/auth.ts';
 

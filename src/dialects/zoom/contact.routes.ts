@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
-import type { ContactRequirements } from '../../core/contact-requirements.ts';
+import type { ContactRequirements } from '../../core/contacts/contact-requirements.ts';
 import { undefinedIfRefused } from '../../core/errors.ts';
 import type { Services } from '../../core/services.ts';
 import type { AddressBook, Contact, Principal } from '../../core/types.ts';

@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
-import type { NamedFieldInput } from '../../core/custom-field.service.ts';
-import { textOfValue, valueFromText } from '../../core/custom-field-text.ts';
+import type { NamedFieldInput } from '../../core/directory/custom-field.service.ts';
+import { textOfValue, valueFromText } from '../../core/directory/custom-field-text.ts';
 import type { CustomField } from '../../core/types.ts';
 import { ZOOM, zoomError } from './errors.ts';
 import { FIELD_FLAGS, type FieldCreateBody, type ZoomField } from './field-schemas.ts';

@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
-import { isOutdated, textOfValue, valueFromText } from '../../core/custom-field-text.ts';
-import { normalizeCustomFieldValue } from '../../core/custom-field-values.ts';
-import type { BookSummary } from '../../core/unit.service.ts';
+import { isOutdated, textOfValue, valueFromText } from '../../core/directory/custom-field-text.ts';
+import { normalizeCustomFieldValue } from '../../core/contacts/custom-field-values.ts';
+import type { BookSummary } from '../../core/directory/unit.service.ts';
 import type { AddressBook, Contact, ContactInput, CustomField, CustomFieldType, Messaging, Unit } from '../../core/types.ts';
 import type { ContactCreateBody, ContactPatchBody, ZoomContact, ZoomVariable } from './contact-schemas.ts';
 import { MAX_EMAILS, MAX_PHONES, TEXT_LIMITS } from './contact-schemas.ts';

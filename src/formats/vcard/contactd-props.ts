@@ -1,5 +1,5 @@
 import { CUSTOM_FIELD_TYPES, type ContactTextField, type CustomField, type CustomFieldType } from '../../core/types.ts';
-import { valueFromText } from '../../core/custom-field-text.ts';
+import { valueFromText } from '../../core/directory/custom-field-text.ts';
 
 /**
  * contactd's own properties: `X-CONTACTD-<KEY>` for custom fields and for the contact fields

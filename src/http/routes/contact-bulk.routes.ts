@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { BULK_CHUNK, type BulkRequest, type BulkAction } from '../../core/contact-bulk.service.ts';
+import { BULK_CHUNK, type BulkRequest, type BulkAction } from '../../core/contacts/contact-bulk.service.ts';
 import type { HttpContext } from '../context.ts';
 import { problemOf } from '../problems.ts';
 import { answer, errorResponses } from '../schemas/common.ts';

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { invalidField, validationError } from '../../core/errors.ts';
-import type { ContactQuery } from '../../core/contact-queries.ts';
+import type { ContactQuery } from '../../core/contacts/contact-queries.ts';
 import type { Contact, ContactInput } from '../../core/types.ts';
 import type { HttpContext } from '../context.ts';
 import { problemOf } from '../problems.ts';

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import type { HttpContext } from '../context.ts';
-import type { AddressBookInput } from '../../core/address-book.service.ts';
-import type { CustomFieldInput, CustomFieldPatch } from '../../core/custom-field.service.ts';
-import type { GroupInput } from '../../core/group.service.ts';
+import type { AddressBookInput } from '../../core/directory/address-book.service.ts';
+import type { CustomFieldInput, CustomFieldPatch } from '../../core/directory/custom-field.service.ts';
+import type { GroupInput } from '../../core/directory/group.service.ts';
 import { IdParams, PageQuery, answer, errorResponses } from '../schemas/common.ts';
 import { DeleteBookQuery, MemberParams } from '../schemas/directory.schema.ts';
 

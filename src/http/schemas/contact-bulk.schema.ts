@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { BULK_ACTIONS, MAX_BULK_IDS, MAX_BULK_LIMIT } from '../../core/contact-bulk.service.ts';
+import { BULK_ACTIONS, MAX_BULK_IDS, MAX_BULK_LIMIT } from '../../core/contacts/contact-bulk.service.ts';
 import { Nullable } from './common.ts';
 import { ContactListQuery } from './contact.schema.ts';
 

@@ -1,12 +1,12 @@
 import { indexed } from './contact-index.ts';
 import { stateOf } from './contact-state.ts';
 import { findOrThrow, saveChanged } from './contact-writes.ts';
-import { DomainError } from './errors.ts';
-import type { Change } from './journal/change.types.ts';
-import { recordChange } from './journal/journal.ts';
-import { assertMayWriteType } from './permissions.ts';
-import type { Store } from './ports.ts';
-import type { Contact, Principal } from './types.ts';
+import { DomainError } from '../errors.ts';
+import type { Change } from '../journal/change.types.ts';
+import { recordChange } from '../journal/journal.ts';
+import { assertMayWriteType } from '../permissions.ts';
+import type { Store } from '../ports.ts';
+import type { Contact, Principal } from '../types.ts';
 import { planUnmerge, type NotRestored } from './unmerge.ts';
 import { bookToReturnTo, returningContact } from './contact-tombstones.ts';
 

@@ -1,9 +1,9 @@
 import { findOrThrow } from './contact-writes.ts';
-import { decodeCursor } from './cursor.ts';
-import { DomainError, invalidField } from './errors.ts';
-import { phoneDigitsPatternOf, toE164 } from './phones.ts';
-import type { ContactFilter, Store } from './ports.ts';
-import type { Contact, ContactTextField, Page, Principal } from './types.ts';
+import { decodeCursor } from '../cursor.ts';
+import { DomainError, invalidField } from '../errors.ts';
+import { phoneDigitsPatternOf, toE164 } from '../phones.ts';
+import type { ContactFilter, Store } from '../ports.ts';
+import type { Contact, ContactTextField, Page, Principal } from '../types.ts';
 
 export interface ContactServiceDeps {
   store: Store;

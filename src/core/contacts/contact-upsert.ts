@@ -1,12 +1,12 @@
-import { AddressBookService } from './address-book.service.ts';
+import { AddressBookService } from '../directory/address-book.service.ts';
 import { applyMergePatch } from './contact-state.ts';
-import { toE164 } from './phones.ts';
+import { toE164 } from '../phones.ts';
 import { WriteScope, createWithRule, lockForChange, rejectDuplicatesOnChange, saveChanged } from './contact-writes.ts';
-import { writeInChunks } from './chunks.ts';
-import { DomainError, invalidField, isItemFailure } from './errors.ts';
-import { assertMayWriteType, assertTypeWritable, type WritePolicy } from './permissions.ts';
-import type { Store } from './ports.ts';
-import type { AddressBook, Contact, ContactInput, EmailInput, PhoneInput } from './types.ts';
+import { writeInChunks } from '../chunks.ts';
+import { DomainError, invalidField, isItemFailure } from '../errors.ts';
+import { assertMayWriteType, assertTypeWritable, type WritePolicy } from '../permissions.ts';
+import type { Store } from '../ports.ts';
+import type { AddressBook, Contact, ContactInput, EmailInput, PhoneInput } from '../types.ts';
 
 /**
  * Create-or-update of a contact named by its integer id (`seq`) or its external id, with the

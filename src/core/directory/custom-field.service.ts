@@ -1,9 +1,9 @@
-import { newId, nowIso } from './clock.ts';
-import { normalizeCustomFieldValue } from './custom-field-values.ts';
-import { DomainError, FieldErrors, invalidField } from './errors.ts';
-import { recordChange } from './journal/journal.ts';
-import type { Store } from './ports.ts';
-import type { CustomField, CustomFieldType, Principal } from './types.ts';
+import { newId, nowIso } from '../clock.ts';
+import { normalizeCustomFieldValue } from '../contacts/custom-field-values.ts';
+import { DomainError, FieldErrors, invalidField } from '../errors.ts';
+import { recordChange } from '../journal/journal.ts';
+import type { Store } from '../ports.ts';
+import type { CustomField, CustomFieldType, Principal } from '../types.ts';
 
 export interface CustomFieldInput {
   key: string;

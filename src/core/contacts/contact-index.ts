@@ -1,6 +1,6 @@
-import type { ContactIndexEntries, IndexedContact } from './ports.ts';
-import { phoneSearchDigits } from './phones.ts';
-import type { Contact, Email, Messaging, Phone } from './types.ts';
+import type { ContactIndexEntries, IndexedContact } from '../ports.ts';
+import { phoneSearchDigits } from '../phones.ts';
+import type { Contact, Email, Messaging, Phone } from '../types.ts';
 
 /** The lookup and search rows of a contact. Only live contacts are findable. */
 export function indexEntriesOf(contact: Pick<Contact, 'status' | 'phone_numbers' | 'emails' | 'messaging' | 'display_name' | 'first_name' | 'last_name' | 'company'>): ContactIndexEntries {

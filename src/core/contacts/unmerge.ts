@@ -1,6 +1,6 @@
 import type { ContactState } from './contact-state.ts';
-import type { FieldChange } from './journal/change.types.ts';
-import { CONTACT_TEXT_FIELDS } from './types.ts';
+import type { FieldChange } from '../journal/change.types.ts';
+import { CONTACT_TEXT_FIELDS } from '../types.ts';
 
 /**
  * Takes one source's contribution back out of a survivor, from what the journal kept of the merge

@@ -1,11 +1,11 @@
-import { addressKeysOf } from './contact-index.ts';
-import { stateOf } from './contact-state.ts';
-import { WriteScope, createWithRule, lockAccountAddresses, saveChanged } from './contact-writes.ts';
-import { invalidField } from './errors.ts';
+import { addressKeysOf } from '../contacts/contact-index.ts';
+import { stateOf } from '../contacts/contact-state.ts';
+import { WriteScope, createWithRule, lockAccountAddresses, saveChanged } from '../contacts/contact-writes.ts';
+import { invalidField } from '../errors.ts';
 import { findOrCreateBlockList } from './group.service.ts';
-import { toE164 } from './phones.ts';
-import type { Store } from './ports.ts';
-import type { Contact, Group, Principal } from './types.ts';
+import { toE164 } from '../phones.ts';
+import type { Store } from '../ports.ts';
+import type { Contact, Group, Principal } from '../types.ts';
 
 /**
  * Blocking a phone number (8x8 `POST contacts/blacklist/{msisdn}`): every live contact of the

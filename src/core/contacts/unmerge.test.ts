@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildContactState, type ContactState } from './contact-state.ts';
-import { fieldChangesOf } from './journal/field-changes.ts';
+import { fieldChangesOf } from '../journal/field-changes.ts';
 import { mergeStates } from './merge.ts';
 import { planUnmerge } from './unmerge.ts';
 

@@ -1,8 +1,8 @@
-import { newId, nowIso } from './clock.ts';
-import { decodeCursor } from './cursor.ts';
-import { DomainError } from './errors.ts';
-import type { Store } from './ports.ts';
-import type { AddressBook, Page, Principal, Unit } from './types.ts';
+import { newId, nowIso } from '../clock.ts';
+import { decodeCursor } from '../cursor.ts';
+import { DomainError } from '../errors.ts';
+import type { Store } from '../ports.ts';
+import type { AddressBook, Page, Principal, Unit } from '../types.ts';
 
 export interface UnitInput {
   name: string;

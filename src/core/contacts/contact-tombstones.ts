@@ -1,12 +1,12 @@
 import { addressKeysOf, indexEntriesOf, indexed } from './contact-index.ts';
 import { duplicateError } from './contact-writes.ts';
-import { nowIso } from './clock.ts';
-import { DomainError } from './errors.ts';
-import { assertMayWriteType } from './permissions.ts';
-import { SYSTEM_ACTOR, actorOf, recordChange } from './journal/journal.ts';
-import type { ChangeActor } from './journal/change.types.ts';
-import type { Store } from './ports.ts';
-import type { AddressBook, Contact, Principal } from './types.ts';
+import { nowIso } from '../clock.ts';
+import { DomainError } from '../errors.ts';
+import { assertMayWriteType } from '../permissions.ts';
+import { SYSTEM_ACTOR, actorOf, recordChange } from '../journal/journal.ts';
+import type { ChangeActor } from '../journal/change.types.ts';
+import type { Store } from '../ports.ts';
+import type { AddressBook, Contact, Principal } from '../types.ts';
 
 /**
  * Deleting a contact keeps it whole as a tombstone for the retention time: gone from every read

@@ -1,11 +1,11 @@
 import { contactSetFilterOf, type ContactSetQuery } from './contact-queries.ts';
 import { buryContact } from './contact-tombstones.ts';
 import { findOrThrow } from './contact-writes.ts';
-import { DomainError, invalidField, isItemFailure } from './errors.ts';
-import { findOrCreateBlockList, rewriteGroupIds } from './group.service.ts';
-import { assertMayWriteType } from './permissions.ts';
-import type { Store } from './ports.ts';
-import type { Principal } from './types.ts';
+import { DomainError, invalidField, isItemFailure } from '../errors.ts';
+import { findOrCreateBlockList, rewriteGroupIds } from '../directory/group.service.ts';
+import { assertMayWriteType } from '../permissions.ts';
+import type { Store } from '../ports.ts';
+import type { Principal } from '../types.ts';
 
 export const BULK_ACTIONS = ['add_to_group', 'remove_from_group', 'block', 'delete'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];

@@ -1,5 +1,5 @@
-import { normalizeCustomFieldValue } from './custom-field-values.ts';
-import type { CustomField } from './types.ts';
+import { normalizeCustomFieldValue } from '../contacts/custom-field-values.ts';
+import type { CustomField } from '../types.ts';
 
 /**
  * Custom field values for platforms that send and show every value as text (Zoom's

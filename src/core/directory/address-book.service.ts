@@ -1,11 +1,11 @@
-import { newId, nowIso } from './clock.ts';
-import { decodeCursor } from './cursor.ts';
-import { DomainError } from './errors.ts';
+import { newId, nowIso } from '../clock.ts';
+import { decodeCursor } from '../cursor.ts';
+import { DomainError } from '../errors.ts';
 import { unitIdFor } from './unit.service.ts';
-import { buryContact } from './contact-tombstones.ts';
-import { recordChange } from './journal/journal.ts';
-import type { Store } from './ports.ts';
-import type { AddressBook, DuplicatePolicy, Page, Principal } from './types.ts';
+import { buryContact } from '../contacts/contact-tombstones.ts';
+import { recordChange } from '../journal/journal.ts';
+import type { Store } from '../ports.ts';
+import type { AddressBook, DuplicatePolicy, Page, Principal } from '../types.ts';
 
 export interface AddressBookInput {
   name: string;

@@ -16,19 +16,19 @@ import {
 import { upsertIn, upsertMany, type UpsertOutcome, type UpsertPolicy, type UpsertRequest, type UpsertResult } from './contact-upsert.ts';
 import { assertRequirements, type ContactRequirements } from './contact-requirements.ts';
 import { ContactQueries, type ContactMatchQuery, type ContactQuery, type ContactServiceDeps } from './contact-queries.ts';
-import { AddressBookService, type AddressBookInput } from './address-book.service.ts';
-import { writeInChunks } from './chunks.ts';
-import { DomainError, invalidField, isItemFailure } from './errors.ts';
-import { nowIso } from './clock.ts';
+import { AddressBookService, type AddressBookInput } from '../directory/address-book.service.ts';
+import { writeInChunks } from '../chunks.ts';
+import { DomainError, invalidField, isItemFailure } from '../errors.ts';
+import { nowIso } from '../clock.ts';
 import { buryContact, purgeContact, restoreContact } from './contact-tombstones.ts';
 import { unmergeContact, type UnmergeResult } from './contact-unmerge.ts';
-import { recordChange } from './journal/journal.ts';
+import { recordChange } from '../journal/journal.ts';
 import { mergeStates } from './merge.ts';
 import { withNamePartsOfRename } from './name-parts.ts';
-import { assertContactWritable, assertMayWriteType, assertTypeWritable, type WritePolicy } from './permissions.ts';
-import type { Store } from './ports.ts';
-import type { Contact, ContactInput, ContactType, DeletedContact, Page, Principal } from './types.ts';
-import { decodeCursor } from './cursor.ts';
+import { assertContactWritable, assertMayWriteType, assertTypeWritable, type WritePolicy } from '../permissions.ts';
+import type { Store } from '../ports.ts';
+import type { Contact, ContactInput, ContactType, DeletedContact, Page, Principal } from '../types.ts';
+import { decodeCursor } from '../cursor.ts';
 
 export type { CreateOutcome, DuplicateRule, UnmergeResult };
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DomainError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { applyMergePatch, buildContactState } from './contact-state.ts';
-import type { Contact, CustomField } from './types.ts';
+import type { Contact, CustomField } from '../types.ts';
 
 const field = (key: string, data_type: CustomField['data_type'], options: string[] | null = null): CustomField => ({
   seq: 1, id: key, account_id: 'a', key, label: null, data_type, group: null, options, name: key, description: null, default_value: null, address_book_ids: [], flags: {}, created_at: '', updated_at: '',

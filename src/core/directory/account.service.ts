@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DEFAULT_BOOK_NAME } from './address-book.service.ts';
 import { newDefaultUnit } from './unit.service.ts';
-import { newId, nowIso } from './clock.ts';
-import { DomainError } from './errors.ts';
-import type { ChangeActor } from './journal/change.types.ts';
-import { recordChange } from './journal/journal.ts';
-import type { Store } from './ports.ts';
-import { SCOPES, type Account, type ApiKey, type Principal, type Scope } from './types.ts';
+import { newId, nowIso } from '../clock.ts';
+import { DomainError } from '../errors.ts';
+import type { ChangeActor } from '../journal/change.types.ts';
+import { recordChange } from '../journal/journal.ts';
+import type { Store } from '../ports.ts';
+import { SCOPES, type Account, type ApiKey, type Principal, type Scope } from '../types.ts';
 
 const KEY_PREFIX = 'cdk_';
 

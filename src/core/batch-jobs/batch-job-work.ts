@@ -1,10 +1,10 @@
 import type { BatchItemResult, BatchKind, BatchPayload } from './batch-job.types.ts';
-import { ContactService, type DuplicateRule } from './contact.service.ts';
-import { DomainError, invalidField } from './errors.ts';
-import { GroupService } from './group.service.ts';
-import { toE164 } from './phones.ts';
-import type { Store } from './ports.ts';
-import type { ContactInput, Principal } from './types.ts';
+import { ContactService, type DuplicateRule } from '../contacts/contact.service.ts';
+import { DomainError, invalidField } from '../errors.ts';
+import { GroupService } from '../directory/group.service.ts';
+import { toE164 } from '../phones.ts';
+import type { Store } from '../ports.ts';
+import type { ContactInput, Principal } from '../types.ts';
 
 /**
  * What each kind of batch job does, item by item. `prepare` turns a request into the job's fixed

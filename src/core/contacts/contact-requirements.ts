@@ -1,6 +1,6 @@
-import { FieldErrors } from './errors.ts';
+import { FieldErrors } from '../errors.ts';
 import type { ContactState } from './contact-state.ts';
-import type { ContactInput } from './types.ts';
+import type { ContactInput } from '../types.ts';
 
 /**
  * What a platform requires of every contact it writes, checked on the complete state after a

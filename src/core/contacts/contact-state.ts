@@ -1,6 +1,6 @@
-import { FieldErrors } from './errors.ts';
+import { FieldErrors } from '../errors.ts';
 import { normalizeCustomFieldValues } from './custom-field-values.ts';
-import { toE164 } from './phones.ts';
+import { toE164 } from '../phones.ts';
 import {
   CONTACT_TEXT_FIELDS,
   type Contact,
@@ -12,8 +12,8 @@ import {
   type Email,
   type Messaging,
   type Phone,
-} from './types.ts';
-import { isEmail, isTimeZone } from './values.ts';
+} from '../types.ts';
+import { isEmail, isTimeZone } from '../values.ts';
 
 /** Everything about a contact that a caller sets (as opposed to ids, status and timestamps). */
 export type ContactState = ContactText & {

@@ -1,7 +1,7 @@
-import type { FieldErrors } from './errors.ts';
-import { toE164 } from './phones.ts';
-import type { CustomField, CustomFieldValues } from './types.ts';
-import { isEmail, isHttpUrl, isIsoDate, toUtcDateTime } from './values.ts';
+import type { FieldErrors } from '../errors.ts';
+import { toE164 } from '../phones.ts';
+import type { CustomField, CustomFieldValues } from '../types.ts';
+import { isEmail, isHttpUrl, isIsoDate, toUtcDateTime } from '../values.ts';
 
 const MAX_STRING = 4000;
 

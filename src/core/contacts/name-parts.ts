@@ -1,4 +1,4 @@
-import type { Contact, ContactInput } from './types.ts';
+import type { Contact, ContactInput } from '../types.ts';
 
 /**
  * A platform that knows a contact by one whole name (Genesys GWS: `name`, "the first name/last

@@ -1,5 +1,5 @@
 import { purgeExpiredTombstones } from './contact-tombstones.ts';
-import type { Store } from './ports.ts';
+import type { Store } from '../ports.ts';
 
 /**
  * Purges deleted contacts once their retention is over, every `everySeconds` on every node: each

@@ -1,9 +1,9 @@
 import { preparePayload, runItem, workContext, failed, type BatchRequest } from './batch-job-work.ts';
 import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from './batch-job.types.ts';
-import { newId, nowIso } from './clock.ts';
-import { DomainError, isItemFailure, isUnavailable } from './errors.ts';
-import type { Store } from './ports.ts';
-import type { Principal } from './types.ts';
+import { newId, nowIso } from '../clock.ts';
+import { DomainError, isItemFailure, isUnavailable } from '../errors.ts';
+import type { Store } from '../ports.ts';
+import type { Principal } from '../types.ts';
 
 export type { BatchRequest };
 

@@ -1,11 +1,11 @@
-import { indexEntriesOf } from './contact-index.ts';
-import { newId, nowIso } from './clock.ts';
-import { assertMayWriteType } from './permissions.ts';
-import { decodeCursor } from './cursor.ts';
-import { DomainError } from './errors.ts';
-import { recordChange } from './journal/journal.ts';
-import type { Store } from './ports.ts';
-import type { Contact, Group, Page, Principal } from './types.ts';
+import { indexEntriesOf } from '../contacts/contact-index.ts';
+import { newId, nowIso } from '../clock.ts';
+import { assertMayWriteType } from '../permissions.ts';
+import { decodeCursor } from '../cursor.ts';
+import { DomainError } from '../errors.ts';
+import { recordChange } from '../journal/journal.ts';
+import type { Store } from '../ports.ts';
+import type { Contact, Group, Page, Principal } from '../types.ts';
 
 export interface GroupInput {
   name: string;

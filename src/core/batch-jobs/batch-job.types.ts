@@ -1,5 +1,5 @@
-import type { Surface } from './journal/change.types.ts';
-import type { Scope } from './types.ts';
+import type { Surface } from '../journal/change.types.ts';
+import type { Scope } from '../types.ts';
 
 /** The work a batch job can do: each kind is a list of items done one by one (batch-job-work.ts). */
 export const BATCH_KINDS = ['create_contacts', 'delete_contacts', 'copy_group_members', 'move_group_members', 'delete_groups'] as const;

@@ -1,12 +1,12 @@
 import { buildContactState, stateOf, type ContactState } from './contact-state.ts';
 import { addressKeysOf, indexEntriesOf, indexed } from './contact-index.ts';
-import { defineStringFieldsIn } from './custom-field.service.ts';
-import { DomainError, invalidField } from './errors.ts';
-import { newId, nowIso } from './clock.ts';
-import { recordChange } from './journal/journal.ts';
+import { defineStringFieldsIn } from '../directory/custom-field.service.ts';
+import { DomainError, invalidField } from '../errors.ts';
+import { newId, nowIso } from '../clock.ts';
+import { recordChange } from '../journal/journal.ts';
 import { mergeStates } from './merge.ts';
-import type { Store } from './ports.ts';
-import type { AddressBook, Contact, ContactInput, ContactStatus, CustomField, DuplicatePolicy, Principal } from './types.ts';
+import type { Store } from '../ports.ts';
+import type { AddressBook, Contact, ContactInput, ContactStatus, CustomField, DuplicatePolicy, Principal } from '../types.ts';
 
 /** How a create treats an existing contact sharing a phone, email or messaging handle. */
 export interface DuplicateRule {

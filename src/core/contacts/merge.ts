@@ -1,5 +1,5 @@
 import type { ContactState } from './contact-state.ts';
-import { CONTACT_TEXT_FIELDS } from './types.ts';
+import { CONTACT_TEXT_FIELDS } from '../types.ts';
 
 /**
  * Folds `source` into `target` so that nothing is lost: the target's values win, the source
