@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { pino } from 'pino';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openStore } from './runtime.ts';
@@ -7,7 +8,11 @@ import { openStore } from './runtime.ts';
 export async function serve(config: Config): Promise<void> {
   keepHeapSnug();
   const { store, handle } = await openStore(config, { cacheKeys: true });
-  const app = await buildApp(config, { store });
+  // Log lines go out asynchronously: one write carries every line queued while the previous one
+  // was in flight, instead of a blocking write per request (the access log is on every request's
+  // path). An idle server still writes each line at once; the rest is flushed on the way out.
+  const logOutput = pino.destination({ dest: 1, sync: false });
+  const app = await buildApp(config, { store, logger: pino({ level: config.logLevel }, logOutput) });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -15,6 +20,7 @@ export async function serve(config: Config): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     await app.close();
     await handle.close();
+    logOutput.flushSync();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
