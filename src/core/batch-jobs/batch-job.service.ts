@@ -2,6 +2,7 @@ import { preparePayload, runItem, workContext, failed, type BatchRequest } from 
 import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from './batch-job.types.ts';
 import { newId, nowIso } from '../clock.ts';
 import { DomainError, isItemFailure, isUnavailable } from '../errors.ts';
+import { BackgroundRuns, withChunkRetries } from '../jobs/background-runs.ts';
 import type { Store } from '../ports.ts';
 import type { Principal } from '../types.ts';
 
@@ -23,8 +24,6 @@ export interface BatchJobOptions {
 }
 
 /** Waits between tries while the database is away: 0.5 s doubling to 5 s (also the most `stop` waits). */
-const UNAVAILABLE_BACKOFF_MS = { first: 500, max: 5000 };
-
 /** Thrown inside a chunk's transaction when another node took the job over: the chunk is undone. */
 class LostClaim extends Error {}
 
@@ -40,9 +39,7 @@ class LostClaim extends Error {}
 export class BatchJobService {
   /** This process's name as a job owner. */
   readonly nodeId = newId();
-  private readonly running = new Map<string, Promise<void>>();
-  private stopping = false;
-  private sweeper: NodeJS.Timeout | undefined;
+  private readonly runs: BackgroundRuns;
   private readonly chunkSize: number;
   private readonly staleAfterMs: number;
   private readonly timeoutMs: number;
@@ -56,6 +53,7 @@ export class BatchJobService {
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
     this.timeoutMs = options.timeoutMs ?? 0;
     this.warn = options.warn ?? (() => {});
+    this.runs = new BackgroundRuns('batch jobs', this.warn);
   }
 
   /** Accepts a job: its items are fixed now (e.g. the group's members), then it runs in the background. */
@@ -100,17 +98,12 @@ export class BatchJobService {
 
   /** Takes over the unfinished jobs of nodes that stopped, and keeps doing so every `staleAfterMs`. */
   async start(): Promise<void> {
-    this.stopping = false;
-    await this.resumeUnfinished();
-    this.sweeper = setInterval(() => void this.resumeUnfinished().catch((error) => this.warn('batch jobs: looking for unfinished jobs failed', error)), this.staleAfterMs);
-    this.sweeper.unref();
+    await this.runs.startSweeping(() => this.resumeUnfinished(), this.staleAfterMs);
   }
 
   /** Lets each running job finish its current chunk, then returns; the rest is resumed by a node that starts. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.sweeper) clearInterval(this.sweeper);
-    await Promise.allSettled([...this.running.values()]);
+    await this.runs.stop();
   }
 
   /**
@@ -118,7 +111,7 @@ export class BatchJobService {
    * whose owner has shown no progress for `staleAfterMs`; returns how many it took.
    */
   async resumeUnfinished(): Promise<number> {
-    if (this.stopping) return 0;
+    if (this.runs.stopping) return 0;
     if (this.timeoutMs > 0) {
       const progressedBefore = new Date(Date.now() - this.timeoutMs).toISOString();
       const reason = `no item was done for ${this.timeoutMs / 1000} seconds`;
@@ -127,7 +120,7 @@ export class BatchJobService {
     const staleBefore = new Date(Date.now() - this.staleAfterMs).toISOString();
     let taken = 0;
     for (const job of await this.store.batchJobs.findStale(staleBefore, 100)) {
-      if (this.running.has(job.id)) continue;
+      if (this.runs.isRunning(job.id)) continue;
       const now = nowIso();
       if (!(await this.store.transaction((tx) => tx.batchJobs.claim(job.id, this.nodeId, job.heartbeat_at, now)))) continue;
       this.launch({ ...job, owner: this.nodeId, heartbeat_at: now });
@@ -137,19 +130,17 @@ export class BatchJobService {
   }
 
   private launch(job: BatchJob): void {
-    const run = this.run(job).finally(() => this.running.delete(job.id));
-    this.running.set(job.id, run);
+    this.runs.launch(job.id, () => this.run(job));
   }
 
   private async run(job: BatchJob): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve)); // the caller is answered first
     const actor: Principal = { accountId: job.account_id, keyId: job.key_id, scopes: job.scopes, surface: job.surface };
     let next = job.processed;
     try {
       do {
-        if (this.stopping) return;
+        if (this.runs.stopping) return;
         const end = Math.min(next + this.chunkSize, job.total);
-        if (!(await this.withRetries(() => this.runChunk(job, actor, next, end)))) return;
+        if (!(await withChunkRetries(() => this.runChunk(job, actor, next, end), { label: `batch job ${job.id}`, stopping: () => this.runs.stopping, warn: this.warn }))) return;
         next = end;
       } while (next < job.total);
     } catch (error) {
@@ -161,29 +152,6 @@ export class BatchJobService {
     }
   }
 
-  /**
-   * A chunk that PostgreSQL chose as a deadlock victim, or could not serialize, was undone
-   * whole; it is tried again rather than failing the job. So is one that met the database away
-   * (restarting, failing over), with a growing pause, for as long as it takes or until `stop`.
-   */
-  private async withRetries<T>(work: () => Promise<T>): Promise<T> {
-    let pause = UNAVAILABLE_BACKOFF_MS.first;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        if (isUnavailable(error) && !this.stopping) {
-          this.warn(`batch jobs: the database is unavailable; trying again in ${pause} ms`, error);
-          await new Promise((resolve) => setTimeout(resolve, pause));
-          pause = Math.min(pause * 2, UNAVAILABLE_BACKOFF_MS.max);
-          continue;
-        }
-        const code = (error as { code?: string }).code;
-        if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-      }
-    }
-  }
 
   /** Items [from, end) in one transaction with their results; false when the job is no longer ours. */
   private async runChunk(job: BatchJob, actor: Principal, from: number, end: number): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { newId, nowIso } from '../clock.ts';
 import { decodeCursor } from '../cursor.ts';
 import { DomainError, invalidField, isUnavailable } from '../errors.ts';
+import { BackgroundRuns } from '../jobs/background-runs.ts';
 import type { Store } from '../ports.ts';
 import type { Page, Principal } from '../types.ts';
 import { byteSourceOf, memorySource, storeUpload, tooLarge } from './import-file.ts';
@@ -48,9 +49,7 @@ const PREVIEW_BYTES = 1024 * 1024;
  */
 export class ImportJobService {
   readonly nodeId = newId();
-  private readonly running = new Map<string, Promise<void>>();
-  private stopping = false;
-  private sweeper: NodeJS.Timeout | undefined;
+  private readonly runs: BackgroundRuns;
   private readonly chunkRows: number;
   private readonly staleAfterMs: number;
   private readonly warn: (message: string, error: unknown) => void;
@@ -62,6 +61,7 @@ export class ImportJobService {
     this.chunkRows = options.chunkRows ?? 500;
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
     this.warn = options.warn ?? (() => {});
+    this.runs = new BackgroundRuns('imports', this.warn);
   }
 
   /** The largest file accepted. */
@@ -183,34 +183,25 @@ export class ImportJobService {
 
   /** Takes over unfinished jobs of silent nodes now, and every `staleAfterMs` after. */
   async start(): Promise<void> {
-    this.stopping = false;
-    await this.resumeUnfinished();
-    this.sweeper = setInterval(() => void this.resumeUnfinished().catch((error) => this.warn('imports: looking for unfinished jobs failed', error)), Math.max(this.staleAfterMs / 2, 250));
-    this.sweeper.unref();
+    await this.runs.startSweeping(() => this.resumeUnfinished(), Math.max(this.staleAfterMs / 2, 250));
   }
 
   /** Lets each running job finish its chunk, then returns; the rest is resumed by a node that starts. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.sweeper) clearInterval(this.sweeper);
-    await Promise.allSettled([...this.running.values()]);
+    await this.runs.stop();
   }
 
   async resumeUnfinished(): Promise<number> {
-    if (this.stopping) return 0;
+    if (this.runs.stopping) return 0;
     const now = new Date();
     const staleBefore = new Date(now.getTime() - this.staleAfterMs).toISOString();
     const jobs = await this.store.transaction((tx) => tx.imports.claimStale(this.nodeId, now.toISOString(), staleBefore, 10));
-    for (const job of jobs) if (!this.running.has(job.id)) this.launch(job);
+    for (const job of jobs) if (!this.runs.isRunning(job.id)) this.launch(job);
     return jobs.length;
   }
 
   private launch(job: ImportJob): void {
-    const run = (async () => {
-      await new Promise((resolve) => setImmediate(resolve)); // the caller is answered first
-      await this.runJob(job);
-    })().finally(() => this.running.delete(job.id));
-    this.running.set(job.id, run);
+    this.runs.launch(job.id, () => this.runJob(job));
   }
 
   private async runJob(job: ImportJob, onProgress?: (job: ImportJob) => void): Promise<void> {
@@ -223,7 +214,7 @@ export class ImportJobService {
     try {
       await runImport({
         store: this.store, reader: this.options.reader, nodeId: this.nodeId, defaultRegion: this.options.defaultRegion, chunkRows: this.chunkRows,
-        stopping: () => this.stopping || lost, warn: this.warn, ...(onProgress ? { onProgress } : {}),
+        stopping: () => this.runs.stopping || lost, warn: this.warn, ...(onProgress ? { onProgress } : {}),
       }, job);
     } catch (error) {
       if (isUnavailable(error)) return this.warn(`import ${job.id}: stopped while the database is unavailable`, error);

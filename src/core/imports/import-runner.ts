@@ -1,7 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { nowIso } from '../clock.ts';
 import { CustomFieldService } from '../directory/custom-field.service.ts';
-import { DomainError, isUnavailable } from '../errors.ts';
+import { DomainError } from '../errors.ts';
+import { withChunkRetries } from '../jobs/background-runs.ts';
 import { recordChange } from '../journal/journal.ts';
 import type { Store } from '../ports.ts';
 import type { AddressBook, CustomField, Principal } from '../types.ts';
@@ -85,7 +86,7 @@ export async function runImport(deps: RunnerDeps, claimed: ImportJob): Promise<v
     const write = () => runChunk(deps, job, actor, book, region, chunk, rowsDone + chunk.length, finished, groups);
     let committed: ImportJob | null;
     try {
-      committed = await withRetries(deps, write, () => groups.clear());
+      committed = await withChunkRetries(write, { label: `import ${job.id}`, stopping: deps.stopping, warn: deps.warn, undone: () => groups.clear() });
     } catch (error) {
       groups.clear();
       throw error;
@@ -145,26 +146,6 @@ async function runChunk(deps: RunnerDeps, job: ImportJob, actor: Principal, book
   }
 }
 
-/** A chunk undone by a deadlock, a serialization failure or the database going away is tried again. */
-async function withRetries<T>(deps: RunnerDeps, work: () => Promise<T>, undone: () => void): Promise<T> {
-  let pause = 500;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      undone();
-      if (isUnavailable(error) && !deps.stopping()) {
-        deps.warn('imports: the database is unavailable; trying the chunk again', error);
-        await new Promise((resolve) => setTimeout(resolve, pause));
-        pause = Math.min(pause * 2, 5000);
-        continue;
-      }
-      const code = (error as { code?: string }).code;
-      if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
-}
 
 async function bookOf(store: Store, job: ImportJob): Promise<AddressBook> {
   const id = job.options.address_book_id;
