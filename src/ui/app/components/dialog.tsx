@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { Notice } from './field.tsx';
 
 /** A modal dialog on the native <dialog>: focus is trapped, and Esc closes it (the browser's cancel). */
 export function Dialog(props: { title: string; onClose: () => void; children: ComponentChildren }) {
@@ -23,5 +24,30 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
         <button type="button" onClick={props.onClose}>Close</button>
       </div>
     </dialog>
+  );
+}
+
+/**
+ * A dialog holding one form with a Save button: `save` runs on submit, and a refusal shows its
+ * message above the button (the dialog stays open to fix the input).
+ */
+export function FormDialog(props: { title: string; onClose: () => void; save: () => Promise<void>; children: ComponentChildren }) {
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    try {
+      await props.save();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <Dialog title={props.title} onClose={props.onClose}>
+      <form onSubmit={submit}>
+        {props.children}
+        {error && <Notice kind="error">{error}</Notice>}
+        <button type="submit" class="primary">Save</button>
+      </form>
+    </Dialog>
   );
 }

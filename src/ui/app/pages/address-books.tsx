@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { all, del, patch, post } from '../api.ts';
 import { can, type PageProps } from '../app.tsx';
-import { Dialog } from '../components/dialog.tsx';
+import { FormDialog } from '../components/dialog.tsx';
 import { Field, Notice, Select } from '../components/field.tsx';
 import type { AddressBook } from '../types.ts';
 
@@ -59,27 +59,17 @@ function BookDialog({ book, onClose, onSaved }: { book: AddressBook | null; onCl
   const [name, setName] = useState(book?.name ?? '');
   const [description, setDescription] = useState(book?.description ?? '');
   const [policy, setPolicy] = useState<string>(book?.duplicate_policy ?? 'allow');
-  const [error, setError] = useState<string | null>(null);
-  const save = async (e: Event) => {
-    e.preventDefault();
+  const save = async () => {
     const body = { name, description: description || null, duplicate_policy: policy };
-    try {
-      if (book) await patch(`/v1/address-books/${book.id}`, body);
-      else await post('/v1/address-books', body);
-      onSaved();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    if (book) await patch(`/v1/address-books/${book.id}`, body);
+    else await post('/v1/address-books', body);
+    onSaved();
   };
   return (
-    <Dialog title={book ? `Edit ${book.name}` : 'New address book'} onClose={onClose}>
-      <form onSubmit={save}>
-        <Field label="Name" value={name} onInput={setName} required autoFocus />
-        <Field label="Description" value={description} onInput={setDescription} />
-        <Select label="Duplicate policy" value={policy} onChange={setPolicy} options={POLICIES} />
-        {error && <Notice kind="error">{error}</Notice>}
-        <button type="submit" class="primary">Save</button>
-      </form>
-    </Dialog>
+    <FormDialog title={book ? `Edit ${book.name}` : 'New address book'} onClose={onClose} save={save}>
+      <Field label="Name" value={name} onInput={setName} required autoFocus />
+      <Field label="Description" value={description} onInput={setDescription} />
+      <Select label="Duplicate policy" value={policy} onChange={setPolicy} options={POLICIES} />
+    </FormDialog>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { all, del, patch, post } from '../api.ts';
 import { can, type PageProps } from '../app.tsx';
-import { Dialog } from '../components/dialog.tsx';
+import { FormDialog } from '../components/dialog.tsx';
 import { Field, Notice, Select } from '../components/field.tsx';
 import type { CustomField } from '../types.ts';
 
@@ -67,30 +67,20 @@ function FieldDialog({ field, onClose, onSaved }: { field: CustomField | null; o
   const [group, setGroup] = useState(field?.group ?? '');
   const [type, setType] = useState(field?.data_type ?? 'string');
   const [options, setOptions] = useState((field?.options ?? []).join(', '));
-  const [error, setError] = useState<string | null>(null);
-  const save = async (e: Event) => {
-    e.preventDefault();
+  const save = async () => {
     const body = { label: label || null, group: group || null, ...(type === 'pick_list' ? { options: optionsOf(options) } : {}) };
-    try {
-      if (field) await patch(`/v1/custom-fields/${field.key}`, body);
-      else await post('/v1/custom-fields', { key, data_type: type, ...body });
-      onSaved(field ? `Saved ${field.key}.` : `Defined ${key}.`);
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    if (field) await patch(`/v1/custom-fields/${field.key}`, body);
+    else await post('/v1/custom-fields', { key, data_type: type, ...body });
+    onSaved(field ? `Saved ${field.key}.` : `Defined ${key}.`);
   };
   return (
-    <Dialog title={field ? `Edit ${field.key}` : 'New custom field'} onClose={onClose}>
-      <form onSubmit={save}>
-        <Field label="Key" value={key} onInput={setKey} required readOnly={field !== null} autoFocus={field === null} placeholder="loyalty_tier" />
-        <Field label="Label" value={label} onInput={setLabel} autoFocus={field !== null} />
-        <Field label="Group" value={group} onInput={setGroup} />
-        <Select label="Data type" value={type} onChange={setType} disabled={field !== null} options={TYPES.map((t) => ({ value: t, label: t }))} />
-        {type === 'pick_list' && <Field label="Options (comma-separated)" value={options} onInput={setOptions} />}
-        {field && <p class="hint">The key and the data type cannot change: values on contacts are stored under them.</p>}
-        {error && <Notice kind="error">{error}</Notice>}
-        <button type="submit" class="primary">Save</button>
-      </form>
-    </Dialog>
+    <FormDialog title={field ? `Edit ${field.key}` : 'New custom field'} onClose={onClose} save={save}>
+      <Field label="Key" value={key} onInput={setKey} required readOnly={field !== null} autoFocus={field === null} placeholder="loyalty_tier" />
+      <Field label="Label" value={label} onInput={setLabel} autoFocus={field !== null} />
+      <Field label="Group" value={group} onInput={setGroup} />
+      <Select label="Data type" value={type} onChange={setType} disabled={field !== null} options={TYPES.map((t) => ({ value: t, label: t }))} />
+      {type === 'pick_list' && <Field label="Options (comma-separated)" value={options} onInput={setOptions} />}
+      {field && <p class="hint">The key and the data type cannot change: values on contacts are stored under them.</p>}
+    </FormDialog>
   );
 }

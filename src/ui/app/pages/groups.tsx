@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { all, del, patch, post } from '../api.ts';
 import { can, type PageProps } from '../app.tsx';
-import { Dialog } from '../components/dialog.tsx';
+import { FormDialog } from '../components/dialog.tsx';
 import { Checkbox, Field, Notice } from '../components/field.tsx';
 import { Link } from '../router.tsx';
 import type { Group } from '../types.ts';
@@ -55,27 +55,17 @@ function GroupDialog({ group, onClose, onSaved }: { group: Group | null; onClose
   const [name, setName] = useState(group?.name ?? '');
   const [description, setDescription] = useState(group?.description ?? '');
   const [blocklist, setBlocklist] = useState(group?.is_blocklist ?? false);
-  const [error, setError] = useState<string | null>(null);
-  const save = async (e: Event) => {
-    e.preventDefault();
+  const save = async () => {
     const body = { name, description: description || null, is_blocklist: blocklist };
-    try {
-      if (group) await patch(`/v1/groups/${group.id}`, body);
-      else await post('/v1/groups', body);
-      onSaved();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    if (group) await patch(`/v1/groups/${group.id}`, body);
+    else await post('/v1/groups', body);
+    onSaved();
   };
   return (
-    <Dialog title={group ? `Edit ${group.name}` : 'New group'} onClose={onClose}>
-      <form onSubmit={save}>
-        <Field label="Name" value={name} onInput={setName} required autoFocus />
-        <Field label="Description" value={description} onInput={setDescription} />
-        <Checkbox label="Block list (members are blocked callers)" checked={blocklist} onChange={setBlocklist} />
-        {error && <Notice kind="error">{error}</Notice>}
-        <button type="submit" class="primary">Save</button>
-      </form>
-    </Dialog>
+    <FormDialog title={group ? `Edit ${group.name}` : 'New group'} onClose={onClose} save={save}>
+      <Field label="Name" value={name} onInput={setName} required autoFocus />
+      <Field label="Description" value={description} onInput={setDescription} />
+      <Checkbox label="Block list (members are blocked callers)" checked={blocklist} onChange={setBlocklist} />
+    </FormDialog>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { all, get, patch, post } from '../api.ts';
 import type { PageProps } from '../app.tsx';
-import { Dialog } from '../components/dialog.tsx';
+import { Dialog, FormDialog } from '../components/dialog.tsx';
 import { Checkbox, Field, Notice } from '../components/field.tsx';
 import { SecretDialog } from '../components/secret-dialog.tsx';
 
@@ -99,26 +99,16 @@ function NewWebhook({ onClose, onCreated }: { onClose: () => void; onCreated: (s
   const [url, setUrl] = useState('');
   const [types, setTypes] = useState('contact.*');
   const [enabled, setEnabled] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  const save = async (e: Event) => {
-    e.preventDefault();
-    try {
-      const made = await post<{ secret: string }>('/v1/webhooks', { url, enabled, event_types: types.split(',').map((t) => t.trim()).filter(Boolean) });
-      onCreated(made.secret);
-    } catch (err) {
-      setError((err as Error).message);
-    }
+  const save = async () => {
+    const made = await post<{ secret: string }>('/v1/webhooks', { url, enabled, event_types: types.split(',').map((t) => t.trim()).filter(Boolean) });
+    onCreated(made.secret);
   };
   return (
-    <Dialog title="New webhook" onClose={onClose}>
-      <form onSubmit={save}>
-        <Field label="URL" type="url" value={url} onInput={setUrl} required autoFocus />
-        <Field label="Event types (comma-separated)" value={types} onInput={setTypes} />
-        <Checkbox label="Enabled" checked={enabled} onChange={setEnabled} />
-        {error && <Notice kind="error">{error}</Notice>}
-        <button type="submit" class="primary">Save</button>
-      </form>
-    </Dialog>
+    <FormDialog title="New webhook" onClose={onClose} save={save}>
+      <Field label="URL" type="url" value={url} onInput={setUrl} required autoFocus />
+      <Field label="Event types (comma-separated)" value={types} onInput={setTypes} />
+      <Checkbox label="Enabled" checked={enabled} onChange={setEnabled} />
+    </FormDialog>
   );
 }
 
