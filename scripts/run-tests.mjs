@@ -18,5 +18,7 @@ const files = ['src', 'test'].flatMap((dir) =>
 );
 const filter = process.argv.slice(2);
 const selected = filter.length > 0 ? files.filter((f) => filter.some((part) => f.includes(part))) : files;
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...selected], { stdio: 'inherit' });
+// The spec reporter, even when the output is not a terminal: it ends with every failed or
+// cancelled test and its file, so that the tail of a CI log says what went wrong.
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...selected], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
