@@ -86,8 +86,10 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
     },
     ajv: { customOptions: { strict: false } },
   });
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks on every request's path are written with callbacks, not async: no promise per hook.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   registerQueryLimit(app);
   registerResponseHeaders(app, contactMounts);
@@ -139,8 +141,9 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   // Webhook delivery polls the journal; a write answered here wakes it so its events leave at once.
   app.addHook('onReady', async () => services.webhookDelivery.start());
   app.addHook('onClose', () => services.webhookDelivery.stop());
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 300) services.webhookDelivery.wake();
+    done();
   });
 
   return Object.assign(app, { services }) as unknown as App;

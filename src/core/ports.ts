@@ -13,7 +13,7 @@ import type {
 } from './types.ts';
 import type { Change, ChangeActor, ChangeDraft, ChangeType } from './journal/change.types.ts';
 import type { BatchItemResult, BatchJob, BatchKind, BatchProgress } from './batch-jobs/batch-job.types.ts';
-import type { CardRecord } from './cards/card.types.ts';
+import type { CardRecord, NamedCardEntry } from './cards/card.types.ts';
 import type { ImportChunkProgress, ImportErrorRecord, ImportJob } from './imports/import-job.types.ts';
 import type { DeliveryState, Webhook, WebhookDelivery, WebhookRecord, WebhookSecrets } from './webhooks/webhook.types.ts';
 
@@ -365,6 +365,8 @@ export interface CardRepository {
   findMany(accountId: string, contactIds: string[]): Promise<CardRecord[]>;
   findByName(accountId: string, name: string): Promise<CardRecord | undefined>;
   findByNames(accountId: string, names: string[]): Promise<CardRecord[]>;
+  /** The contacts whose cards carry these names, and those whose ids are among `idNames`, with their cards. */
+  findEntriesByNames(accountId: string, names: string[], idNames: string[]): Promise<NamedCardEntry[]>;
   findByUid(accountId: string, uid: string): Promise<CardRecord[]>;
   remove(accountId: string, contactId: string): Promise<void>;
 }

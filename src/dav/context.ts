@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { CardEntry } from '../core/cards/card.types.ts';
 import type { Services } from '../core/services.ts';
 import type { Principal } from '../core/types.ts';
 import type { CardsContext } from './cards.ts';
@@ -21,6 +22,12 @@ export class DavRequest {
   cardsContext(): Promise<CardsContext> {
     this.cards ??= this.services.cards.context(this.principal).then((c) => ({ ...c, defaultRegion: this.defaultRegion }));
     return this.cards;
+  }
+
+  /** What rendering these few cards needs (a GET's one card): read for them, not for the account. */
+  async cardsContextFor(entries: CardEntry[]): Promise<CardsContext> {
+    if (this.cards) return this.cards;
+    return { ...(await this.services.cards.contextFor(this.principal, entries)), defaultRegion: this.defaultRegion };
   }
 
   /** The journal's position now: every book's sync token and ctag in this answer. */

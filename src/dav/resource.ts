@@ -16,7 +16,7 @@ export async function getCard(r: DavRequest, request: CardRequest, reply: Fastif
   const seen = header(request, 'if-none-match');
   if (seen !== undefined && seen.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.code(304).header('etag', etag).send();
   const format = formatOf(request.headers.accept);
-  const body = renderCard(entry, await r.cardsContext(), format);
+  const body = renderCard(entry, await r.cardsContextFor([entry]), format);
   return reply.code(200).type(mediaTypeOf(format)).header('etag', etag).header('last-modified', new Date(entry.contact.updated_at).toUTCString()).send(body);
 }
 

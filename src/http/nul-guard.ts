@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError, FieldErrors } from '../core/errors.ts';
 
 /**
@@ -9,16 +9,25 @@ import { DomainError, FieldErrors } from '../core/errors.ts';
  * query it is a 400 naming the field; in a path, no resource can have such an id, so it is a 404.
  */
 export function registerNulGuard(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
-    if (Object.values((request.params ?? {}) as Record<string, unknown>).some((v) => typeof v === 'string' && unsafeTextProblem(v) !== undefined)) {
-      throw new DomainError('not_found', 'no resource has this id');
+  app.addHook('preValidation', (request, _reply, done) => {
+    try {
+      refuseUnsafeText(request);
+      done();
+    } catch (error) {
+      done(error as Error);
     }
-    const errors = new FieldErrors();
-    collectNul(request.query, '', errors);
-    // A file streamed through (imports) is not parsed here: its reader checks what it holds.
-    if (!(request.body instanceof Readable)) collectNul(request.body, '', errors);
-    errors.throwIfAny();
   });
+}
+
+function refuseUnsafeText(request: FastifyRequest): void {
+  if (Object.values((request.params ?? {}) as Record<string, unknown>).some((v) => typeof v === 'string' && unsafeTextProblem(v) !== undefined)) {
+    throw new DomainError('not_found', 'no resource has this id');
+  }
+  const errors = new FieldErrors();
+  collectNul(request.query, '', errors);
+  // A file streamed through (imports) is not parsed here: its reader checks what it holds.
+  if (!(request.body instanceof Readable)) collectNul(request.body, '', errors);
+  errors.throwIfAny();
 }
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */

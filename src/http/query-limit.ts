@@ -29,7 +29,7 @@ export function parseQueryString(query: string): Record<string, unknown> {
 }
 
 export function registerQueryLimit(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
-    if ((request.query as Record<symbol, unknown> | undefined)?.[TOO_MANY]) throw new TooManyParametersError();
+  app.addHook('onRequest', (request, _reply, done) => {
+    done((request.query as Record<symbol, unknown> | undefined)?.[TOO_MANY] ? new TooManyParametersError() : undefined);
   });
 }

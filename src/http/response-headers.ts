@@ -15,5 +15,8 @@ export function setResponseHeaders(request: FastifyRequest, reply: FastifyReply,
  * themselves). `contactMounts` is read per answer: the app adds the dialects' mounts once they are registered.
  */
 export function registerResponseHeaders(app: FastifyInstance, contactMounts: readonly string[]): void {
-  app.addHook('onSend', async (request, reply) => setResponseHeaders(request, reply, contactMounts));
+  app.addHook('onSend', (request, reply, payload, done) => {
+    setResponseHeaders(request, reply, contactMounts);
+    done(null, payload);
+  });
 }

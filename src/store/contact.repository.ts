@@ -96,10 +96,13 @@ export class KyselyContactRepository implements ContactRepository {
     if (this.engine === 'postgres') return (await selectLookupJoined(this.db, accountId, kind, value, limit)).map(fromRow);
     const holders = await selectHolders(this.db, accountId, kind, value);
     if (holders.length === 0) return [];
-    let query = this.db.selectFrom('contacts').selectAll().where('seq', 'in', holders.map((h) => h.contact_seq));
+    const seqs = holders.map((h) => h.contact_seq);
+    let rows: ContactRow[];
+    if (seqs.length <= PRECOMPILED_HOLDERS) rows = await selectBySeqs[seqs.length - 1]!(this.db, ...seqs);
     // A number shared by very many contacts (a switchboard) is left to the database to sort and cut.
-    if (holders.length > SORT_IN_MEMORY_UP_TO) query = query.orderBy('updated_at', 'desc').orderBy('seq', 'desc').limit(limit);
-    const contacts = (await query.execute()).map(fromRow);
+    else if (seqs.length > SORT_IN_MEMORY_UP_TO) rows = await this.db.selectFrom('contacts').selectAll().where('seq', 'in', seqs).orderBy('updated_at', 'desc').orderBy('seq', 'desc').limit(limit).execute();
+    else rows = await this.db.selectFrom('contacts').selectAll().where('seq', 'in', seqs).execute();
+    const contacts = rows.map(fromRow);
     return contacts.sort(byMostRecentlyUpdated).slice(0, limit);
   }
 
@@ -220,6 +223,12 @@ const selectLookupJoined = precompile<[string, string, string, number], ContactR
     .orderBy('c.updated_at', 'desc')
     .orderBy('c.seq', 'desc')
     .limit(0),
+);
+
+/** The rows of a number's holders, for the usual few holders, each count compiled once. */
+const PRECOMPILED_HOLDERS = 4;
+const selectBySeqs = Array.from({ length: PRECOMPILED_HOLDERS }, (_, n) =>
+  precompile<number[], ContactRow>(`contacts.by_seqs.${n + 1}`, (db) => db.selectFrom('contacts').selectAll().where('seq', 'in', Array<number>(n + 1).fill(0))),
 );
 
 const SORT_IN_MEMORY_UP_TO = 200;

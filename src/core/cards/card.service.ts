@@ -6,9 +6,15 @@ import { withCards } from './card-reads.ts';
 import { deleteCard, putCard } from './card-writes.ts';
 import { queryCards, type CardQuery } from './card-query.ts';
 import { changesSince, type CardChanges } from './card-sync.ts';
-import type { CardEntry, CardRecord, CardWrite, PutConditions } from './card.types.ts';
+import type { CardEntry, CardWrite, PutConditions } from './card.types.ts';
 
 export type { CardQuery, CardChanges };
+
+/** The account's data a card's rendering reads: group names by id, and custom fields. */
+export interface CardsRenderContext {
+  groupNames: Map<string, string>;
+  customFields: CustomField[];
+}
 
 /** Names a contact made elsewhere has: its id. Other names are a client's, found in contact_cards. */
 const CONTACT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -87,7 +93,7 @@ export class CardService {
   }
 
   /** What writing and reading cards needs of the account: its group names (CATEGORIES) and custom fields (X-CONTACTD-*). */
-  async context(actor: Principal): Promise<{ groupNames: Map<string, string>; customFields: CustomField[] }> {
+  async context(actor: Principal): Promise<CardsRenderContext> {
     const groupNames = new Map<string, string>();
     let afterSeq: number | undefined;
     for (;;) {
@@ -97,6 +103,18 @@ export class CardService {
       afterSeq = page.items[page.items.length - 1]!.seq;
     }
     return { groupNames, customFields: await this.store.customFields.listAll(actor.accountId) };
+  }
+
+  /**
+   * What rendering these few cards needs, and no more: the names of their groups, and the custom
+   * fields only when one of them has a value or kept properties (which may name one). A plain
+   * contact's card needs no read at all.
+   */
+  async contextFor(actor: Principal, entries: CardEntry[]): Promise<CardsRenderContext> {
+    const groupIds = [...new Set(entries.flatMap((e) => e.contact.group_ids))];
+    const groups = groupIds.length === 0 ? [] : await this.store.groups.findMany(actor.accountId, groupIds);
+    const needsFields = entries.some((e) => Object.keys(e.contact.custom_fields).length > 0 || (e.card?.properties.length ?? 0) > 0);
+    return { groupNames: new Map(groups.map((g) => [g.id, g.name])), customFields: needsFields ? await this.store.customFields.listAll(actor.accountId) : [] };
   }
 
   /** A position up to which the account's journal is final: a sync token, and the books' ctag. */
@@ -121,15 +139,12 @@ export class CardService {
 /** Resolves resource names in a book: a client's name, or the id of a contact that has none. */
 async function findByNames(store: Store, accountId: string, bookId: string, names: string[]): Promise<Map<string, CardEntry>> {
   const found = new Map<string, CardEntry>();
-  const named = await store.cards.findByNames(accountId, names);
-  const byId = names.filter((n) => CONTACT_ID.test(n) && !named.some((c) => c.name === n));
-  const idCards = await store.cards.findMany(accountId, byId);
-  const ids = [...named.map((c) => c.contactId), ...byId];
-  const contacts = ids.length === 0 ? [] : await store.contacts.findMany(accountId, ids);
-  const cards = new Map<string, CardRecord>([...named, ...idCards].map((c) => [c.contactId, c]));
-  for (const contact of contacts) {
+  const rows = await store.cards.findEntriesByNames(accountId, names, names.filter((n) => CONTACT_ID.test(n)));
+  // A name a card carries is that card's, wherever the card is: no contact is found by it as an id.
+  const carried = new Set(rows.filter((r) => r.byName).map((r) => r.card!.name));
+  for (const { contact, card, byName } of rows) {
+    if (!byName && carried.has(contact.id)) continue;
     if (contact.status !== 'active' || contact.address_book_id !== bookId) continue;
-    const card = cards.get(contact.id);
     // A contact a client named is found under that name only.
     const name = card?.name ?? contact.id;
     if (names.includes(name)) found.set(name, { contact, card });

@@ -25,6 +25,11 @@ export interface CardEntry {
   card: CardRecord | undefined;
 }
 
+/** A contact found for a resource name: by the name of its card, or else by its id. */
+export interface NamedCardEntry extends CardEntry {
+  byName: boolean;
+}
+
 /** A card as a client sent it, read by the vCard codec: the contact's fields and the rest. */
 export interface CardWrite {
   /** The contact's fields the card holds (a PUT replaces these, see CARD_FIELDS). */

@@ -122,9 +122,14 @@ export class AccountService {
   }
 }
 
+/** Scopes with what each implies, worked out once per key object (cached keys are the same object on every request). */
+const expandedScopes = new WeakMap<ApiKey, readonly Scope[]>();
+
 function principalOf(key: ApiKey): Principal {
+  let scopes = expandedScopes.get(key);
+  if (!scopes) expandedScopes.set(key, (scopes = Object.freeze([...new Set(key.scopes.flatMap((s) => IMPLIED[s]))])));
   // The surface is the native API's until a dialect's auth says otherwise (dialects/shared/mount.ts).
-  return { accountId: key.account_id, keyId: key.id, scopes: [...new Set(key.scopes.flatMap((s) => IMPLIED[s]))], surface: 'native' };
+  return { accountId: key.account_id, keyId: key.id, scopes: scopes as Scope[], surface: 'native' };
 }
 
 function newKey(accountId: string, scopes: Scope[]): { key: ApiKey; secret: string } {
