@@ -19,6 +19,9 @@ const quick = process.argv.includes('--quick');
 // BENCH_ONLY=carddav runs the CardDAV scenario alone (it needs no million-contact load);
 // BENCH_ONLY=import the bulk load and the CSV import of the same contacts, for their ratio.
 const only = process.env.BENCH_ONLY;
+// BENCH_SKIP=import,carddav leaves those scenarios out of a full run (the import of a million rows
+// takes 10 minutes or more per engine; BENCH_ONLY=import measures it alone).
+const skipped = (process.env.BENCH_SKIP ?? '').split(',');
 // BENCH_CONTACTS scales the data set (e.g. 100000 for a shorter full run); ratios stay comparable within a run.
 const contacts = Number(process.env.BENCH_CONTACTS ?? (quick ? 10_000 : 1_000_000));
 if (!Number.isInteger(contacts) || contacts < 1000) throw new Error(`BENCH_CONTACTS must be an integer of at least 1000, got "${process.env.BENCH_CONTACTS}"`);
@@ -43,7 +46,7 @@ if (only === 'import') {
 }
 // The CardDAV scenario against Radicale: its own book sizes (BENCH_CARDDAV_SIZES=1000,100000).
 const cardSizes = (process.env.BENCH_CARDDAV_SIZES ?? (quick ? '1000' : '1000,100000')).split(',').map(Number);
-if (only !== 'import') rows.push(...(await benchCardDav({ engines, sizes: cardSizes })));
+if (only !== 'import' && !skipped.includes('carddav')) rows.push(...(await benchCardDav({ engines, sizes: cardSizes })));
 
 const results = { date: new Date().toISOString(), quick, plan: { ...plan, carddavSizes: cardSizes }, machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version }, rows };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
@@ -141,7 +144,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
   }
 
   // 8. The bulk load's contacts as one CSV import, on a server of its own: rate against the batch API's, and its memory.
-  await importRows(engine, Number(rows.find((r) => r.engine === engine && r.scenario.startsWith('bulk load contacts/s'))!.ours));
+  if (!skipped.includes('import')) await importRows(engine, Number(rows.find((r) => r.engine === engine && r.scenario.startsWith('bulk load contacts/s'))!.ours));
 
   const raw = await createBenchDatabase(engine);
   try {

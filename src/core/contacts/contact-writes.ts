@@ -59,8 +59,10 @@ export class WriteScope {
 
   /** Validates a complete input against the account's custom fields and groups. */
   async buildState(input: ContactInput & { address_book_id: string }): Promise<ContactState> {
-    this.customFields ??= new Map((await this.tx.customFields.listAll(this.accountId)).map((f) => [f.key, f]));
-    let customFields = this.customFields;
+    // The account's fields are read only for an input that has custom values: most creates have none.
+    const hasCustomValues = Object.keys(input.custom_fields ?? {}).length > 0;
+    if (hasCustomValues) this.customFields ??= new Map((await this.tx.customFields.listAll(this.accountId)).map((f) => [f.key, f]));
+    let customFields = this.customFields ?? new Map<string, CustomField>();
     const undefinedKeys = Object.entries(input.custom_fields ?? {}).filter(([key, value]) => value !== null && !customFields.has(key)).map(([key]) => key);
     if (this.freeFormCustomFields && undefinedKeys.length > 0) {
       // Not cached: a savepoint that fails undoes these definitions, and the next item must not count on them.
