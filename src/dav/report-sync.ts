@@ -25,13 +25,13 @@ export async function reportSync(r: DavRequest, book: AddressBook, root: XmlElem
   if (level !== '1' && level !== 'infinite') throw new DomainError('validation_failed', 'DAV:sync-level is 1 or infinite');
   const limit = limitOf(root);
   const token = tokenOf(child(root, dav('sync-token'))?.text.trim() ?? '');
-  const latest = await r.syncPosition();
-  if (token && token.position > latest) throw invalidToken();
   const truncatedAt = (href: string) => statusResponse(href, 507, element(dav('error'), element(dav('number-of-matches-within-limits'))));
   const cardOf = async (entry: Parameters<typeof valuesOf>[0] & { kind: 'card' }) => propResponse(cardHref(book.id, entry.entry.card?.name ?? entry.entry.contact.id), await valuesOf(entry, asked, r));
 
   // A continued initial listing keeps its position: the changes after it are the next sync's.
   if (!token || token.afterSeq !== undefined) {
+    const latest = await r.syncPosition();
+    if (token && token.position > latest) throw invalidToken();
     const position = token?.position ?? latest;
     let last = token?.afterSeq;
     let count = 0;
@@ -54,7 +54,9 @@ export async function reportSync(r: DavRequest, book: AddressBook, root: XmlElem
     return sendMultistatus(reply, initial());
   }
 
+  // The journal's end is read with the changes, in one go: a token past it was never ours.
   const changes = await r.services.cards.changes(r.principal, book.id, token.position, limit);
+  if (token.position > changes.end) throw invalidToken();
   async function* delta() {
     for (const entry of changes.changed) yield cardOf({ kind: 'card', entry });
     for (const name of changes.removed) yield statusResponse(cardHref(book.id, name), 404);

@@ -16,6 +16,8 @@ export interface CardChanges {
   position: number;
   /** True when `limit` cut the answer short: more changes follow `position`. */
   truncated: boolean;
+  /** The journal's final end when it was read: a position after it was never handed out. */
+  end: number;
 }
 
 /**
@@ -29,8 +31,10 @@ export async function changesSince(store: Store, accountId: string, bookId: stri
   const touched = new Set<string>();
   let position = after;
   let truncated = false;
+  let firstEnd: number | undefined;
   read: for (;;) {
     const { changes, end } = await store.changes.readFeed(accountId, position, FEED_PAGE, CONTACT_CHANGES);
+    firstEnd ??= end;
     for (const change of changes) {
       if (touchesBook(change, bookId) && !touched.has(change.object_id)) {
         if (limit !== undefined && touched.size >= limit) {
@@ -52,8 +56,8 @@ export async function changesSince(store: Store, accountId: string, bookId: stri
   const members = live.filter((c) => c.status === 'active' && c.address_book_id === bookId);
   const changed = await withCards(store, accountId, members);
   const gone = ids.filter((id) => !members.some((m) => m.id === id));
-  const cards = new Map((await store.cards.findMany(accountId, gone)).map((c) => [c.contactId, c]));
-  return { changed, removed: gone.map((id) => resourceNameOf(id, cards.get(id))), position, truncated };
+  const cards = new Map((gone.length === 0 ? [] : await store.cards.findMany(accountId, gone)).map((c) => [c.contactId, c]));
+  return { changed, removed: gone.map((id) => resourceNameOf(id, cards.get(id))), position, truncated, end: firstEnd! };
 }
 
 /**
