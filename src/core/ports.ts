@@ -364,7 +364,6 @@ export interface CardRepository {
   find(accountId: string, contactId: string): Promise<CardRecord | undefined>;
   findMany(accountId: string, contactIds: string[]): Promise<CardRecord[]>;
   findByName(accountId: string, name: string): Promise<CardRecord | undefined>;
-  findByNames(accountId: string, names: string[]): Promise<CardRecord[]>;
   /** The contacts whose cards carry these names, and those whose ids are among `idNames`, with their cards. */
   findEntriesByNames(accountId: string, names: string[], idNames: string[]): Promise<NamedCardEntry[]>;
   findByUid(accountId: string, uid: string): Promise<CardRecord[]>;

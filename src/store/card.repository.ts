@@ -39,12 +39,6 @@ export class KyselyCardRepository implements CardRepository {
     return row && cardOf(row);
   }
 
-  async findByNames(accountId: string, names: string[]): Promise<CardRecord[]> {
-    if (names.length === 0) return [];
-    const rows = await this.db.selectFrom('contact_cards').selectAll().where('account_id', '=', accountId).where('name', 'in', names).execute();
-    return rows.map(cardOf);
-  }
-
   async findEntriesByNames(accountId: string, names: string[], idNames: string[]): Promise<NamedCardEntry[]> {
     if (names.length === 0) return [];
     // One statement (a GET made five reads); one name, the common case, compiled once.
