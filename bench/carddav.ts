@@ -212,7 +212,7 @@ function telQuery(number: string): string {
 </C:addressbook-query>`;
 }
 
-function syncCollection(token: string): string {
+export function syncCollection(token: string): string {
   return `<?xml version="1.0" encoding="utf-8"?>
 <D:sync-collection xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">
   <D:sync-token>${token}</D:sync-token><D:sync-level>1</D:sync-level>

@@ -15,6 +15,7 @@ import { cpuTimeMs, runWorker, startServer, type RunningServer } from './lib/pro
 import type { BulkResult } from './lib/bulk-worker.ts';
 import type { LoadInput, LoadResult } from './lib/load-worker.ts';
 import { createBenchDatabase } from './lib/databases.ts';
+import { syncCollection } from './carddav.ts';
 
 const engine = (process.env.HOT_ENGINE ?? 'sqlite') as 'sqlite' | 'postgres';
 const count = Number(process.env.HOT_CONTACTS ?? 10_000);
@@ -70,7 +71,7 @@ async function syncOneChange(times: number): Promise<void> {
   const token = /sync-token>([^<]+)</.exec(tokenText)![1]!;
   const changed = await fetch(`${server.url}/v1/contacts/${sample[0]!.id}`, { method: 'PATCH', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ display_name: 'Changed' }) });
   if (changed.status !== 200) throw new Error(`PATCH answered ${changed.status}`);
-  const body = `<D:sync-collection xmlns:D="DAV:"><D:sync-token>${token}</D:sync-token><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>`;
+  const body = syncCollection(token);
   const once = async () => {
     const res = await fetch(bookPath, { method: 'REPORT', headers: { ...xml, depth: '1' }, body });
     const text = await res.text();

@@ -1,12 +1,9 @@
-import type { CardEntry, CardWrite } from '../core/cards/card.types.ts';
-import type { CustomField } from '../core/types.ts';
+import type { CardEntry, CardsRenderContext, CardWrite } from '../core/cards/card.types.ts';
 import { DomainError } from '../core/errors.ts';
 import { contactToJCard, contactToVCard, parseVCard } from '../formats/vcard/index.ts';
 
-/** What rendering and reading cards needs of the account, read once per request. */
-export interface CardsContext {
-  groupNames: Map<string, string>;
-  customFields: CustomField[];
+/** What rendering and reading cards needs of the account, and the region for national numbers. */
+export interface CardsContext extends CardsRenderContext {
   defaultRegion: string;
 }
 

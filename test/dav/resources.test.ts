@@ -51,6 +51,23 @@ for (const engine of engines) {
       assert.equal(head.headers.etag, `"${contact.version}"`);
     });
 
+    test('GET writes the contact\'s groups as CATEGORIES and its custom values as X-CONTACTD-*, and a plain card neither', async () => {
+      const book = await api.newBook();
+      const key = `tier_${Math.random().toString(36).slice(2, 8)}`;
+      assert.equal((await api.call('POST', '/v1/custom-fields', { key, data_type: 'date' })).status, 201);
+      const member = (await api.call('POST', '/v1/groups', { name: `Gold ${key}` })).body.id as string;
+      await api.call('POST', '/v1/groups', { name: `Other ${key}` });
+      const rich = await api.createContact({ address_book_id: book, display_name: 'Rich Card', group_ids: [member], custom_fields: { [key]: '2026-12-06' }, phone_numbers: [{ number: uniquePhone() }] });
+      const plain = await api.createContact({ address_book_id: book, display_name: 'Plain Card', phone_numbers: [{ number: uniquePhone() }] });
+      const richCard = (await dav(api, 'GET', cardPath(book, rich.id))).body;
+      assert.match(richCard, new RegExp(`^CATEGORIES:Gold ${key}\r$`, 'm'), richCard);
+      assert.ok(!richCard.includes(`Other ${key}`), 'only the contact\'s own groups');
+      // The field's own type, which only the account's definition knows (the value alone reads as text).
+      assert.match(richCard, new RegExp(`^X-CONTACTD-${key.toUpperCase().replace(/_/g, '-')};X-DATA-TYPE=date:2026-12-06\r$`, 'm'), richCard);
+      const plainCard = (await dav(api, 'GET', cardPath(book, plain.id))).body;
+      assert.doesNotMatch(plainCard, /^(CATEGORIES|X-CONTACTD-TIER)/m, plainCard);
+    });
+
     test('PUT creates under the name the client chose (201 + ETag), keeps its UID, and the contact is everyone\'s', async () => {
       const book = await api.newBook();
       const phone = uniquePhone();

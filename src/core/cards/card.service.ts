@@ -1,20 +1,14 @@
 import { WriteScope } from '../contacts/contact-writes.ts';
 import { DomainError } from '../errors.ts';
 import type { Store } from '../ports.ts';
-import type { AddressBook, CustomField, Principal } from '../types.ts';
+import type { AddressBook, Principal } from '../types.ts';
 import { withCards } from './card-reads.ts';
 import { deleteCard, putCard } from './card-writes.ts';
 import { queryCards, type CardQuery } from './card-query.ts';
 import { changesSince, type CardChanges } from './card-sync.ts';
-import type { CardEntry, CardWrite, PutConditions } from './card.types.ts';
+import type { CardEntry, CardsRenderContext, CardWrite, PutConditions } from './card.types.ts';
 
 export type { CardQuery, CardChanges };
-
-/** The account's data a card's rendering reads: group names by id, and custom fields. */
-export interface CardsRenderContext {
-  groupNames: Map<string, string>;
-  customFields: CustomField[];
-}
 
 /** Names a contact made elsewhere has: its id. Other names are a client's, found in contact_cards. */
 const CONTACT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

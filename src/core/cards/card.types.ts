@@ -1,4 +1,4 @@
-import type { Contact, ContactInput } from '../types.ts';
+import type { Contact, ContactInput, CustomField } from '../types.ts';
 
 /**
  * What a CardDAV client gave a contact beyond the core's fields: the resource name it chose, its
@@ -23,6 +23,12 @@ export function resourceNameOf(contactId: string, card: Pick<CardRecord, 'name'>
 export interface CardEntry {
   contact: Contact;
   card: CardRecord | undefined;
+}
+
+/** The account's data a card's rendering reads: group names by id, and custom fields. */
+export interface CardsRenderContext {
+  groupNames: Map<string, string>;
+  customFields: CustomField[];
 }
 
 /** A contact found for a resource name: by the name of its card, or else by its id. */
