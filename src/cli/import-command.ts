@@ -51,7 +51,7 @@ export async function runImportCommand(config: Config, file: string, opts: Impor
     progress.stop();
     const summary: Record<string, unknown> = { ...summaryOf(done), errors_url: `/v1/imports/${done.id}/errors` };
     if (done.failed > 0 && opts.errors) {
-      await pipeline(streamErrorsCsv(done, services.imports.allErrors(actor, done.id)), createWriteStream(opts.errors));
+      await pipeline(streamErrorsCsv(done, () => services.imports.allErrors(actor, done.id)), createWriteStream(opts.errors));
       summary.errors_file = opts.errors;
     }
     print(summary);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { countImportRows, planImport, previewImport } from '../../src/core/imports/import-reader.ts';
+import { CONTACT_TEXT_FIELDS } from '../../src/core/types.ts';
 import { contextOf, errorsOf, fixture, optionsOf, rowsOf, sourceOf } from './readers.support.ts';
 
 describe('CSV readers', () => {
@@ -133,7 +134,13 @@ describe('CSV readers', () => {
     assert.deepEqual(preview.fields_to_define, [{ key: 'score', data_type: 'number' }]);
     assert.deepEqual(preview.columns[2], { column: 'custom_fields.score', target: 'custom_fields.score', source: 'native', samples: ['0', '1', '2'] });
     assert.equal(preview.rows.length, 20);
-    assert.deepEqual(preview.rows[0], { row: 2, contact: { display_name: 'Person 0', custom_fields: { score: 0 }, phone_numbers: [{ number: '+1 651 555 1000', type: 'mobile' }] }, errors: [] });
+    // As the store would hold it: the number read to E.164 and made primary, the score typed by the field the import defines.
+    const first = preview.rows[0]!;
+    assert.deepEqual([first.row, first.errors], [2, []]);
+    assert.deepEqual(first.contact, {
+      ...Object.fromEntries(CONTACT_TEXT_FIELDS.map((f) => [f, null])), display_name: 'Person 0', type: 'custom', emails: [], messaging: [], custom_fields: { score: 0 },
+      phone_numbers: [{ number: '+1 651 555 1000', e164: '+16515551000', type: 'mobile', label: null, extension: null, is_primary: true }],
+    });
     assert.deepEqual(preview.rows[3]!.errors.map((e) => [e.row, e.column, e.code]), [[5, 'Mobile Phone', 'invalid_phone']]);
   });
 

@@ -82,7 +82,7 @@ for (const engine of engines) {
       ]));
       assert.deepEqual(counts(job), { ...none, failed: 2 });
       const errors = await errorsOf(job);
-      assert.deepEqual(errors.map((e) => [e.row, e.code, e.column]), [[1, 'ambiguous_match', null], [2, 'ambiguous_match', null]]);
+      assert.deepEqual(errors.map((e) => [e.row, e.code, e.column]), [[1, 'ambiguous_match', 'phone_numbers'], [2, 'ambiguous_match', 'phone_numbers']]);
       assert.match(errors[0].message, new RegExp(`\\(${x.id}, ${y.id}\\)`));
       assert.match(errors[1].message, new RegExp(`\\(${z.id}, ${w.id}\\)`));
       const listed = await contactsOf(book);

@@ -2,7 +2,7 @@ import { stateOf } from '../contacts/contact-state.ts';
 import { lockUpserts, upsertIn, type UpsertPolicy, type UpsertRequest } from '../contacts/contact-upsert.ts';
 import { WriteScope } from '../contacts/contact-writes.ts';
 import { ContactService, type BatchOutcome } from '../contacts/contact.service.ts';
-import { DomainError, isItemFailure } from '../errors.ts';
+import { DomainError, isItemFailure, type ErrorCode } from '../errors.ts';
 import type { Store } from '../ports.ts';
 import type { AddressBook, Contact, ContactInput, Principal } from '../types.ts';
 import { groupsOf, writeWithGroups } from './import-groups.ts';
@@ -147,8 +147,18 @@ function sameState(a: Contact, b: Contact): boolean {
   return JSON.stringify(stateOf(a)) === JSON.stringify(stateOf(b));
 }
 
+/** Where a refusal without field errors points: the external id, or the first phone, email or handle a duplicate may share. */
+const COLUMN_PATHS_OF: Partial<Record<ErrorCode, string[]>> = {
+  duplicate_external_id: ['external_id'],
+  duplicate_contact: ['phone_numbers[0]', 'emails[0]', 'messaging[0]'],
+  ambiguous_match: ['phone_numbers[0]', 'emails[0]', 'messaging[0]'],
+};
+
 /** A core refusal placed on the row: each field error at the column its path came from. */
 export function rowErrorsOf(row: ImportRow, error: DomainError): RowError[] {
-  if (error.fieldErrors.length === 0) return [{ row: row.row, column: null, code: error.code, message: error.detail }];
+  if (error.fieldErrors.length === 0) {
+    const column = (COLUMN_PATHS_OF[error.code] ?? []).map((path) => row.columnOf(path)).find((c) => c !== null) ?? null;
+    return [{ row: row.row, column, code: error.code, message: error.detail }];
+  }
   return error.fieldErrors.map((f) => ({ row: row.row, column: row.columnOf(f.path), code: error.code, message: `${f.path}: ${f.message}` }));
 }

@@ -1,7 +1,7 @@
 import { invalidField } from '../errors.ts';
 import type { ImportFormat } from './import.types.ts';
 
-const BY_MEDIA_TYPE: Record<string, ImportFormat> = {
+export const BY_MEDIA_TYPE: Record<string, ImportFormat> = {
   'text/csv': 'csv',
   'application/csv': 'csv',
   'text/tab-separated-values': 'csv',
@@ -17,7 +17,7 @@ const BY_MEDIA_TYPE: Record<string, ImportFormat> = {
 };
 
 /** Types that say nothing of the content: the first bytes decide. */
-const UNSPECIFIC = new Set(['application/octet-stream', 'text/plain', 'binary/octet-stream']);
+export const UNSPECIFIC = new Set(['application/octet-stream', 'text/plain', 'binary/octet-stream']);
 
 /**
  * The format of an upload: its content type when that names one, else what the text starts with
@@ -26,12 +26,13 @@ const UNSPECIFIC = new Set(['application/octet-stream', 'text/plain', 'binary/oc
  */
 export function detectFormat(contentType: string | undefined, headText: string): ImportFormat {
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (BY_MEDIA_TYPE[mediaType]) return BY_MEDIA_TYPE[mediaType];
-  if (mediaType !== '' && !UNSPECIFIC.has(mediaType)) {
+  if (mediaType !== '' && !BY_MEDIA_TYPE[mediaType] && !UNSPECIFIC.has(mediaType)) {
     throw invalidField('file', `"${mediaType}" is not an import format: send text/csv, text/vcard or application/x-ndjson`);
   }
+  // Whatever the type says: a declared text/csv that holds a workbook or binary bytes is refused too.
   if (/^PK\x03\x04/.test(headText)) throw invalidField('file', 'is a zip archive (an .xlsx workbook?): save the sheet as CSV and import that');
   if (headText.slice(0, 4096).includes('\u0000')) throw invalidField('file', 'is not text: send a CSV, vCard or NDJSON file');
+  if (BY_MEDIA_TYPE[mediaType]) return BY_MEDIA_TYPE[mediaType];
   const start = headText.trimStart();
   if (/^BEGIN:VCARD/i.test(start)) return 'vcard';
   if (start.startsWith('{')) return 'ndjson';

@@ -2,6 +2,7 @@ import { decodeHead, detectEncoding, readHead } from '../../formats/text-decodin
 import { invalidField } from '../errors.ts';
 import { countCsvRows, planCsv, readCsvRows } from './csv-import.ts';
 import { detectFormat } from './import-format.ts';
+import { storedRowOf } from './preview-rows.ts';
 import { assertReadableOptions } from './import-options.ts';
 import type { ByteSource, ImportOptions, ImportPlan, ImportPreview, ImportReadContext, ImportRow } from './import.types.ts';
 import { countNdjsonRows, planNdjson, readNdjsonRows } from './ndjson-import.ts';
@@ -62,7 +63,7 @@ export async function previewImport(source: ByteSource, contentType: string | un
   const plan = await planImport(source, contentType, options, ctx);
   const rows: ImportPreview['rows'] = [];
   for await (const row of readImportRows(source, plan, options, ctx)) {
-    rows.push({ row: row.row, contact: row.input, errors: row.errors });
+    rows.push({ row: row.row, ...storedRowOf(row, plan, ctx) });
     if (rows.length >= PREVIEW_ROWS) break;
   }
   return { format: plan.format, encoding: plan.encoding, delimiter: plan.delimiter, columns: plan.columns, fields_to_define: plan.fieldsToDefine, rows };

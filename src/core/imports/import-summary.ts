@@ -34,7 +34,8 @@ export function summaryOf(job: ImportJob, now: Date = new Date()): ImportJobView
   const rate = seconds === null || job.processed === 0 ? null : Math.round((job.processed / seconds) * 10) / 10;
   const total = job.total;
   const progress = job.status === 'completed' ? 1 : total === null || total === 0 ? 0 : Math.min(job.processed / total, 1);
-  const eta = job.status !== 'running' || total === null || rate === null || rate === 0 ? null : Math.ceil(Math.max(total - job.processed, 0) / rate);
+  const eta = job.status === 'completed' ? 0
+    : job.status !== 'running' || total === null || rate === null || rate === 0 ? null : Math.ceil(Math.max(total - job.processed, 0) / rate);
   return {
     id: job.id,
     account_id: job.account_id,

@@ -1,4 +1,5 @@
 import type { ContactInput, CustomField, CustomFieldType } from '../types.ts';
+import type { PreviewContact } from './preview-rows.ts';
 
 /**
  * The shapes an import passes between its two halves: reading a file into rows (formats, mapping,
@@ -98,7 +99,7 @@ export interface ImportPreview {
   columns: ColumnPlan[];
   fields_to_define: FieldToDefine[];
   /** The first 20 records as they would be stored, each with its errors. */
-  rows: { row: number; contact: ImportContactInput | null; errors: RowError[] }[];
+  rows: { row: number; contact: PreviewContact | ImportContactInput | null; errors: RowError[] }[];
 }
 
 /** What reading a file needs to know of the account. */

@@ -6,6 +6,7 @@ import { invalidField, validationError } from '../../core/errors.ts';
 import type { ImportOptions } from '../../core/imports/import.types.ts';
 import { summaryOf } from '../../core/imports/import-summary.ts';
 import { tooLarge } from '../../core/imports/import-file.ts';
+import { BY_MEDIA_TYPE, UNSPECIFIC } from '../../core/imports/import-format.ts';
 import type { HttpContext } from '../context.ts';
 import { IdParams, PageQuery, answer, errorResponses } from '../schemas/common.ts';
 import { streamErrorsCsv } from '../../core/imports/import-errors-csv.ts';
@@ -16,7 +17,11 @@ type Id = { id: string };
 type PageParams = { limit?: number; cursor?: string };
 
 /** The media types a file may be sent as, raw; each body is passed on as a stream, never buffered. */
-export const RAW_IMPORT_TYPES = ['text/csv', 'text/vcard', 'text/x-vcard', 'application/x-ndjson', 'application/jsonl', 'application/octet-stream'];
+export const RAW_IMPORT_TYPES = [...Object.keys(BY_MEDIA_TYPE), ...UNSPECIFIC];
+const UNSUPPORTED_TYPE = 'send multipart/form-data, or the file as text/csv, text/vcard or application/x-ndjson (application/octet-stream, or no content type: the first bytes decide)';
+
+/** The largest `options` part, like the query string's `options`. */
+const OPTIONS_MAX_CHARS = 100_000;
 
 /** Room for the form's other parts and headers beside the file. */
 const FORM_OVERHEAD_BYTES = 1024 * 1024;
@@ -65,8 +70,9 @@ export async function registerImportRoutes({ app, services, validateBody }: Http
     const query = request.query as UploadParams;
     if (!request.isMultipart()) {
       const contentType = mediaTypeOf(request);
-      if (contentType === undefined || !RAW_IMPORT_TYPES.includes(contentType)) {
-        throw Object.assign(new Error('send multipart/form-data, or the file as text/csv, text/vcard or application/x-ndjson'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
+      if (contentType !== undefined && !RAW_IMPORT_TYPES.includes(contentType)) {
+        request.raw.resume();
+        throw Object.assign(new Error(UNSUPPORTED_TYPE), { statusCode: 415, code: 'CONTACTD_IMPORT_MEDIA_TYPE' });
       }
       if (request.body === undefined || request.body === null) throw invalidField('file', 'the body is empty: send the file');
       let options: ImportOptions;
@@ -83,15 +89,16 @@ export async function registerImportRoutes({ app, services, validateBody }: Http
     let optionsPart: string | undefined;
     try {
       for await (const part of request.parts()) {
-        if (part.type === 'file') {
+        if (part.fieldname === 'options') {
+          // A browser's FormData sends a Blob as a file part; curl's `;type=application/json` arrives parsed.
+          optionsPart = part.type === 'file' ? await readOptionsFile(part.file) : typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
+        } else if (part.type === 'file') {
           if (part.fieldname !== 'file' || file !== undefined) {
             part.file.resume();
-            throw invalidField('file', `send one file, in the part named "file" (got "${part.fieldname}")`);
+            throw invalidField('file', file !== undefined ? 'send one file: the form holds more than one' : `send the file in the part named "file" (got "${part.fieldname}")`);
           }
           const type = part.mimetype && part.mimetype !== 'application/octet-stream' ? part.mimetype.split(';')[0]!.trim().toLowerCase() : undefined;
           file = { value: await take(part.file), contentType: type, fileName: part.filename || null };
-        } else if (part.fieldname === 'options') {
-          optionsPart = String(part.value);
         } else if (part.fieldname === 'file' && file === undefined) {
           // A form field rather than a file part (no filename): its text is the file.
           const text = Buffer.from(String(part.value));
@@ -102,14 +109,15 @@ export async function registerImportRoutes({ app, services, validateBody }: Http
       return { file: file.value, contentType: file.contentType, fileName: file.fileName, options: optionsOf(query, optionsPart) };
     } catch (error) {
       if (file !== undefined) await drop(file.value);
-      throw error;
+      throw formErrorOf(error);
     }
   }
 
   await app.register(async (scope: FastifyInstance) => {
     // The file streams into storage as it arrives: neither way of sending it is buffered whole.
-    scope.addContentTypeParser(RAW_IMPORT_TYPES, (_request, payload, done) => done(null, payload));
-    await scope.register(multipart, { limits: { fileSize: imports.maxBytes + 1, files: 1, fields: 10, parts: 20, fieldSize: 1024 * 1024 } });
+    // Any other type (or none) reaches readUpload too, which refuses it with what to send instead.
+    scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    await scope.register(multipart, { limits: { fileSize: imports.maxBytes + 1, files: 2, fields: 10, parts: 20, fieldSize: 1024 * 1024 } });
     const refuseOversize = async (request: FastifyRequest) => {
       const length = Number(request.headers['content-length'] ?? 0);
       const allowance = request.isMultipart() ? FORM_OVERHEAD_BYTES : 0;
@@ -169,7 +177,7 @@ export async function registerImportRoutes({ app, services, validateBody }: Http
     const { id } = request.params as Id;
     if (prefersCsv(request)) {
       const job = await imports.get(request.principal, id);
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="import-${id}-errors.csv"`).send(streamErrorsCsv(job, imports.allErrors(request.principal, id)));
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="import-${id}-errors.csv"`).send(streamErrorsCsv(job, () => imports.allErrors(request.principal, id)));
     }
     const { limit = 50, cursor } = request.query as PageParams;
     const page = await imports.errors(request.principal, id, limit, cursor);
@@ -178,8 +186,35 @@ export async function registerImportRoutes({ app, services, validateBody }: Http
 }
 
 function mediaTypeOf(request: FastifyRequest): string | undefined {
-  const type = request.headers['content-type'];
-  return type === undefined ? undefined : type.split(';')[0]!.trim().toLowerCase();
+  const type = request.headers['content-type']?.split(';')[0]!.trim().toLowerCase();
+  return type === '' ? undefined : type;
+}
+
+/** An `options` part sent as a file, read whole (it is small) as text. */
+async function readOptionsFile(stream: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream) {
+    length += chunk.length;
+    if (length > OPTIONS_MAX_CHARS) throw invalidField('options', `is longer than ${OPTIONS_MAX_CHARS} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The form reader's own refusals, which are 413 or 406 there, said as what the sender got wrong. */
+function formErrorOf(error: unknown): unknown {
+  switch ((error as { code?: string }).code) {
+    case 'FST_FILES_LIMIT':
+      return invalidField('file', 'send one file, in the part named "file" (and the options, if any, in the part named "options")');
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return invalidField('file', 'the form has too many parts: send a "file" part and, if needed, an "options" part');
+    case 'FST_INVALID_JSON_FIELD_ERROR':
+      return invalidField('options', 'is not valid JSON');
+    default:
+      return error;
+  }
 }
 
 function prefersCsv(request: FastifyRequest): boolean {

@@ -42,7 +42,7 @@ export const ImportJob = Type.Object(
     failed: count('Rows refused; each is in `/v1/imports/{id}/errors`.'),
     progress: Type.Number({ minimum: 0, maximum: 1, description: 'processed / total (0 until the total is known).' }),
     rows_per_second: Nullable(Type.Number({ description: 'Rows processed per second since the job started.' })),
-    eta_seconds: Nullable(Type.Integer({ description: 'Seconds left at the current rate, while running.' })),
+    eta_seconds: Nullable(Type.Integer({ description: 'Seconds left at the current rate, while running (null until a rate and the total are known); 0 once completed; null when cancelled or failed.' })),
     error: Nullable(Type.String({ description: 'Why a failed job failed.' })),
     started_at: Nullable(Timestamp),
     finished_at: Nullable(Timestamp),
@@ -79,7 +79,7 @@ export const ImportPreview = Type.Object(
     delimiter: Nullable(Type.String({ description: 'CSV only: the detected delimiter.' })),
     columns: Type.Array(columnPlan, { description: 'The proposed mapping, column by column.' }),
     fields_to_define: Type.Array(Type.Object({ key: Type.String(), data_type: Type.String() }), { description: 'Custom fields the import will define.' }),
-    rows: Type.Array(Type.Object({ row: Type.Integer(), contact: Type.Unknown({ description: 'What would be stored (ContactCreate, with `group_names`); null when unreadable.' }), errors: Type.Array(Type.Unknown()) }), { description: 'The first 20 records as they would be stored.' }),
+    rows: Type.Array(Type.Object({ row: Type.Integer(), contact: Type.Unknown({ description: 'What would be stored: the contact as the API would hold it (phones in E.164, the display name made, custom values typed), with `group_names`; a refused row shows what was read of it, null when unreadable.' }), errors: Type.Array(Type.Unknown()) }), { description: 'The first 20 records as they would be stored.' }),
   },
   { $id: 'ImportPreview', description: 'How a file would be imported: what `POST /v1/imports` would do with it, shown before it does.' },
 );
