@@ -124,6 +124,28 @@ for (const engine of engines) {
       assert.deepEqual(await lookupIds(`phone=${encodeURIComponent(edited)}`), [source.id, target.id].sort());
     });
 
+    test('fields the survivor takes from the source in the merge (fields_from_source) are one change, and the unmerge gives its own values back', async () => {
+      const field = await newField();
+      const target = await api.createContact({ first_name: 'Chooser', company: 'Old Co', account_number: 'AC-1042', custom_fields: { [field]: 'silver' }, phone_numbers: [{ number: uniquePhone() }] });
+      const source = await api.createContact({ first_name: 'Chosen', company: 'New Co', account_number: 'X-9', role: 'Buyer', custom_fields: { [field]: 'gold' } });
+      const res = await api.call('POST', `/v1/contacts/${target.id}/merge`, { source_ids: [source.id], fields_from_source: ['account_number', `custom_fields.${field}`] });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual([res.body.first_name, res.body.company, res.body.account_number, res.body.role, res.body.custom_fields[field]], ['Chooser', 'Old Co', 'X-9', 'Buyer', 'gold']);
+      const history = (await api.call('GET', `/v1/contacts/${target.id}/history`)).body.data;
+      assert.equal(history[0].type, 'contact.merged', 'the choice is part of the merge, not a later edit');
+      assert.deepEqual(history[0].fields.account_number, { before: 'AC-1042', after: 'X-9' });
+
+      const back = await unmerge(target.id, source.id);
+      assert.equal(back.status, 200, JSON.stringify(back.body));
+      assert.deepEqual(content(back.body.survivor), content(target), 'the survivor is as it was');
+      assert.deepEqual(back.body.not_restored, []);
+      assert.deepEqual(content(back.body.restored), content(source));
+
+      const refused = await api.call('POST', `/v1/contacts/${target.id}/merge`, { source_ids: [source.id], fields_from_source: ['external_id'] });
+      assertProblem(refused, 400, 'validation_failed');
+      assert.equal(refused.body.errors[0].path, 'fields_from_source[0]');
+    });
+
     test('unmerging one of two sources keeps what the other still brings; unmerging both restores the survivor', async () => {
       const [own, both, first, second] = [uniquePhone(), uniquePhone(), uniquePhone(), uniquePhone()];
       const target = await api.createContact({ first_name: 'Two target', phone_numbers: [{ number: own }] });

@@ -23,7 +23,7 @@ import { nowIso } from '../clock.ts';
 import { buryContact, purgeContact, restoreContact } from './contact-tombstones.ts';
 import { unmergeContact, type UnmergeResult } from './contact-unmerge.ts';
 import { recordChange } from '../journal/journal.ts';
-import { mergeStates } from './merge.ts';
+import { assertMergeableFields, mergeStates, takeFromSources } from './merge.ts';
 import { withNamePartsOfRename } from './name-parts.ts';
 import { assertContactWritable, assertMayWriteType, assertTypeWritable, type WritePolicy } from '../permissions.ts';
 import type { Store } from '../ports.ts';
@@ -213,9 +213,15 @@ export class ContactService extends ContactQueries {
     return upsertMany(this.deps.store, (tx) => this.scope(tx, actor), items, policy);
   }
 
-  /** Folds the sources into the target; each source keeps its record as `merged` into the target. */
-  async merge(actor: Principal, targetId: string, sourceIds: string[]): Promise<Contact> {
+  /**
+   * Folds the sources into the target; each source keeps its record as `merged` into the target.
+   * `fieldsFromSource` names fields whose value the target takes from the sources instead of
+   * keeping its own (the person's choice on the duplicates screen), in the same change, so that
+   * an unmerge takes them back too.
+   */
+  async merge(actor: Principal, targetId: string, sourceIds: string[], fieldsFromSource: string[] = []): Promise<Contact> {
     if (sourceIds.includes(targetId)) throw invalidField('source_ids', 'must not include the surviving contact');
+    assertMergeableFields(fieldsFromSource);
     const uniqueSources = [...new Set(sourceIds)];
     return this.deps.store.transaction(async (tx) => {
       // Book rule first, then contacts: the lock order every change follows.
@@ -230,6 +236,7 @@ export class ContactService extends ContactQueries {
 
       let state = stateOf(target);
       for (const source of sources) state = mergeStates(state, stateOf(source));
+      state = takeFromSources(state, uniqueSources.map((id) => stateOf(sources.find((s) => s.id === id)!)), fieldsFromSource);
       const now = nowIso();
       for (const source of sources) {
         const retired: Contact = { ...source, status: 'merged', merged_into: target.id, version: source.version + 1, updated_at: now };

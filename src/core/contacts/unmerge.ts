@@ -78,24 +78,31 @@ export function planUnmerge(input: UnmergeInput): UnmergePlan {
   survivor.phone_numbers = withPrimary(survivor.phone_numbers);
   survivor.emails = withPrimary(survivor.emails);
 
+  // A value the merge set to the source's (an empty one filled, or one the person chose to take
+  // from the source) goes back to what the survivor had, unless edited since.
   const customChange = merge.custom_fields;
   if (customChange) {
     const had = (customChange.before ?? {}) as Record<string, unknown>;
-    for (const [key, value] of Object.entries((customChange.after ?? {}) as Record<string, unknown>)) {
-      if (key in had || !same(source.custom_fields[key], value) || others.some((o) => same(o.custom_fields[key], value))) continue;
-      if (!(key in current.custom_fields)) continue;
+    const got = (customChange.after ?? {}) as Record<string, unknown>;
+    for (const key of new Set([...Object.keys(had), ...Object.keys(got)])) {
+      const value = got[key];
+      if (same(had[key], value) || !same(source.custom_fields[key], value)) continue;
+      if (value !== undefined && others.some((o) => same(o.custom_fields[key], value))) continue;
       const edited = !same(current.custom_fields[key], value) || input.later.some((c) => touchesKey(c.custom_fields, key));
-      if (unknown || edited) notRestored.push({ field: `custom_fields.${key}`, value: current.custom_fields[key], reason });
+      if (unknown || edited) {
+        if (key in current.custom_fields) notRestored.push({ field: `custom_fields.${key}`, value: current.custom_fields[key], reason });
+      } else if (key in had) survivor.custom_fields[key] = had[key] as ContactState['custom_fields'][string];
       else delete survivor.custom_fields[key];
     }
   }
 
   for (const field of CONTACT_TEXT_FIELDS) {
     const change = merge[field];
-    if (field === 'external_id' || !change || change.before !== null || change.after !== source[field]) continue;
-    if (others.some((o) => o[field] === change.after) || current[field] === null) continue;
-    if (unknown || current[field] !== change.after || input.later.some((c) => c[field] !== undefined)) notRestored.push({ field, value: current[field], reason });
-    else survivor[field] = null;
+    if (field === 'external_id' || !change || change.before === change.after || change.after !== source[field]) continue;
+    if (change.after !== null && others.some((o) => o[field] === change.after)) continue;
+    if (unknown || current[field] !== change.after || input.later.some((c) => c[field] !== undefined)) {
+      if (current[field] !== null) notRestored.push({ field, value: current[field], reason });
+    } else survivor[field] = change.before as string | null;
   }
 
   const plan: UnmergePlan = { survivor, notRestored };

@@ -129,12 +129,12 @@ export function registerContactRoutes({ app, services, validateBody }: HttpConte
   app.post('/v1/contacts/:id/merge', {
     config: write,
     schema: {
-      tags, summary: 'Merge contacts into this one', description: 'Each source keeps its record with `status: merged` and `merged_into`.',
+      tags, summary: 'Merge contacts into this one', description: 'Each source keeps its record with `status: merged` and `merged_into`. This contact keeps its own values but for `fields_from_source`; sources fill its empty fields; phones, emails, handles, custom values and groups are unioned.',
       params: IdParams, body: Type.Ref('MergeRequest'), response: { 200: answer(contactRef, 'The surviving contact.'), ...errorResponses(404, 409) },
     },
   }, async (request, reply) => {
-    const { source_ids } = request.body as { source_ids: string[] };
-    return sendContact(reply, await contacts.merge(request.principal, (request.params as { id: string }).id, source_ids), 200);
+    const { source_ids, fields_from_source } = request.body as { source_ids: string[]; fields_from_source?: string[] };
+    return sendContact(reply, await contacts.merge(request.principal, (request.params as { id: string }).id, source_ids, fields_from_source), 200);
   });
 
   app.post('/v1/contacts/:id/unmerge', {

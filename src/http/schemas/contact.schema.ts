@@ -158,7 +158,13 @@ export const LookupResult = Type.Object(
 );
 
 export const MergeRequest = Type.Object(
-  { source_ids: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100, description: 'Contacts folded into this one.' }) },
+  {
+    source_ids: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100, description: 'Contacts folded into this one.' }),
+    fields_from_source: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), {
+      maxItems: 100,
+      description: 'Fields whose value this contact takes from the sources instead of keeping its own: a text field (`company`, `account_number`, …; not `external_id`) or `custom_fields.<key>`. Each comes from the first source, in `source_ids` order, that holds a value; when none does, the field is emptied. Part of the merge: an unmerge gives this contact its own value back.',
+    })),
+  },
   { $id: 'MergeRequest', additionalProperties: false },
 );
 
