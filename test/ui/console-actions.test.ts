@@ -52,6 +52,46 @@ consoleSuite('web console actions in Chromium', (ctx) => {
     await page.getByRole('cell', { name: 'Loyalty level' }).waitFor();
     const field = (await ctx.api.call('GET', `/v1/custom-fields/${key}`)).body;
     assert.deepEqual([field.label, field.group, field.options, field.data_type], ['Loyalty level', 'Loyalty', ['gold', 'silver', 'bronze'], 'pick_list']);
+    assert.ok(await edit.evaluate((el) => el === document.activeElement), 'closing the dialog gives the focus back to its opener');
+    ctx.noProblems();
+  });
+
+  test('contact page: every number and address, each with its type; an edit keeps the extension and label it does not show as fields; a number added', async () => {
+    const [desk, cell, added] = [`+1651555${String(Date.now()).slice(-4)}`, `+1652555${String(Date.now()).slice(-4)}`, `+1653555${String(Date.now()).slice(-4)}`];
+    const contact = await ctx.api.createContact({
+      display_name: 'Many Numbers', account_number: 'AC-77',
+      phone_numbers: [{ number: desk, type: 'work', extension: '204', label: 'Desk' }, { number: cell, type: 'mobile' }],
+      emails: [{ address: 'many@example.com', type: 'work' }, { address: 'many@home.example', type: 'home' }],
+    });
+    const page = await ctx.open(ctx.api.keys.write, `/ui/contacts/${contact.id}`);
+    await page.getByLabel('Phone', { exact: true }).waitFor();
+    assert.equal(await page.getByLabel('Phone', { exact: true }).inputValue(), desk);
+    assert.equal(await page.getByLabel('Number 2', { exact: true }).inputValue(), cell);
+    assert.equal(await page.getByLabel('Type of number 2').inputValue(), 'mobile');
+    assert.equal(await page.getByLabel('Address 2', { exact: true }).inputValue(), 'many@home.example');
+    assert.equal(await page.getByLabel('Account number').inputValue(), 'AC-77');
+    await page.getByText('ext. 204').waitFor();
+    await assertAccessible(page, 'contact with several numbers');
+
+    await page.getByLabel('Type of number 2').selectOption('home');
+    await page.getByRole('button', { name: 'Add a number' }).click();
+    await page.getByLabel('Number 3', { exact: true }).fill(added);
+    const saving = () => Promise.all([page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/v1/contacts/${contact.id}`)), page.getByRole('button', { name: 'Save' }).click()]);
+    assert.equal((await saving())[0].status(), 200);
+    await page.getByText('Saved.').waitFor();
+    const saved = (await ctx.api.call('GET', `/v1/contacts/${contact.id}`)).body;
+    assert.deepEqual(saved.phone_numbers.map((p: any) => [p.e164, p.type, p.extension, p.label, p.is_primary]), [
+      [desk, 'work', '204', 'Desk', true], [cell, 'home', null, null, false], [added, 'mobile', null, null, false],
+    ]);
+    assert.deepEqual(saved.emails.map((e: any) => [e.address, e.type]), [['many@example.com', 'work'], ['many@home.example', 'home']]);
+
+    await page.getByRole('button', { name: 'Remove number 2' }).click();
+    assert.equal((await saving())[0].status(), 200);
+    assert.deepEqual((await ctx.api.call('GET', `/v1/contacts/${contact.id}`)).body.phone_numbers.map((p: any) => p.e164), [desk, added]);
+
+    const unknown = await ctx.open(ctx.api.keys.write, '/ui/contacts/00000000-0000-0000-0000-000000000000');
+    await unknown.getByRole('heading', { name: 'No such contact' }).waitFor();
+    assert.equal(await unknown.getByRole('button', { name: 'Restore' }).count(), 0);
     ctx.noProblems();
   });
 

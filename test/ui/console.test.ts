@@ -154,6 +154,7 @@ consoleSuite('web console in Chromium', (ctx) => {
     const back = (await ctx.api.call('GET', `/v1/contacts/${older.id}`)).body;
     assert.equal(back.status, 'active');
     assert.equal(back.merged_into, null);
+    assert.equal((await ctx.api.call('GET', `/v1/contacts/${newer.id}`)).body.company, 'New Co', 'the value kept from the source goes back with the unmerge');
     noProblems();
   });
 

@@ -12,6 +12,9 @@ export interface Phone {
   number: string;
   e164: string;
   type: string;
+  label?: string | null;
+  extension?: string | null;
+  is_primary?: boolean;
 }
 
 export interface Contact {
@@ -27,7 +30,7 @@ export interface Contact {
   account_number: string | null;
   external_id: string | null;
   phone_numbers: Phone[];
-  emails: { address: string; type: string }[];
+  emails: { address: string; type: string; is_primary?: boolean }[];
   custom_fields: Record<string, string | number | boolean>;
   group_ids: string[];
   version: number;

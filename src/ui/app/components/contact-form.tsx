@@ -8,45 +8,59 @@ const TEXT_FIELDS = [
   ['first_name', 'First name'],
   ['last_name', 'Last name'],
   ['company', 'Company'],
+  ['account_number', 'Account number'],
+  ['external_id', 'External id'],
+  ['role', 'Role'],
+  ['location', 'Location'],
 ] as const;
+type TextKey = (typeof TEXT_FIELDS)[number][0];
 
-export interface ContactDraft {
-  display_name: string;
-  first_name: string;
-  last_name: string;
-  company: string;
-  phone: string;
-  email: string;
+const PHONE_TYPES = ['mobile', 'work', 'home', 'main', 'fax', 'other'];
+const EMAIL_TYPES = ['work', 'home', 'other'];
+
+/** A phone as the form edits it: number and type; its label, extension and primary flag ride along unchanged. */
+export interface PhoneDraft {
+  number: string;
+  type: string;
+  label?: string | null;
+  extension?: string | null;
+  is_primary?: boolean;
+}
+
+export interface EmailDraft {
+  address: string;
+  type: string;
+  is_primary?: boolean;
+}
+
+export type ContactDraft = Record<TextKey, string> & {
+  /** The first is the field labelled Phone (always shown, perhaps empty); the others are Number 2, 3, … */
+  phones: PhoneDraft[];
+  /** The first is the field labelled Email; the others are Address 2, 3, … */
+  emails: EmailDraft[];
   address_book_id: string;
   custom: Record<string, string | boolean>;
-}
+};
 
-export function draftOf(contact: Partial<Contact> | undefined, defaults: Partial<ContactDraft> = {}): ContactDraft {
+export function draftOf(contact: Partial<Contact> | undefined, prefill: { phone?: string; email?: string } = {}): ContactDraft {
   const custom: Record<string, string | boolean> = {};
   for (const [key, value] of Object.entries(contact?.custom_fields ?? {})) custom[key] = typeof value === 'boolean' ? value : String(value);
-  return {
-    display_name: contact?.display_name ?? '',
-    first_name: contact?.first_name ?? '',
-    last_name: contact?.last_name ?? '',
-    company: contact?.company ?? '',
-    phone: contact?.phone_numbers?.[0]?.number ?? '',
-    email: contact?.emails?.[0]?.address ?? '',
-    address_book_id: contact?.address_book_id ?? '',
-    custom,
-    ...defaults,
-  };
+  const text = Object.fromEntries(TEXT_FIELDS.map(([key]) => [key, (contact?.[key] as string | null | undefined) ?? ''])) as Record<TextKey, string>;
+  const phones: PhoneDraft[] = (contact?.phone_numbers ?? []).map((p) => ({ number: p.number, type: p.type, label: p.label ?? null, extension: p.extension ?? null, is_primary: p.is_primary }));
+  const emails: EmailDraft[] = (contact?.emails ?? []).map((e) => ({ address: e.address, type: e.type, is_primary: e.is_primary }));
+  if (phones.length === 0) phones.push({ number: prefill.phone ?? '', type: 'mobile' });
+  if (emails.length === 0) emails.push({ address: prefill.email ?? '', type: 'work' });
+  return { ...text, phones, emails, address_book_id: contact?.address_book_id ?? '', custom };
 }
 
-/** The API body for a draft: the first phone and email are the form's, the others are kept as they were. */
+/** The API body for a draft: every phone and email the form holds, with what it does not edit kept as it was. */
 export function bodyOf(draft: ContactDraft, fields: CustomField[], original?: Contact): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [key] of TEXT_FIELDS) body[key] = draft[key].trim() === '' ? null : draft[key].trim();
-  const keepPhones = (original?.phone_numbers ?? []).slice(1).map((p) => ({ number: p.number, type: p.type }));
-  const keepEmails = (original?.emails ?? []).slice(1).map((e) => ({ address: e.address, type: e.type }));
-  const firstPhone = original?.phone_numbers?.[0];
-  const firstEmail = original?.emails?.[0];
-  body.phone_numbers = [...(draft.phone.trim() ? [{ number: draft.phone.trim(), type: firstPhone?.type ?? 'mobile' }] : []), ...keepPhones];
-  body.emails = [...(draft.email.trim() ? [{ address: draft.email.trim(), type: firstEmail?.type ?? 'work' }] : []), ...keepEmails];
+  body.phone_numbers = draft.phones.filter((p) => p.number.trim() !== '').map((p) => ({
+    number: p.number.trim(), type: p.type, ...(p.label ? { label: p.label } : {}), ...(p.extension ? { extension: p.extension } : {}), ...(p.is_primary ? { is_primary: true } : {}),
+  }));
+  body.emails = draft.emails.filter((e) => e.address.trim() !== '').map((e) => ({ address: e.address.trim(), type: e.type, ...(e.is_primary ? { is_primary: true } : {}) }));
   if (draft.address_book_id) body.address_book_id = draft.address_book_id;
   const custom: Record<string, unknown> = {};
   for (const field of fields) {
@@ -72,18 +86,20 @@ function valueOf(field: CustomField, raw: string | boolean): unknown {
   return raw;
 }
 
-/** Which form field an API error path belongs to: `phone_numbers[0].number` is the Phone field. */
+/**
+ * Which form field an API error path belongs to: `phone_numbers[1].number` is the second number's
+ * field (`phone.1`), `emails[0].address` the Email field (`email.0`).
+ */
 export function errorsByField(errors: FieldError[]): Record<string, string> {
   const byField: Record<string, string> = {};
   for (const error of errors) {
     const path = error.path.replace(/^\//, '').replace(/\//g, '.');
-    const field = path.startsWith('phone_numbers')
-      ? 'phone'
-      : path.startsWith('emails')
-        ? 'email'
-        : path.startsWith('custom_fields.')
-          ? `custom.${path.slice('custom_fields.'.length).split(/[.[]/)[0]}`
-          : path.split(/[.[]/)[0]!;
+    const list = /^(phone_numbers|emails)(?:\[(\d+)\]|\.(\d+))?/.exec(path);
+    const field = list
+      ? `${list[1] === 'phone_numbers' ? 'phone' : 'email'}.${list[2] ?? list[3] ?? '0'}`
+      : path.startsWith('custom_fields.')
+        ? `custom.${path.slice('custom_fields.'.length).split(/[.[]/)[0]}`
+        : path.split(/[.[]/)[0]!;
     byField[field] = byField[field] ? `${byField[field]}; ${error.message}` : error.message;
   }
   return byField;
@@ -102,9 +118,18 @@ interface Props {
   bookFirst?: boolean;
 }
 
-/** The contact's fields, one labelled input each, with the API's errors beside them. */
+/** The type choices for a list entry: the usual ones, and the entry's own if it is another. */
+const typeOptions = (types: string[], current: string) => [...new Set([...types, current])].map((t) => ({ value: t, label: t }));
+
+/**
+ * The contact's fields, one labelled input each, with the API's errors beside them. The first
+ * phone and email are labelled Phone and Email; further ones Number 2 and Address 2, so that each
+ * label names one field.
+ */
 export function ContactForm({ draft, onChange, books, fields, errors, readOnly, bookFirst }: Props) {
   const set = (patch: Partial<ContactDraft>) => onChange({ ...draft, ...patch });
+  const setPhone = (i: number, patch: Partial<PhoneDraft>) => set({ phones: draft.phones.map((p, j) => (j === i ? { ...p, ...patch } : p)) });
+  const setEmail = (i: number, patch: Partial<EmailDraft>) => set({ emails: draft.emails.map((e, j) => (j === i ? { ...e, ...patch } : e)) });
   const book = (
     <Select
       label="Address book"
@@ -116,26 +141,53 @@ export function ContactForm({ draft, onChange, books, fields, errors, readOnly, 
     />
   );
   return (
-    <div class="form-grid">
-      {bookFirst && book}
-      {TEXT_FIELDS.map(([key, label]) => (
-        <Field key={key} label={label} value={draft[key]} readOnly={readOnly} error={errors[key]} onInput={(v) => set({ [key]: v })} />
-      ))}
-      <Field label="Phone" type="tel" value={draft.phone} readOnly={readOnly} error={errors.phone} onInput={(v) => set({ phone: v })} />
-      <Field label="Email" type="email" value={draft.email} readOnly={readOnly} error={errors.email} onInput={(v) => set({ email: v })} />
-      {fields.map((field) => {
-        const label = field.label || field.key;
-        const value = draft.custom[field.key];
-        const setValue = (v: string | boolean) => set({ custom: { ...draft.custom, [field.key]: v } });
-        const error = errors[`custom.${field.key}`];
-        if (field.data_type === 'boolean') return <Checkbox key={field.key} label={label} checked={value === true} onChange={readOnly ? () => {} : setValue} />;
-        if (field.data_type === 'pick_list') {
-          return <Select key={field.key} label={label} value={String(value ?? '')} disabled={readOnly} error={error} onChange={setValue} options={[{ value: '', label: '—' }, ...(field.options ?? []).map((o) => ({ value: o, label: o }))]} />;
-        }
-        const shown = field.data_type === 'datetime' && typeof value === 'string' && value.endsWith('Z') ? value.slice(0, 16) : String(value ?? '');
-        return <Field key={field.key} label={label} type={INPUT_TYPES[field.data_type] ?? 'text'} value={shown} readOnly={readOnly} error={error} onInput={setValue} />;
-      })}
-      {!bookFirst && book}
+    <div>
+      <div class="form-grid">
+        {bookFirst && book}
+        {TEXT_FIELDS.map(([key, label]) => (
+          <Field key={key} label={label} value={draft[key]} readOnly={readOnly} error={errors[key]} onInput={(v) => set({ [key]: v } as Partial<ContactDraft>)} />
+        ))}
+      </div>
+      <div class="form-grid">
+        <fieldset class="entries">
+          <legend>Numbers</legend>
+          {draft.phones.map((p, i) => (
+            <div class="entry" key={i}>
+              <Field label={i === 0 ? 'Phone' : `Number ${i + 1}`} type="tel" value={p.number} readOnly={readOnly} error={errors[`phone.${i}`]} onInput={(v) => setPhone(i, { number: v })} />
+              <Select label={`Type of number ${i + 1}`} value={p.type} disabled={readOnly} onChange={(v) => setPhone(i, { type: v })} options={typeOptions(PHONE_TYPES, p.type)} />
+              {p.extension && <span class="hint">ext. {p.extension}</span>}
+              {!readOnly && i > 0 && <button type="button" class="link" onClick={() => set({ phones: draft.phones.filter((_, j) => j !== i) })}>Remove number {i + 1}</button>}
+            </div>
+          ))}
+          {!readOnly && <button type="button" onClick={() => set({ phones: [...draft.phones, { number: '', type: 'mobile' }] })}>Add a number</button>}
+        </fieldset>
+        <fieldset class="entries">
+          <legend>Addresses</legend>
+          {draft.emails.map((e, i) => (
+            <div class="entry" key={i}>
+              <Field label={i === 0 ? 'Email' : `Address ${i + 1}`} type="email" value={e.address} readOnly={readOnly} error={errors[`email.${i}`]} onInput={(v) => setEmail(i, { address: v })} />
+              <Select label={`Type of address ${i + 1}`} value={e.type} disabled={readOnly} onChange={(v) => setEmail(i, { type: v })} options={typeOptions(EMAIL_TYPES, e.type)} />
+              {!readOnly && i > 0 && <button type="button" class="link" onClick={() => set({ emails: draft.emails.filter((_, j) => j !== i) })}>Remove address {i + 1}</button>}
+            </div>
+          ))}
+          {!readOnly && <button type="button" onClick={() => set({ emails: [...draft.emails, { address: '', type: 'work' }] })}>Add an address</button>}
+        </fieldset>
+      </div>
+      <div class="form-grid">
+        {fields.map((field) => {
+          const label = field.label || field.key;
+          const value = draft.custom[field.key];
+          const setValue = (v: string | boolean) => set({ custom: { ...draft.custom, [field.key]: v } });
+          const error = errors[`custom.${field.key}`];
+          if (field.data_type === 'boolean') return <Checkbox key={field.key} label={label} checked={value === true} disabled={readOnly} onChange={setValue} />;
+          if (field.data_type === 'pick_list') {
+            return <Select key={field.key} label={label} value={String(value ?? '')} disabled={readOnly} error={error} onChange={setValue} options={[{ value: '', label: '—' }, ...(field.options ?? []).map((o) => ({ value: o, label: o }))]} />;
+          }
+          const shown = field.data_type === 'datetime' && typeof value === 'string' && value.endsWith('Z') ? value.slice(0, 16) : String(value ?? '');
+          return <Field key={field.key} label={label} type={INPUT_TYPES[field.data_type] ?? 'text'} value={shown} readOnly={readOnly} error={error} onInput={setValue} />;
+        })}
+        {!bookFirst && book}
+      </div>
     </div>
   );
 }

@@ -2,10 +2,17 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { Notice } from './field.tsx';
 
-/** A modal dialog on the native <dialog>: focus is trapped, and Esc closes it (the browser's cancel). */
+/** A modal dialog on the native <dialog>: focus is trapped, Esc closes it (the browser's cancel), and focus returns to what opened it. */
 export function Dialog(props: { title: string; onClose: () => void; children: ComponentChildren }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  // The page unmounts the dialog rather than closing it, so focus goes back to its opener by hand.
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
   useEffect(() => {
     const dialog = ref.current!;
     if (!dialog.open) dialog.showModal();

@@ -61,11 +61,11 @@ export function Select(props: { label: string; value: string; onChange: (value: 
   );
 }
 
-export function Checkbox(props: { label: string; checked: boolean; onChange: (checked: boolean) => void }) {
+export function Checkbox(props: { label: string; checked: boolean; onChange: (checked: boolean) => void; disabled?: boolean }) {
   const id = useId();
   return (
     <div class="field field-check">
-      <input id={id} type="checkbox" checked={props.checked} onChange={(e) => props.onChange((e.currentTarget as HTMLInputElement).checked)} />
+      <input id={id} type="checkbox" checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange((e.currentTarget as HTMLInputElement).checked)} />
       <label for={id}>{props.label}</label>
     </div>
   );

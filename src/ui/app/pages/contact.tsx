@@ -12,7 +12,8 @@ import { nameOf, type Contact } from '../types.ts';
 export function ContactPage({ me, id }: PageProps & { id: string }) {
   const directory = useDirectory();
   const [contact, setContact] = useState<Contact | null>(null);
-  const [deleted, setDeleted] = useState(false);
+  /** Why GET found nothing: deleted (restorable), purged, or no contact ever had this id. */
+  const [gone, setGone] = useState<'deleted' | 'purged' | 'unknown' | null>(null);
   const [draft, setDraft] = useState<ContactDraft>(draftOf(undefined));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<{ kind: 'error' | 'success' | 'info'; text: string } | null>(null);
@@ -27,10 +28,10 @@ export function ContactPage({ me, id }: PageProps & { id: string }) {
       const loaded = await get<Contact>(`/v1/contacts/${id}`);
       setContact(loaded);
       setDraft(draftOf(loaded));
-      setDeleted(false);
+      setGone(null);
     } catch (e) {
-      // A deleted contact is gone from reads, but its history (and Restore) remain.
-      if (e instanceof ApiError && e.status === 404) setDeleted(true);
+      // A deleted contact is gone from reads, but its history (and Restore) remain; an id that never was has none.
+      if (e instanceof ApiError && e.status === 404) setGone(await whyGone(id));
       else setNotice({ kind: 'error', text: (e as Error).message });
     }
     setHistoryVersion((v) => v + 1);
@@ -67,7 +68,7 @@ export function ContactPage({ me, id }: PageProps & { id: string }) {
     }
   };
 
-  const title = contact ? nameOf(contact) : deleted ? 'Deleted contact' : 'Contact';
+  const title = contact ? nameOf(contact) : gone === 'deleted' ? 'Deleted contact' : gone === 'purged' ? 'Purged contact' : gone === 'unknown' ? 'No such contact' : 'Contact';
   const editable = writer && contact?.status === 'active';
   return (
     <div>
@@ -79,7 +80,9 @@ export function ContactPage({ me, id }: PageProps & { id: string }) {
           Someone changed this contact since you opened it. <button type="button" onClick={load}>Reload</button>
         </Notice>
       )}
-      {deleted && (
+      {gone === 'unknown' && <p>No contact has this id. <Link href="/ui/contacts">Back to the contacts</Link></p>}
+      {gone === 'purged' && <p>This contact was deleted and then purged: only its history remains, without its data.</p>}
+      {gone === 'deleted' && (
         <section aria-label="Deleted">
           <p>This contact is deleted. It can be restored until the retention period ends.</p>
           {writer && <button type="button" class="primary" onClick={() => act('Restored.', () => post(`/v1/contacts/${id}/restore`))}>Restore</button>}
@@ -104,7 +107,18 @@ export function ContactPage({ me, id }: PageProps & { id: string }) {
           )}
         </form>
       )}
-      <History contactId={id} refresh={historyVersion} canUnmerge={writer} onUnmerged={(text) => act(text, async () => {})} />
+      {gone !== 'unknown' && <History contactId={id} refresh={historyVersion} canUnmerge={writer} onUnmerged={(text) => act(text, async () => {})} />}
     </div>
   );
+}
+
+/** A contact that reads answer 404 for: its history says whether it was deleted or purged, or never existed. */
+async function whyGone(id: string): Promise<'deleted' | 'purged' | 'unknown'> {
+  try {
+    const history = await get<{ data: { type: string }[] }>(`/v1/contacts/${id}/history?limit=1`);
+    return history.data[0]?.type === 'contact.purged' ? 'purged' : 'deleted';
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return 'unknown';
+    throw e;
+  }
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { get, patch, post, query } from '../api.ts';
+import { get, post, query } from '../api.ts';
 import { can, type PageProps } from '../app.tsx';
 import { Notice, Select } from '../components/field.tsx';
 import { useDirectory, type Directory } from '../directory.ts';
@@ -85,14 +85,9 @@ function PairCard({ pair, directory, canMerge, onMerged, onError }: { pair: Pair
     const survivor = pair.contacts[survivorIndex]!;
     const source = pair.contacts[1 - survivorIndex]!;
     try {
-      const after = await post<Contact>(`/v1/contacts/${survivor.id}/merge`, { source_ids: [source.id] });
-      // What the person chose to keep from the other contact, written onto the survivor.
-      const chosen: Record<string, unknown> = {};
-      for (const [key, from] of Object.entries(keep)) {
-        const value = (pair.contacts[from] as Record<string, unknown>)[key] ?? null;
-        if (after[key] !== value) chosen[key] = value;
-      }
-      if (Object.keys(chosen).length > 0) await patch(`/v1/contacts/${survivor.id}`, chosen, { 'if-match': String(after.version) });
+      // What the person chose to keep from the other contact is part of the merge, so an unmerge takes it back too.
+      const fromSource = Object.entries(keep).filter(([, from]) => from !== survivorIndex).map(([key]) => key);
+      await post<Contact>(`/v1/contacts/${survivor.id}/merge`, { source_ids: [source.id], ...(fromSource.length > 0 ? { fields_from_source: fromSource } : {}) });
       onMerged(survivor, source);
     } catch (e) {
       onError((e as Error).message);

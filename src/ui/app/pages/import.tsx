@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { call, get } from '../api.ts';
+import { call, get, post } from '../api.ts';
 import { can, type PageProps } from '../app.tsx';
 import { Notice, Select } from '../components/field.tsx';
 import { useDirectory } from '../directory.ts';
@@ -31,6 +31,7 @@ interface Job {
   skipped: number;
   failed: number;
   progress: number;
+  options?: { dry_run?: boolean };
 }
 
 const TARGETS = ['display_name', 'first_name', 'last_name', 'company', 'role', 'account_number', 'external_id', 'phone_numbers[type=mobile]', 'phone_numbers[type=work]', 'phone_numbers[type=home]', 'emails[type=work]', 'emails[type=home]'];
@@ -107,7 +108,12 @@ export function ImportPage({ me }: PageProps) {
               }}
             />
           </div>
-          <Select label="Address book" value={book} onChange={setBook} options={[{ value: '', label: 'Default book' }, ...(directory?.books ?? []).map((b) => ({ value: b.id, label: b.name }))]} />
+          <Select
+            label="Address book"
+            value={book || (directory?.books.find((b) => b.is_default)?.id ?? '')}
+            onChange={setBook}
+            options={(directory?.books ?? []).map((b) => ({ value: b.id, label: b.is_default ? `${b.name} (default)` : b.name }))}
+          />
           <Select label="Mode" value={mode} onChange={setMode} options={[{ value: 'create', label: 'Create every row' }, { value: 'upsert', label: 'Update matching contacts (upsert)' }]} />
         </section>
       )}
@@ -142,7 +148,7 @@ export function ImportPage({ me }: PageProps) {
           <ul class="plain-list">
             {preview.rows.map((r) => (
               <li key={r.row}>
-                Row {r.row}: {r.contact ? JSON.stringify(r.contact) : '(unreadable)'}
+                Row {r.row}: {r.contact ? summaryOf(r.contact) : '(unreadable)'}
                 {r.errors.map((e, i) => <span key={i} class="field-error"> {e.column ? `${e.column}: ` : ''}{e.message}</span>)}
               </li>
             ))}
@@ -155,12 +161,16 @@ export function ImportPage({ me }: PageProps) {
       )}
       {job && (
         <section aria-labelledby="job-title" class="card">
-          <h2 id="job-title">Import {job.status}</h2>
+          <h2 id="job-title">{job.options?.dry_run ? 'Dry run' : 'Import'} {job.status}</h2>
+          {job.options?.dry_run && <p>A dry run: every row was checked, nothing was written.</p>}
           <label for="import-progress">Progress</label>
           <progress id="import-progress" max={1} value={job.progress ?? 0}>{Math.round((job.progress ?? 0) * 100)} %</progress>
           <p role="status">
             {job.processed} of {job.total ?? '?'} rows: {job.created} created, {job.updated} updated, {job.merged} merged, {job.skipped} skipped, {job.failed} failed.
           </p>
+          {['queued', 'running'].includes(job.status) && (
+            <button type="button" onClick={() => void post<Job>(`/v1/imports/${job.id}/cancel`).then(setJob, (e) => setError((e as Error).message))}>Cancel import</button>
+          )}
           {job.failed > 0 && <button type="button" onClick={() => download(`/v1/imports/${job.id}/errors`, `import-${job.id}-errors.csv`, 'text/csv')}>Download error report</button>}
         </section>
       )}
@@ -176,4 +186,19 @@ export function ImportPage({ me }: PageProps) {
       </section>
     </div>
   );
+}
+
+/** A preview row in one line: the name, numbers (E.164) and addresses, then the other fields set. */
+function summaryOf(contact: Record<string, unknown>): string {
+  const parts: string[] = [];
+  const skip = new Set(['display_name', 'phone_numbers', 'emails', 'messaging', 'custom_fields', 'group_names', 'group_ids', 'type']);
+  if (contact.display_name) parts.push(String(contact.display_name));
+  for (const p of (contact.phone_numbers as { number: string; e164?: string; type?: string }[] | undefined) ?? []) parts.push(`${p.e164 ?? p.number}${p.type ? ` (${p.type})` : ''}`);
+  for (const e of (contact.emails as { address: string; type?: string }[] | undefined) ?? []) parts.push(`${e.address}${e.type ? ` (${e.type})` : ''}`);
+  for (const m of (contact.messaging as { channel: string; handle: string }[] | undefined) ?? []) parts.push(`${m.channel}: ${m.handle}`);
+  for (const [key, value] of Object.entries(contact)) if (!skip.has(key) && value !== null && value !== '' && typeof value !== 'object') parts.push(`${key}: ${String(value)}`);
+  for (const [key, value] of Object.entries((contact.custom_fields as Record<string, unknown> | undefined) ?? {})) parts.push(`${key}: ${String(value)}`);
+  const groups = (contact.group_names as string[] | undefined) ?? [];
+  if (groups.length > 0) parts.push(`groups: ${groups.join(', ')}`);
+  return parts.join(' · ');
 }
