@@ -31,6 +31,17 @@ for (const engine of engines) {
     const contactsOf = async (book: string) => (await api.call('GET', `/v1/contacts?address_book_id=${book}&limit=500`)).body.data as any[];
     const errorsOf = async (job: any) => (await api.call('GET', `/v1/imports/${job.id}/errors`)).body.data as any[];
 
+    test('by external id the contact is found in whichever book holds it, and changed there (it does not move)', async () => {
+      const [home, target] = [await api.newBook('allow'), await api.newBook('allow')];
+      const externalId = `ext-${Date.now()}`;
+      const held = await api.createContact({ address_book_id: home, display_name: 'Held Elsewhere', external_id: externalId });
+      const job = await upsert(target, ndjson([{ display_name: 'Held Elsewhere', company: 'Moved Not', external_id: externalId }]));
+      assert.deepEqual(counts(job), { ...none, updated: 1 }, JSON.stringify(await errorsOf(job)));
+      const after = (await api.call('GET', `/v1/contacts/${held.id}`)).body;
+      assert.deepEqual([after.company, after.address_book_id], ['Moved Not', home]);
+      assert.deepEqual(await contactsOf(target), []);
+    });
+
     test('allow book: an Outlook CSV imported twice makes no duplicate; a national number and an email in other case match', async () => {
       const book = await api.newBook('allow');
       const [p1, p2] = [uniquePhone(), uniquePhone()];

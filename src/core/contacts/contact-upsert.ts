@@ -54,6 +54,12 @@ export interface UpsertPolicy extends WritePolicy {
    * without ids (Google, Outlook) thus make no duplicates.
    */
   matchByAddress?: boolean;
+  /**
+   * The request's book is where a new contact goes; a contact named by its id or external id is
+   * changed in whichever book holds it (an import into one book updating the account's contacts).
+   * Without it, naming another book is refused: a contact never moves between books.
+   */
+  bookOnlyForCreate?: boolean;
 }
 
 /** `previous`: the contact as it was before this change (absent for a create or a merge). */
@@ -139,7 +145,7 @@ async function changeIn(scope: WriteScope, seen: Contact, request: UpsertRequest
   assertMayWriteType(scope.actor, current.type);
   assertTypeWritable(current.type, policy);
   if (current.status === 'merged') throw new DomainError('contact_not_active', `contact ${current.seq} was merged into another contact; change that one`);
-  if (request.book) {
+  if (request.book && !policy.bookOnlyForCreate) {
     const book = await bookOf(scope, request.book, false);
     if (book.id !== current.address_book_id) {
       const home = await scope.book(current.address_book_id);

@@ -32,7 +32,8 @@ type Refuse = (row: ImportRow, errors: RowError[]) => void;
 type ReadyRow = { row: ImportRow; input: ImportContactInput };
 
 /** An upsert row matches by external id, else by phone or email in the book (see UpsertPolicy.matchByAddress). */
-const UPSERT: UpsertPolicy = { mode: 'upsert', matchByAddress: true };
+/** README "Upsert": by external id in whichever book holds it, else by phone or email in the job's book. */
+const UPSERT: UpsertPolicy = { mode: 'upsert', matchByAddress: true, bookOnlyForCreate: true };
 
 class Unchanged extends Error {}
 
