@@ -46,6 +46,8 @@ const everything: ContactInput = {
     { channel: 'telegram', handle: '@janedoe' },
     { channel: 'skype', handle: 'live:jane.doe' },
     { channel: 'kakao_talk', handle: 'jane doe' },
+    // Characters a vCard text value escapes, and a URI's own escape character.
+    { channel: 'line', handle: 'jd;line,x\\y 100%' },
   ],
   custom_fields: {
     customer_no: 'C-1,2;3',

@@ -41,7 +41,8 @@ export interface ImppParts {
 export function writeImpp(handle: Messaging): ImppParts {
   const scheme = SCHEME_OF_CHANNEL[handle.channel] ?? (/^[a-z][a-z0-9+.-]*$/.test(handle.channel) ? handle.channel : 'x-contactd');
   const params: Record<string, string> = CHANNEL_OF_SCHEME[scheme] === handle.channel || scheme === handle.channel ? {} : { 'x-service-type': handle.channel };
-  return { params, value: `${scheme}:${encodeURI(handle.handle)}` };
+  // `,` and `;` percent-encoded too: a URI value then needs no vCard escapes, which 4.0 writers add and 3.0 readers keep.
+  return { params, value: `${scheme}:${encodeURI(handle.handle).replace(/,/g, '%2C').replace(/;/g, '%3B')}` };
 }
 
 /** An IMPP line's handle, or null when its value has no scheme. */
@@ -49,7 +50,8 @@ export function readImpp(line: ContentLine, value: string): Messaging | null {
   const colon = value.indexOf(':');
   if (colon <= 0) return null;
   const scheme = value.slice(0, colon).toLowerCase();
-  const handle = decodeSafely(value.slice(colon + 1)).trim();
+  // A client may still escape them as text (`\,`), as ical.js writes a 4.0 URI with a comma.
+  const handle = decodeSafely(value.slice(colon + 1).replace(/\\([,;\\])/g, '$1')).trim();
   const service = paramValue(line, 'X-SERVICE-TYPE');
   const channel = service !== null ? channelOfService(service) : (CHANNEL_OF_SCHEME[scheme] ?? scheme);
   return handle === '' || channel === '' ? null : { channel, handle };
@@ -71,7 +73,7 @@ function channelOfService(service: string): string {
 
 function decodeSafely(text: string): string {
   try {
-    return decodeURI(text);
+    return decodeURIComponent(text);
   } catch {
     return text;
   }
