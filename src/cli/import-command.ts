@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { basename, extname } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -31,6 +31,7 @@ const TYPES: Record<string, string> = { '.csv': 'text/csv', '.vcf': 'text/vcard'
  */
 export async function runImportCommand(config: Config, file: string, opts: ImportCommandOptions, print: (value: unknown) => void): Promise<number> {
   if (opts.mode !== undefined && opts.mode !== 'create' && opts.mode !== 'upsert') throw invalidField('--mode', 'must be create or upsert');
+  assertReadableFile(file);
   const options: ImportOptions = {
     mode: (opts.mode ?? 'create') as ImportOptions['mode'],
     dry_run: opts.dryRun === true,
@@ -61,6 +62,19 @@ export async function runImportCommand(config: Config, file: string, opts: Impor
   }
 }
 
+/** The file named on the command line, said plainly when it cannot be read (not the system's error code). */
+function assertReadableFile(file: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(file).isFile();
+    accessSync(file, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw invalidField('FILE', `cannot read ${file}: ${code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+  }
+  if (!isFile) throw invalidField('FILE', `${file} is not a file`);
+}
+
 function readMapping(path: string): Record<string, string | null> {
   let parsed: unknown;
   try {
@@ -72,19 +86,30 @@ function readMapping(path: string): Record<string, string | null> {
   return parsed as Record<string, string | null>;
 }
 
-/** A bar of rows (rate, ETA) on a terminal; else a JSON line at each tenth of the rows. */
+/**
+ * A bar of rows (rate, ETA) on a terminal; else a JSON line at each tenth of the rows. The total
+ * comes from a count beside the writing: until it is known the bar is empty and says so, and a
+ * late total that jumps several tenths at once still gives a line for each.
+ */
 function progressReporter(_bytes: number): { update: (job: ImportJob) => void; stop: () => void } {
   if (process.stdout.isTTY) {
-    const bar = new cliProgress.SingleBar({ format: 'import [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta}s', hideCursor: true }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar({ format: 'import [{bar}] {shown} | {value}/{totalText} rows | {rate} rows/s | ETA {etaText}', hideCursor: true }, cliProgress.Presets.shades_classic);
     let started = false;
     return {
       update(job) {
         const view = summaryOf(job);
-        const total = job.total ?? Math.max(job.processed, 1);
-        if (!started) bar.start(total, 0, { rate: 0 });
+        const known = job.total !== null;
+        const payload = {
+          rate: view.rows_per_second ?? 0,
+          shown: known ? `${Math.round(view.progress * 100)}%` : 'counting rows…',
+          totalText: known ? String(job.total) : '?',
+          etaText: view.eta_seconds === null ? '?' : `${view.eta_seconds}s`,
+        };
+        const total = known ? Math.max(job.total!, 1) : Number.MAX_SAFE_INTEGER;
+        if (!started) bar.start(total, 0, payload);
         started = true;
         bar.setTotal(total);
-        bar.update(job.processed, { rate: view.rows_per_second ?? 0 });
+        bar.update(job.processed, payload);
       },
       stop: () => started && bar.stop(),
     };
@@ -94,9 +119,9 @@ function progressReporter(_bytes: number): { update: (job: ImportJob) => void; s
     update(job) {
       const view = summaryOf(job);
       const tenths = job.status === 'completed' ? 10 : Math.floor(view.progress * 10);
-      if (tenths < nextTenth) return;
-      nextTenth = tenths + 1;
-      process.stdout.write(`${JSON.stringify({ progress: tenths / 10, processed: job.processed, total: job.total, rows_per_second: view.rows_per_second, eta_seconds: view.eta_seconds })}\n`);
+      for (; nextTenth <= tenths; nextTenth++) {
+        process.stdout.write(`${JSON.stringify({ progress: nextTenth / 10, processed: job.processed, total: job.total, rows_per_second: view.rows_per_second, eta_seconds: view.eta_seconds })}\n`);
+      }
     },
     stop() {},
   };

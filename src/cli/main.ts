@@ -5,6 +5,7 @@ import { ConfigError, readConfig } from '../config.ts';
 import { parseScopes } from '../core/directory/account.service.ts';
 import { createServices } from '../core/services.ts';
 import { DomainError } from '../core/errors.ts';
+import type { Principal } from '../core/types.ts';
 import { EXPORT_FORMATS, VCARD_VERSIONS } from '../core/exports/export.types.ts';
 import { writerFor } from '../formats/export/index.ts';
 import { serve } from '../main.ts';
@@ -122,8 +123,11 @@ program
       const format = oneOf(EXPORT_FORMATS, options.format, '--format');
       const version = oneOf(VCARD_VERSIONS, options.version, '--version');
       const query = options.book === undefined ? {} : { addressBookId: options.book };
+      if (!(await s.accounts.listAccounts()).some((a) => a.id === options.account)) throw new DomainError('account_not_found', `no account with id ${options.account}`);
       // The command line holds every scope of its account: whoever runs it holds the database.
-      const chunks = s.exports.exportContacts({ accountId: options.account }, query, writerFor(format, version));
+      const caller: Principal = { accountId: options.account, keyId: '', scopes: ['admin', 'contacts:write', 'contacts:read'], surface: 'cli' };
+      if (options.book !== undefined) await s.addressBooks.get(caller, options.book);
+      const chunks = s.exports.exportContacts(caller, query, writerFor(format, version));
       await pipeline(Readable.from(chunks, { objectMode: false }), process.stdout);
     }),
   );

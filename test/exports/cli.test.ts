@@ -63,6 +63,9 @@ for (const engine of engines) {
       assert.equal(format.code, 1);
       assert.match(format.stderr, /--format must be one of: csv, vcard, ndjson/);
       assert.equal(format.stdout, '');
+      const book = await cli(['--account', api.accountId, '--format', 'csv', '--book', '00000000-0000-4000-8000-000000000000']);
+      assert.deepEqual([book.code, book.stdout], [2, '']);
+      assert.match(book.stderr, /no address book/);
     });
   });
 }
