@@ -55,7 +55,7 @@ for (const engine of engines) {
       assert.equal(row.phone_2_extension, '4711');
       assert.equal(row.phone_2_label, 'Front desk');
       assert.deepEqual([row.email_1, row.email_1_type, row.email_2_type], [rich.emails[0].address, 'work', 'home']);
-      assert.deepEqual([row.messaging_1_channel, row.messaging_1_handle, row.messaging_2_handle], ['whatsapp', '+33612345678', '@zoe_ob']);
+      assert.deepEqual([row.messaging_1_channel, row.messaging_1_handle, row.messaging_2_handle], ['whatsapp', '+33612345678', "'@zoe_ob"], 'a handle starting with @ is guarded as a formula would be');
       assert.equal(row.groups, groups.map((g) => g.name).join(' ::: '));
       assert.deepEqual(
         Object.fromEntries(Object.keys(FIELD_VALUES).map((k) => [k, row[`custom_fields.${k}`]])),
@@ -79,6 +79,15 @@ for (const engine of engines) {
       const [row] = parseCsv((await exportOf(`format=csv&q=${word}`)).raw.body).rows;
       assert.deepEqual([row!.phone_1, row!.phone_1_type, row!.phone_2, row!.phone_2_type], [primary, 'mobile', first, 'home']);
       assert.deepEqual([row!.email_1, row!.email_2], [`b.${word}@example.com`, `a.${word}@example.com`]);
+      assert.equal((await api.call('DELETE', `/v1/contacts/${contact.id}?purge=true`)).status, 204);
+    });
+
+    test('CSV: a cell a spreadsheet would run as a formula gets a leading quote; numbers (a phone, a negative value) do not', async () => {
+      const word = token();
+      const phone = uniquePhone();
+      const contact = await api.createContact({ first_name: word, display_name: '=cmd|\' /C calc\'!A0', company: '+SUM(A1)', role: '@x', location: "'=quoted", phone_numbers: [{ number: phone }] });
+      const [row] = parseCsv((await exportOf(`format=csv&q=${word}`)).raw.body).rows;
+      assert.deepEqual([row!.display_name, row!.company, row!.role, row!.location, row!.phone_1], ["'=cmd|' /C calc'!A0", "'+SUM(A1)", "'@x", "''=quoted", phone]);
       assert.equal((await api.call('DELETE', `/v1/contacts/${contact.id}?purge=true`)).status, 204);
     });
 

@@ -31,8 +31,11 @@ for (const engine of engines) {
         const book = await api.newBook('reject');
         const taken = uniquePhone();
         await api.createContact({ address_book_id: book, display_name: 'Holder', phone_numbers: [{ number: taken }] });
-        // Upsert mode refuses a row naming by external id a contact of another book (a contact never moves).
-        const elsewhere = await api.createContact({ address_book_id: await api.newBook(), display_name: 'Elsewhere', external_id: `x-${randomUUID()}` });
+        // Upsert mode changes the contact a row names by external id in its own book: a `reject` book
+        // where another contact holds the row's number refuses the change when it is written.
+        const other = await api.newBook('reject');
+        await api.createContact({ address_book_id: other, display_name: 'Other holder', phone_numbers: [{ number: taken }] });
+        const elsewhere = await api.createContact({ address_book_id: other, display_name: 'Elsewhere', external_id: `x-${randomUUID()}` });
         const [ghost, shared] = [`Ghost ${randomUUID()}`, `Shared ${randomUUID()}`];
         const refused = (groups: string[]) => ({ display_name: 'Refused', phone_numbers: [{ number: taken }], groups, ...(mode === 'upsert' ? { external_id: elsewhere.external_id } : {}) });
         const job = await importRows({ address_book_id: book, mode }, [

@@ -167,7 +167,7 @@ export class CsvRowMapper {
  */
 function cellOf(d: Draft, index: number): string {
   const value = (d.cells[index] ?? '').trim();
-  return value.startsWith("'") && /^'[=+\-@]/.test(value) ? value.slice(1) : value;
+  return /^'+[=+\-@]/.test(value) ? value.slice(1) : value;
 }
 
 function partOf(d: Draft, slot: Slot, part: string): { value: string; column: string } | undefined {

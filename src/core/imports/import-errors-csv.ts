@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import { guardFormula } from '../../formats/csv/formula-guard.ts';
 import type { ImportErrorRecord, ImportJob } from './import-job.types.ts';
 
 /**
@@ -21,7 +22,7 @@ export function streamErrorsCsv(job: ImportJob, errors: () => AsyncIterable<Impo
     let current: { row: number; raw: ImportErrorRecord['raw']; messages: string[] } | undefined;
     const line = (r: NonNullable<typeof current>) => {
       const cells = job.format === 'csv' ? padded(Array.isArray(r.raw) ? r.raw : [], columns.length) : [String(r.row), typeof r.raw === 'string' ? r.raw : JSON.stringify(r.raw)];
-      return [...cells, r.messages.join('; ')];
+      return [...cells.map(guardFormula), guardFormula(r.messages.join('; '))];
     };
     for await (const e of errors()) {
       const message = e.column ? `${e.column}: ${e.message}` : e.message;
