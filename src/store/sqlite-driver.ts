@@ -46,7 +46,10 @@ class FifoSqliteDriver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin'));
+    // IMMEDIATE: the write lock is taken (or waited for, busy_timeout) at the start. A deferred
+    // transaction that read first could not wait for another process's write (the CLI's import
+    // beside a server) and failed at once with SQLITE_BUSY.
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('commit'));

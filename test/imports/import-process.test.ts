@@ -94,6 +94,29 @@ for (const engine of engines) {
       server.child.kill('SIGKILL');
     });
 
+    test('contactd import beside a serving process: the server\'s writes wait for the import\'s chunks, none is refused', async () => {
+      const file = join(dir, 'beside.csv');
+      writeFileSync(file, csvOf(20_000, 'beside', 3_000_000));
+      writeFileSync(join(dir, 'beside-mapping.json'), JSON.stringify(MAPPING));
+      const beside = await startContactd(settings);
+      const child = spawn(process.execPath, ['bin/contactd.js', 'import', file, '--account', api.accountId, '--mapping', join(dir, 'beside-mapping.json')], { cwd: ROOT, env: contactdEnv({ ...settings, IMPORT_CHUNK_ROWS: '500' }), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      const exited = once(child, 'exit');
+      const statuses: number[] = [];
+      // Writes through a serving process on the same database, while the other process imports (until it ends).
+      for (let i = 0; i < 400 && child.exitCode === null; i++) {
+        const body = JSON.stringify({ display_name: `Beside ${i}`, phone_numbers: [{ number: `+1 651 4${String(i).padStart(6, '0')}` }] });
+        statuses.push((await http(beside.base, api.keys.write, 'POST', '/v1/contacts', body, 'application/json')).status);
+      }
+      beside.child.kill('SIGTERM');
+      const [code] = await exited;
+      assert.equal(code, 0);
+      assert.ok(statuses.length >= 5, `writes made while importing: ${statuses.length}`);
+      assert.deepEqual([...new Set(statuses)], [201], 'every write beside the import succeeded');
+      assert.equal(JSON.parse(stdout.trim().split('\n').pop()!).created, 20_000);
+    });
+
     test('contactd import of a missing file or a folder: one plain line on stderr, exit 2, no job', async () => {
       for (const [file, said] of [[join(dir, 'absent.csv'), /cannot read .*absent\.csv: there is no such file/], [dir, /is not a file/]] as const) {
         const child = spawn(process.execPath, ['bin/contactd.js', 'import', file, '--account', api.accountId], { cwd: ROOT, env: contactdEnv(settings), stdio: ['ignore', 'pipe', 'pipe'] });
