@@ -33,6 +33,11 @@ function newAjv(options: { coerceTypes: boolean | 'array' }) {
 /** Turns Ajv's errors into one entry per field, as `phone_numbers[0].number`. */
 export function fieldErrorsOf(errors: Partial<ErrorObject>[], context?: string): FieldError[] {
   const byPath = new Map<string, string>();
+  // A union of literals fails once per literal ("must be equal to constant"): said as one list.
+  const constsAt = new Map<string, unknown[]>();
+  for (const e of errors) {
+    if (e.keyword === 'const') constsAt.set(e.instancePath ?? '', [...(constsAt.get(e.instancePath ?? '') ?? []), (e.params as { allowedValue: unknown }).allowedValue]);
+  }
   for (const e of errors) {
     if (e.keyword === 'anyOf' || e.keyword === 'if') continue;
     let pointer = e.instancePath ?? '';
@@ -45,6 +50,8 @@ export function fieldErrorsOf(errors: Partial<ErrorObject>[], context?: string):
       message = 'is not a known field';
     } else if (e.keyword === 'enum') {
       message = `must be one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+    } else if (e.keyword === 'const') {
+      message = `must be one of: ${constsAt.get(pointer)!.join(', ')}`;
     } else if (e.keyword === 'type' && byPath.has(pathOf(pointer))) {
       continue; // a nullable field also says "must be null": the first message is the useful one
     }

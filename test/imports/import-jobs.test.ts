@@ -169,6 +169,7 @@ for (const engine of engines) {
       const bad = await importFile(ndjson([{ display_name: 'X' }]), '?mode=sideways');
       assert.equal(bad.status, 400, JSON.stringify(bad.body));
       assert.equal(bad.body.errors[0].path, 'options.mode');
+      assert.equal(bad.body.errors[0].message, 'must be one of: create, upsert');
       const notJson = await importFile(ndjson([{ display_name: 'X' }]), '?options=%7Bnope');
       assert.equal(notJson.body.errors[0].path, 'options');
       const book = await importFile(ndjson([{ display_name: 'X' }]), '?address_book_id=00000000-0000-0000-0000-000000000000');

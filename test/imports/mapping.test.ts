@@ -149,6 +149,12 @@ describe('custom field type inference', () => {
     assert.equal(infer([]), 'string');
     assert.equal(infer([3, 4.5]), 'number');
     assert.equal(infer([true, false]), 'boolean');
+    // What an export writes for email, url and phone fields, so that a round trip defines them alike.
+    assert.equal(infer(['ann@example.com', 'BOB@Example.org']), 'email');
+    assert.equal(infer(['https://portal.example/x?a=1', 'http://acme.example']), 'url');
+    assert.equal(infer(['+16515550100', '+442071234567']), 'phone');
+    assert.equal(infer(['+16515550100', '651-555-0101']), 'string', 'a phone field is inferred only from E.164');
+    assert.equal(infer(['ann@example.com', 'https://acme.example']), 'string');
   });
 
   test('it reads past the sampled head of the file while a type is unsure, and no further than needed', async () => {

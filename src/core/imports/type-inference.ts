@@ -1,15 +1,16 @@
 import type { CustomFieldType } from '../types.ts';
+import { isEmail } from '../values.ts';
 import { dateTimeOfText, isIsoDate, numberOfText } from './cell-values.ts';
 
 /** Values looked at per column: enough to be sure, few enough that the plan reads little of a big file. */
 export const INFERENCE_SAMPLE = 1000;
 
-type Candidate = 'number' | 'boolean' | 'date' | 'datetime';
-const ORDER: Candidate[] = ['number', 'boolean', 'date', 'datetime'];
+type Candidate = 'number' | 'boolean' | 'date' | 'datetime' | 'email' | 'url' | 'phone';
+const ORDER: Candidate[] = ['number', 'boolean', 'date', 'datetime', 'email', 'url', 'phone'];
 
 /**
  * The data type of a custom field the file brings, from its first non-empty values: the narrowest
- * type every value fits, else string. A number written with a leading zero (`00123`) or more
+ * type every value fits (number, boolean, date, datetime, email, url, phone in E.164), else string. A number written with a leading zero (`00123`) or more
  * digits than a double holds is an identifier, not a number: reading it as one would lose digits.
  */
 export class TypeInference {
@@ -51,5 +52,12 @@ function fits(candidate: Candidate, value: unknown, typedValues: boolean): boole
       return isIsoDate(text);
     case 'datetime':
       return dateTimeOfText(text) !== null;
+    // As exports write these types' values: an address, a web address, a number in E.164.
+    case 'email':
+      return isEmail(text);
+    case 'url':
+      return /^https?:\/\/[^\s/]+\.[^\s]*$/i.test(text);
+    case 'phone':
+      return /^\+[1-9]\d{6,14}$/.test(text);
   }
 }
