@@ -177,6 +177,37 @@ consoleSuite('web console actions in Chromium', (ctx) => {
     ctx.noProblems();
   });
 
+  test('webhooks: Edit changes the URL, event types and description; Delete asks first, then removes the endpoint', async () => {
+    const url = `https://hooks.example.com/${randomUUID()}`;
+    const created = await ctx.api.call('POST', '/v1/webhooks', { url, enabled: false, event_types: ['contact.*'] });
+    assert.equal(created.status, 201);
+    const page = await ctx.open(ctx.api.keys.admin, '/ui/webhooks');
+    await page.getByRole('button', { name: `Edit ${url}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Edit ${url}` });
+    const moved = `${url}/v2`;
+    await dialog.getByLabel('URL').fill(moved);
+    await dialog.getByLabel('Event types (comma-separated)').fill('contact.created, import.completed');
+    await dialog.getByLabel('Description').fill('CRM sync');
+    await assertAccessible(page, 'webhook edit dialog');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    const changed = (await ctx.api.call('GET', `/v1/webhooks/${created.body.id}`)).body;
+    assert.deepEqual([changed.url, changed.event_types, changed.description], [moved, ['contact.created', 'import.completed'], 'CRM sync']);
+
+    const remove = page.getByRole('button', { name: `Delete ${moved}` });
+    await remove.click();
+    const confirm = page.getByRole('dialog', { name: 'Delete this webhook?' });
+    await confirm.waitFor();
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    assert.equal((await ctx.api.call('GET', `/v1/webhooks/${created.body.id}`)).status, 200, 'Esc deleted nothing');
+    await remove.click();
+    await confirm.getByRole('button', { name: 'Delete webhook' }).click();
+    await page.getByText(`Deleted ${moved}.`).waitFor();
+    assert.equal((await ctx.api.call('GET', `/v1/webhooks/${created.body.id}`)).status, 404);
+    ctx.noProblems();
+  });
+
   test('export buttons: CSV, vCard and NDJSON files hold the contacts (the filtered ones on Contacts, all on Import)', async () => {
     const word = `ex${token(6)}`;
     const names = [`${word} Ada`, `${word} Bo`];

@@ -68,9 +68,11 @@ export function PopPage({ me, params }: PageProps) {
       {matches.length > 1 && (
         <p role="status">{picked ? <button type="button" onClick={() => setPicked(null)}>Show all {matches.length} matches</button> : `${matches.length} contacts match: pick one.`}</p>
       )}
-      <ul class="cards" aria-label="Matches">
-        {shown.map((c) => <PopCard key={c.id} contact={c} searched={searched ?? ''} directory={directory} onPick={matches.length > 1 && !picked ? () => setPicked(c.id) : undefined} />)}
-      </ul>
+      {shown.length > 0 && (
+        <ul class="cards" aria-label="Matches">
+          {shown.map((c) => <PopCard key={c.id} contact={c} searched={searched ?? ''} directory={directory} onPick={matches.length > 1 && !picked ? () => setPicked(c.id) : undefined} />)}
+        </ul>
+      )}
       {adding && searched && <AddToExisting value={searched} onClose={() => setAdding(false)} />}
     </div>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { all, get, patch, post } from '../api.ts';
+import { all, del, get, patch, post } from '../api.ts';
 import type { PageProps } from '../app.tsx';
 import { Dialog, FormDialog } from '../components/dialog.tsx';
 import { Checkbox, Field, Notice } from '../components/field.tsx';
@@ -30,6 +30,8 @@ export function WebhooksPage(_props: PageProps) {
   const [log, setLog] = useState<Webhook | null>(null);
   const [secret, setSecret] = useState<{ secret: string; rotated: boolean } | null>(null);
   const [rotating, setRotating] = useState<Webhook | null>(null);
+  const [editing, setEditing] = useState<Webhook | null>(null);
+  const [deleting, setDeleting] = useState<Webhook | null>(null);
   const [notice, setNotice] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const load = () => all<Webhook>('/v1/webhooks').then(setHooks);
   useEffect(() => void load(), []);
@@ -53,12 +55,16 @@ export function WebhooksPage(_props: PageProps) {
                 <button type="button" onClick={() => toggle(h)}>{h.enabled ? 'Disable' : 'Enable'} {h.url}</button>
                 <button type="button" onClick={() => setLog(h)}>Deliveries of {h.url}</button>
                 <button type="button" onClick={() => setRotating(h)}>Rotate secret of {h.url}</button>
+                <button type="button" onClick={() => setEditing(h)}>Edit {h.url}</button>
+                <button type="button" class="danger" onClick={() => setDeleting(h)}>Delete {h.url}</button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
       {creating && <NewWebhook onClose={() => setCreating(false)} onCreated={(s) => { setCreating(false); setSecret({ secret: s, rotated: false }); void load(); }} />}
+      {editing && <EditWebhook hook={editing} onClose={() => setEditing(null)} onSaved={() => { setEditing(null); setNotice({ kind: 'success', text: 'Saved.' }); void load(); }} />}
+      {deleting && <DeleteWebhook hook={deleting} onClose={() => setDeleting(null)} onDeleted={() => { setDeleting(null); setNotice({ kind: 'success', text: `Deleted ${deleting.url}.` }); void load(); }} />}
       {rotating && <RotateSecret hook={rotating} onClose={() => setRotating(null)} onRotated={(s) => { setRotating(null); setSecret({ secret: s, rotated: true }); }} />}
       {secret && (
         <SecretDialog
@@ -91,6 +97,44 @@ function RotateSecret({ hook, onClose, onRotated }: { hook: Webhook; onClose: ()
       <p>{hook.url} gets a new signing secret. For 24 hours its deliveries are signed with both the new and the current secret; after that, only with the new one.</p>
       {error && <Notice kind="error">{error}</Notice>}
       <button type="button" class="primary" onClick={rotate}>Rotate secret</button>
+    </Dialog>
+  );
+}
+
+/** URL, event types and description; the secret is changed by Rotate secret, never here. */
+function EditWebhook({ hook, onClose, onSaved }: { hook: Webhook; onClose: () => void; onSaved: () => void }) {
+  const [url, setUrl] = useState(hook.url);
+  const [types, setTypes] = useState(hook.event_types.join(', '));
+  const [description, setDescription] = useState(hook.description ?? '');
+  const save = async () => {
+    await patch(`/v1/webhooks/${hook.id}`, { url, description: description.trim() === '' ? null : description, event_types: types.split(',').map((t) => t.trim()).filter(Boolean) });
+    onSaved();
+  };
+  return (
+    <FormDialog title={`Edit ${hook.url}`} onClose={onClose} save={save}>
+      <Field label="URL" type="url" value={url} onInput={setUrl} required autoFocus />
+      <Field label="Event types (comma-separated)" value={types} onInput={setTypes} />
+      <Field label="Description" value={description} onInput={setDescription} />
+    </FormDialog>
+  );
+}
+
+/** Asks first: deliveries stop, and the endpoint's log goes with it. */
+function DeleteWebhook({ hook, onClose, onDeleted }: { hook: Webhook; onClose: () => void; onDeleted: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const remove = async () => {
+    try {
+      await del(`/v1/webhooks/${hook.id}`);
+      onDeleted();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <Dialog title="Delete this webhook?" onClose={onClose}>
+      <p>{hook.url} gets no more deliveries, and its delivery log is deleted with it. To pause deliveries instead, disable it.</p>
+      {error && <Notice kind="error">{error}</Notice>}
+      <button type="button" class="danger" onClick={remove}>Delete webhook</button>
     </Dialog>
   );
 }
