@@ -102,6 +102,11 @@ for (const engine of engines) {
       assert.equal(lines[0], 'Name,Phone,,,error');
       assert.match(lines[1]!, /^Wide,not a phone,extra one,extra two,"?[^,]+/);
       assert.equal(lines.length, 2);
+      // Accept is read by its q-values: JSON when it ranks higher, CSV when it does.
+      const jsonFirst = await api.call('GET', `/v1/imports/${job.id}/errors`, undefined, { headers: { accept: 'text/csv;q=0.5, application/json' } });
+      assert.match(String(jsonFirst.headers['content-type']), /^application\/json/);
+      const csvFirst = await api.call('GET', `/v1/imports/${job.id}/errors`, undefined, { headers: { accept: 'application/json;q=0.2, text/csv' } });
+      assert.match(String(csvFirst.headers['content-type']), /^text\/csv/);
     });
 
     test('a refused duplicate names the column it collides on; a finished job has eta_seconds 0', async () => {

@@ -148,13 +148,13 @@ export function ContactForm({ draft, onChange, books, fields, errors, readOnly, 
           <Field key={key} label={label} value={draft[key]} readOnly={readOnly} error={errors[key]} onInput={(v) => set({ [key]: v } as Partial<ContactDraft>)} />
         ))}
       </div>
-      <div class="form-grid">
+      <div class="entries-grid">
         <fieldset class="entries">
           <legend>Numbers</legend>
           {draft.phones.map((p, i) => (
             <div class="entry" key={i}>
               <Field label={i === 0 ? 'Phone' : `Number ${i + 1}`} type="tel" value={p.number} readOnly={readOnly} error={errors[`phone.${i}`]} onInput={(v) => setPhone(i, { number: v })} />
-              <Select label={`Type of number ${i + 1}`} value={p.type} disabled={readOnly} onChange={(v) => setPhone(i, { type: v })} options={typeOptions(PHONE_TYPES, p.type)} />
+              <Select label={<>Type<span class="visually-hidden"> of number {i + 1}</span></>} value={p.type} disabled={readOnly} onChange={(v) => setPhone(i, { type: v })} options={typeOptions(PHONE_TYPES, p.type)} />
               {p.extension && <span class="hint">ext. {p.extension}</span>}
               {!readOnly && i > 0 && <button type="button" class="link" onClick={() => set({ phones: draft.phones.filter((_, j) => j !== i) })}>Remove number {i + 1}</button>}
             </div>
@@ -166,7 +166,7 @@ export function ContactForm({ draft, onChange, books, fields, errors, readOnly, 
           {draft.emails.map((e, i) => (
             <div class="entry" key={i}>
               <Field label={i === 0 ? 'Email' : `Address ${i + 1}`} type="email" value={e.address} readOnly={readOnly} error={errors[`email.${i}`]} onInput={(v) => setEmail(i, { address: v })} />
-              <Select label={`Type of address ${i + 1}`} value={e.type} disabled={readOnly} onChange={(v) => setEmail(i, { type: v })} options={typeOptions(EMAIL_TYPES, e.type)} />
+              <Select label={<>Type<span class="visually-hidden"> of address {i + 1}</span></>} value={e.type} disabled={readOnly} onChange={(v) => setEmail(i, { type: v })} options={typeOptions(EMAIL_TYPES, e.type)} />
               {!readOnly && i > 0 && <button type="button" class="link" onClick={() => set({ emails: draft.emails.filter((_, j) => j !== i) })}>Remove address {i + 1}</button>}
             </div>
           ))}

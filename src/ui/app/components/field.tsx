@@ -2,7 +2,8 @@ import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 
 interface FieldProps {
-  label: string;
+  /** Text, or text with a visually hidden part (the accessible name stays whole). */
+  label: ComponentChildren;
   value: string;
   onInput: (value: string) => void;
   error?: string | undefined;
@@ -39,7 +40,7 @@ export function Field(props: FieldProps) {
 }
 
 /** A labelled select. */
-export function Select(props: { label: string; value: string; onChange: (value: string) => void; options: { value: string; label: string }[]; error?: string | undefined; disabled?: boolean }) {
+export function Select(props: { label: ComponentChildren; value: string; onChange: (value: string) => void; options: { value: string; label: string }[]; error?: string | undefined; disabled?: boolean }) {
   const id = useId();
   return (
     <div class="field">
