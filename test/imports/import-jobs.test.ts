@@ -144,6 +144,16 @@ for (const engine of engines) {
       assert.equal((await api.call('POST', `/v1/imports/${job.id}/cancel`)).body.status, 'cancelled');
     });
 
+    test('a book deleted while its import runs ends the job as failed, saying why; it does not refuse every row left', async () => {
+      const book = await api.newBook();
+      const res = await importFile(ndjson(Array.from({ length: 600 }, (_, i) => ({ display_name: `Orphan ${i}` }))), `?address_book_id=${book}`);
+      assert.equal((await api.call('DELETE', `/v1/address-books/${book}?force=true`)).status, 204);
+      const job = await finished(api, res.body.id);
+      assert.equal(job.status, 'failed', JSON.stringify(job));
+      assert.match(job.error, /address book .* (was deleted while the import ran|no longer exists)/);
+      assert.ok(job.processed < 600 && job.failed === 0, JSON.stringify(job));
+    });
+
     test('413 past IMPORT_MAX_BYTES: by Content-Length, and by count for a body without one; nothing is stored', async () => {
       const big = 'x'.repeat(200_001);
       const res = await importFile(big);

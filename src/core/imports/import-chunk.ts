@@ -31,7 +31,6 @@ export interface ChunkContext {
 type Refuse = (row: ImportRow, errors: RowError[]) => void;
 type ReadyRow = { row: ImportRow; input: ImportContactInput };
 
-/** An upsert row matches by external id, else by phone or email in the book (see UpsertPolicy.matchByAddress). */
 /** README "Upsert": by external id in whichever book holds it, else by phone or email in the job's book. */
 const UPSERT: UpsertPolicy = { mode: 'upsert', matchByAddress: true, bookOnlyForCreate: true };
 

@@ -103,6 +103,10 @@ export async function runImport(deps: RunnerDeps, claimed: ImportJob): Promise<v
 async function runChunk(deps: RunnerDeps, job: ImportJob, actor: Principal, book: AddressBook, region: string, rows: ImportRow[], rowsDone: number, finished: boolean, groups: Map<string, string>): Promise<ImportJob | null> {
   try {
     return await deps.store.transaction(async (tx) => {
+      // A book deleted while the job runs ends the job (failed, saying why) rather than refusing every row left.
+      if (!(await tx.addressBooks.find(job.account_id, book.id))) {
+        throw new DomainError('address_book_not_found', `the import's address book "${book.name}" was deleted while the import ran, after ${job.processed} rows`);
+      }
       const ctx = { tx, actor, region, mode: job.options.mode, book, groups };
       let result: ChunkResult;
       if (job.options.dry_run) {
