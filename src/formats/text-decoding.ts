@@ -59,15 +59,32 @@ function isUtf8(head: Uint8Array): boolean {
 
 /**
  * The stream's text, decoded chunk by chunk (a character split across chunks is joined), with
- * a byte order mark dropped.
+ * a byte order mark dropped. Detection saw only the head: a file read as UTF-8 whose first
+ * non-ASCII byte, further on, is not UTF-8 is Windows-1252 after all, and is read so from there
+ * (plain ASCII before it reads the same in both). After real UTF-8 text, a bad byte becomes U+FFFD.
  */
 export async function* decodeText(bytes: AsyncIterable<Uint8Array>, encoding: TextEncoding): AsyncIterable<string> {
-  const decoder = new TextDecoder(encoding);
+  let decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8' });
+  let asciiSoFar = encoding === 'utf-8';
   for await (const chunk of bytes) {
-    const text = decoder.decode(chunk, { stream: true });
+    let text: string;
+    try {
+      text = decoder.decode(chunk, { stream: true });
+      // UTF-8 gives one character per byte exactly when every byte (and none held back) is ASCII.
+      if (asciiSoFar && text.length !== chunk.length) asciiSoFar = false;
+    } catch {
+      decoder = new TextDecoder(asciiSoFar ? 'windows-1252' : 'utf-8');
+      asciiSoFar = false;
+      text = decoder.decode(chunk, { stream: true });
+    }
     if (text !== '') yield text;
   }
-  const rest = decoder.decode();
+  let rest: string;
+  try {
+    rest = decoder.decode();
+  } catch {
+    rest = '\ufffd';
+  }
   if (rest !== '') yield rest;
 }
 

@@ -60,6 +60,17 @@ describe('import format detection', () => {
     }
   });
 
+  test('Windows-1252 whose first accented byte lies past the detected head is still read as Windows-1252', async () => {
+    const ascii = Array.from({ length: 16000 }, (_, i) => `Person ${i},Plain Co`).join('\n');
+    const bytes = Buffer.concat([Buffer.from(`Name,Company\n${ascii}\n`, 'latin1'), Buffer.from('Hélène Lefèvre,Société Générale\n', 'latin1')]);
+    assert.ok(bytes.length > 300_000, 'past the 256 KiB the detectors read');
+    const plan = await planImport(sourceOf(bytes, 65536), 'text/csv', optionsOf(), contextOf());
+    assert.equal(plan.encoding, 'utf-8', 'the head alone looks like UTF-8');
+    const rows = await rowsOf(sourceOf(bytes, 65536), plan, optionsOf(), contextOf());
+    assert.equal(rows.length, 16001);
+    assert.deepEqual(rows[16000]!.input, { display_name: 'Hélène Lefèvre', company: 'Société Générale' });
+  });
+
   test('a UTF-8 character split across chunks of the stored file is read whole', async () => {
     const text = 'Name\nÉlise Ünal 日本\n';
     const plan = await planImport(sourceOf(text, 1), 'text/csv', optionsOf(), contextOf());

@@ -42,6 +42,15 @@ for (const engine of engines) {
       assert.deepEqual(await contactsOf(target), []);
     });
 
+    test('a Google CSV whose rows name several labels, imported twice: the second time every row is skipped', async () => {
+      const book = await api.newBook('allow');
+      const tag = Date.now();
+      const csv = ['First Name,Last Name,E-mail 1 - Value,Labels', `Al,Pha,al.${tag}@pha.example,Alpha ${tag} ::: * myContacts`, `Bea,Lee,bea.${tag}@lee.example,Zeta ${tag} ::: Alpha ${tag} ::: * myContacts`].join('\n') + '\n';
+      assert.deepEqual(counts(await upsert(book, csv, 'text/csv')), { ...none, created: 2 });
+      assert.deepEqual(counts(await upsert(book, csv, 'text/csv')), { ...none, skipped: 2 });
+      assert.ok((await contactsOf(book)).every((c) => c.version === 1), 'no new version');
+    });
+
     test('allow book: an Outlook CSV imported twice makes no duplicate; a national number and an email in other case match', async () => {
       const book = await api.newBook('allow');
       const [p1, p2] = [uniquePhone(), uniquePhone()];

@@ -143,8 +143,10 @@ function unstorableText(input: ImportContactInput): boolean {
   return text.includes('\\u0000') || /\\ud[89a-f][0-9a-f]{2}/i.test(text);
 }
 
+/** Equal states, groups compared as a set: a file naming the same groups in another order changes nothing. */
 function sameState(a: Contact, b: Contact): boolean {
-  return JSON.stringify(stateOf(a)) === JSON.stringify(stateOf(b));
+  const comparable = (c: Contact) => JSON.stringify({ ...stateOf(c), group_ids: [...c.group_ids].sort() });
+  return comparable(a) === comparable(b);
 }
 
 /** Where a refusal without field errors points: the external id, or the first phone, email or handle a duplicate may share. */
