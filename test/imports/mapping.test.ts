@@ -126,6 +126,10 @@ describe('the mapping grammar', () => {
     assert.deepEqual(typeOfCell('Google Voice', 'phone'), { type: 'other', label: 'Google Voice' });
     assert.deepEqual(typeOfCell('Business', 'email'), { type: 'work' });
     assert.deepEqual(customValueOfCell({ data_type: 'currency', options: null }, '€ 1234,50', 'US'), { value: 1234.5 });
+    // Thousands grouping, where the form says which separator is the decimal one.
+    for (const [text, value] of [['1.234,50', 1234.5], ['1.234.567', 1234567], ['1,234.50', 1234.5], ['1,234,567', 1234567], ['1,5', 1.5], ['1.234', 1.234]] as const) {
+      assert.deepEqual(customValueOfCell({ data_type: 'number', options: null }, text, 'US'), { value }, text);
+    }
     assert.deepEqual(customValueOfCell({ data_type: 'boolean', options: null }, 'FALSCH', 'US'), { value: false });
   });
 });

@@ -66,10 +66,22 @@ export function customValueOfCell(field: Pick<CustomField, 'data_type' | 'option
 }
 
 export function numberOfText(text: string): number | null {
-  const plain = /^[+-]?\d+,\d+$/.test(text) ? text.replace(',', '.') : text; // 3,5 from a European spreadsheet
+  const plain = withoutGrouping(text);
   if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(plain)) return null;
   const value = Number(plain);
   return Number.isFinite(value) ? value : null;
+}
+
+/**
+ * A number as spreadsheets write it, in plain form: `3,5` and `1.234,50` (European), `1,234.50`
+ * and `1,234,567` (English). A lone `1,234` is read the European way (1.234), a lone `1.234` as
+ * written: only a form that says which it is loses its grouping.
+ */
+function withoutGrouping(text: string): string {
+  if (/^[+-]?\d{1,3}(\.\d{3})+,\d+$/.test(text) || /^[+-]?\d{1,3}(\.\d{3}){2,}$/.test(text)) return text.replace(/\./g, '').replace(',', '.');
+  if (/^[+-]?\d{1,3}(,\d{3})+\.\d+$/.test(text) || /^[+-]?\d{1,3}(,\d{3}){2,}$/.test(text)) return text.replace(/,/g, '');
+  if (/^[+-]?\d+,\d+$/.test(text)) return text.replace(',', '.');
+  return text;
 }
 
 /** Spellings of true and false in the spreadsheets people export from (Excel writes WAHR/FALSCH, VRAI/FAUX in German and French). */

@@ -44,7 +44,11 @@ export async function* readCsvRecords(text: AsyncIterable<string>, dialect: CsvD
       const { error } = skipped.shift()!;
       row++;
       if (error?.code === 'CSV_MAX_RECORD_SIZE') throw new CsvUnreadableError(row, `row ${row} is longer than ${MAX_RECORD_CHARS} characters: a quote is probably not closed`);
-      yield { row, malformed: error?.message ?? 'the record cannot be read' };
+      // csv-parse counts physical lines; the row number is what a spreadsheet shows, so its message is not repeated.
+      const malformed = error?.code === 'CSV_QUOTE_NOT_CLOSED'
+        ? 'a quote opened in this row is never closed: this row and the rest of the file could not be read'
+        : (error?.message ?? 'the record cannot be read');
+      yield { row, malformed };
     }
   }
   try {
