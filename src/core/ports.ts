@@ -173,6 +173,8 @@ export interface ContactFilter {
   groupId?: string;
   /** Lower-case prefix matched against name words, emails and phone digits. */
   termPrefix?: string;
+  /** Further prefixes that must each match a term too (the other words of a search such as "jane doe"). */
+  moreTermPrefixes?: string[];
   updatedSince?: string;
   /** Contacts with one of these ids. */
   ids?: string[];

@@ -164,6 +164,14 @@ export class KyselyContactRepository implements ContactRepository {
             null,
           )
         : query.where('seq', 'in', (eb) => eb.selectFrom('contact_terms').select('contact_seq').where('account_id', '=', accountId).where('term', '>=', from).where('term', '<', to));
+      // The search's other words: each checked on the contacts the first one found.
+      for (const prefix of filter.moreTermPrefixes ?? []) {
+        query = query.where(
+          (eb) => eb.selectFrom('contact_terms as t').select(eb.lit(1).as('hit')).whereRef('t.contact_seq', '=', 'contacts.seq').where('t.term', '>=', prefix).where('t.term', '<', `${prefix}\uffff`).limit(1),
+          'is not',
+          null,
+        );
+      }
     }
     return whereMatches(query, accountId, this.engine, filter);
   }

@@ -161,6 +161,11 @@ for (const engine of engines) {
           assert.deepEqual(found, [target.id], `${what}: q=${q}`);
         }
         assert.deepEqual(await listIds({ address_book_id: book, q: 'Bysta' }), [bystander.id]);
+        // Several words: each must begin a word of the contact (a full name, a company of two words).
+        for (const q of [`${first} ${last}`, `${last.slice(0, 4)} ${first.slice(0, 4)}`, `  ${company} corp `, `${first}, ${company.slice(0, 8)}`]) {
+          assert.deepEqual(await listIds({ address_book_id: book, q }), [target.id], `several words: q=${q}`);
+        }
+        assert.deepEqual(await listIds({ address_book_id: book, q: `${first} Bystander` }), [], 'every word must match');
         assert.deepEqual(await listIds({ address_book_id: book, q: `nothing${token()}` }), []);
         // Without the book filter the account-wide search finds it too.
         assert.ok((await listIds({ q: first })).includes(target.id));

@@ -1,4 +1,5 @@
 import { findOrThrow } from './contact-writes.ts';
+import { NAME_WORD_SEPARATORS } from './contact-index.ts';
 import { decodeCursor } from '../cursor.ts';
 import { DomainError, invalidField } from '../errors.ts';
 import { phoneDigitsPatternOf, toE164 } from '../phones.ts';
@@ -31,7 +32,7 @@ export function contactSetFilterOf(query: ContactSetQuery): ContactFilter {
   const { q, ...rest } = query;
   const filter: ContactFilter = { status: 'active' };
   for (const [key, value] of Object.entries(rest)) if (value !== undefined) (filter as Record<string, unknown>)[key] = value;
-  if (q !== undefined) filter.termPrefix = searchPrefixOf(q);
+  if (q !== undefined) Object.assign(filter, searchFilterOf(q));
   return filter;
 }
 
@@ -39,6 +40,19 @@ export function contactSetFilterOf(query: ContactSetQuery): ContactFilter {
 export function searchPrefixOf(q: string): string {
   const text = q.trim().toLowerCase();
   return /^[+\d\s().-]+$/.test(text) && /\d/.test(text) ? text.replace(/\D/g, '') : text;
+}
+
+/**
+ * The store's search filter for a search box's text: one prefix, or for several words ("jane
+ * doe", "acme corp") one per word, each matching a term of the contact (the longest, the most
+ * selective, leads). Words are split as the index splits names (contact-index.ts).
+ */
+export function searchFilterOf(q: string): Pick<ContactFilter, 'termPrefix' | 'moreTermPrefixes'> {
+  const prefix = searchPrefixOf(q);
+  if (prefix.includes('@') || /^\d+$/.test(prefix)) return { termPrefix: prefix };
+  const words = [...new Set(prefix.split(NAME_WORD_SEPARATORS).filter((w) => w !== ''))].sort((a, b) => b.length - a.length);
+  if (words.length <= 1) return { termPrefix: words[0] ?? prefix };
+  return { termPrefix: words[0]!, moreTermPrefixes: words.slice(1) };
 }
 
 /** Reading contacts: by id, lists with the platforms' filters, and the screen-pop lookup. */
@@ -61,7 +75,7 @@ export class ContactQueries {
     const { phone, q, status = 'active', ...rest } = query;
     const filter: ContactFilter = { status, ...rest };
     if (phone !== undefined) filter.phoneE164 = this.phoneOrThrow(phone, 'phone');
-    if (q !== undefined) filter.termPrefix = searchPrefixOf(q);
+    if (q !== undefined) Object.assign(filter, searchFilterOf(q));
     return this.deps.store.contacts.list(actor.accountId, filter, { limit, afterSeq: decodeCursor(cursor) });
   }
 
@@ -83,7 +97,7 @@ export class ContactQueries {
     const { phone, q, status = 'active', wildcards, phonesAnyOf, ...rest } = query;
     const filter: ContactFilter = { status, ...rest };
     if (phone !== undefined) filter.phoneE164 = this.phoneOrThrow(phone, 'phone');
-    if (q !== undefined) filter.termPrefix = searchPrefixOf(q);
+    if (q !== undefined) Object.assign(filter, searchFilterOf(q));
     if (wildcards !== undefined) {
       filter.patterns = wildcards.map((w) => ({ fields: w.fields, pattern: w.pattern, phoneDigits: w.phones ? phoneDigitsPatternOf(w.pattern) : null }));
     }

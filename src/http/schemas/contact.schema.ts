@@ -132,7 +132,7 @@ export const ContactListQuery = Type.Object({
   email: Type.Optional(Type.String({ maxLength: 320, description: 'Case-insensitive.' })),
   external_id: Type.Optional(Type.String({ maxLength: 200 })),
   group_id: Type.Optional(Type.String({ maxLength: 64 })),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Prefix of a name word, company, email or phone digits.' })),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Search: the start of a word of the name or company, of an email or of the phone digits; several words (`jane doe`) must each begin a word of the contact.' })),
   updated_since: Type.Optional(Type.String({ format: 'date-time', description: 'Only contacts changed at or after this time.' })),
   ...PageQuery,
 });

@@ -75,3 +75,18 @@ export interface Change {
 
 export const nameOf = (c: Pick<Contact, 'display_name' | 'first_name' | 'last_name'>) =>
   c.display_name || [c.first_name, c.last_name].filter(Boolean).join(' ') || '(no name)';
+
+/** A stored phone as the API takes it back: everything it holds but its derived E.164 form. */
+export const phoneInputOf = (p: Phone) => ({
+  number: p.number, type: p.type, ...(p.label ? { label: p.label } : {}), ...(p.extension ? { extension: p.extension } : {}), ...(p.is_primary ? { is_primary: true } : {}),
+});
+
+/** A stored email as the API takes it back. */
+export const emailInputOf = (e: Contact['emails'][number]) => ({ address: e.address, type: e.type, ...(e.is_primary ? { is_primary: true } : {}) });
+
+/** A moment as a datetime-local input shows it: the browser's own time zone, to the minute (the input reads its value back as local time). */
+export function localInputOf(moment: string | number | Date): string {
+  const d = new Date(moment);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { FieldError } from '../api.ts';
-import type { AddressBook, Contact, CustomField } from '../types.ts';
+import { localInputOf, type AddressBook, type Contact, type CustomField } from '../types.ts';
 import { Checkbox, Field, Select } from './field.tsx';
 
 const TEXT_FIELDS = [
@@ -183,7 +183,8 @@ export function ContactForm({ draft, onChange, books, fields, errors, readOnly, 
           if (field.data_type === 'pick_list') {
             return <Select key={field.key} label={label} value={String(value ?? '')} disabled={readOnly} error={error} onChange={setValue} options={[{ value: '', label: '—' }, ...(field.options ?? []).map((o) => ({ value: o, label: o }))]} />;
           }
-          const shown = field.data_type === 'datetime' && typeof value === 'string' && value.endsWith('Z') ? value.slice(0, 16) : String(value ?? '');
+          // A stored date-time is UTC; the input shows and reads local time (valueOf turns it back).
+          const shown = field.data_type === 'datetime' && typeof value === 'string' && value.endsWith('Z') ? localInputOf(value) : String(value ?? '');
           return <Field key={field.key} label={label} type={INPUT_TYPES[field.data_type] ?? 'text'} value={shown} readOnly={readOnly} error={error} onInput={setValue} />;
         })}
         {!bookFirst && book}

@@ -5,7 +5,7 @@ import { Dialog } from '../components/dialog.tsx';
 import { Field, Notice } from '../components/field.tsx';
 import { useDirectory, type Directory } from '../directory.ts';
 import { Link, navigate } from '../router.tsx';
-import { nameOf, type Contact } from '../types.ts';
+import { emailInputOf, nameOf, phoneInputOf, type Contact } from '../types.ts';
 
 const isEmail = (text: string) => text.includes('@');
 
@@ -120,11 +120,13 @@ function AddToExisting({ value, onClose }: { value: string; onClose: () => void 
     e.preventDefault();
     setFound((await get<{ data: Contact[] }>(`/v1/contacts${query({ q, limit: 20 })}`)).data);
   };
-  const add = async (contact: Contact) => {
+  const add = async (picked: Contact) => {
     try {
+      // Read again: the list may be older than the contact, and the lists are sent back whole.
+      const contact = await get<Contact>(`/v1/contacts/${picked.id}`);
       const body = isEmail(value)
-        ? { emails: [...contact.emails.map((e) => ({ address: e.address, type: e.type })), { address: value, type: 'work' }] }
-        : { phone_numbers: [...contact.phone_numbers.map((p) => ({ number: p.number, type: p.type })), { number: value, type: 'mobile' }] };
+        ? { emails: [...contact.emails.map(emailInputOf), { address: value, type: 'work' }] }
+        : { phone_numbers: [...contact.phone_numbers.map(phoneInputOf), { number: value, type: 'mobile' }] };
       await patch(`/v1/contacts/${contact.id}`, body, { 'if-match': String(contact.version) });
       navigate(`/ui/contacts/${contact.id}`);
     } catch (e) {

@@ -4,6 +4,7 @@ import type { PageProps } from '../app.tsx';
 import { Dialog, FormDialog } from '../components/dialog.tsx';
 import { Checkbox, Field, Notice } from '../components/field.tsx';
 import { SecretDialog } from '../components/secret-dialog.tsx';
+import { localInputOf } from '../types.ts';
 
 interface Webhook {
   id: string;
@@ -158,7 +159,7 @@ function NewWebhook({ onClose, onCreated }: { onClose: () => void; onCreated: (s
 
 function Deliveries({ hook, onClose }: { hook: Webhook; onClose: () => void }) {
   const [items, setItems] = useState<Delivery[]>([]);
-  const [since, setSince] = useState(new Date(Date.now() - 86_400_000).toISOString().slice(0, 16));
+  const [since, setSince] = useState(localInputOf(Date.now() - 86_400_000));
   const [message, setMessage] = useState<string | null>(null);
   useEffect(() => void get<{ data: Delivery[] }>(`/v1/webhooks/${hook.id}/deliveries?limit=100`).then((p) => setItems(p.data)), [hook.id]);
   const replay = async (e: Event) => {
