@@ -17,6 +17,8 @@ export async function launchBrowser(): Promise<{ browser: BrowserContext; close(
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
+    // Not UTC: a time shown or read in the wrong zone shows as an error (the machines run in UTC).
+    timezoneId: 'America/New_York',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return {

@@ -70,7 +70,7 @@ consoleSuite('web console actions in Chromium', (ctx) => {
     assert.equal(await page.getByLabel('Type of number 2').inputValue(), 'mobile');
     assert.equal(await page.getByLabel('Address 2', { exact: true }).inputValue(), 'many@home.example');
     assert.equal(await page.getByLabel('Account number').inputValue(), 'AC-77');
-    await page.getByText('ext. 204').waitFor();
+    await page.getByRole('form', { name: 'Contact' }).getByText('ext. 204').waitFor();
     await assertAccessible(page, 'contact with several numbers');
 
     await page.getByLabel('Type of number 2').selectOption('home');
@@ -89,9 +89,41 @@ consoleSuite('web console actions in Chromium', (ctx) => {
     assert.equal((await saving())[0].status(), 200);
     assert.deepEqual((await ctx.api.call('GET', `/v1/contacts/${contact.id}`)).body.phone_numbers.map((p: any) => p.e164), [desk, added]);
 
+    // From the screen pop, a number added to this contact keeps what its other numbers hold.
+    const caller = `+1654555${String(Date.now()).slice(-4)}`;
+    const pop = await ctx.open(ctx.api.keys.write, `/ui/pop?phone=${encodeURIComponent(caller)}`);
+    await pop.getByRole('button', { name: 'Add to existing contact' }).click();
+    const dialog = pop.getByRole('dialog');
+    await dialog.getByLabel('Search contacts').fill('Many Numbers');
+    await dialog.getByRole('button', { name: 'Search', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Add to Many Numbers' }).click();
+    await pop.waitForURL(`**/ui/contacts/${contact.id}`);
+    assert.deepEqual((await ctx.api.call('GET', `/v1/contacts/${contact.id}`)).body.phone_numbers.map((p: any) => [p.e164, p.extension, p.label, p.is_primary]), [
+      [desk, '204', 'Desk', true], [added, null, null, false], [caller, null, null, false],
+    ]);
+
     const unknown = await ctx.open(ctx.api.keys.write, '/ui/contacts/00000000-0000-0000-0000-000000000000');
     await unknown.getByRole('heading', { name: 'No such contact' }).waitFor();
     assert.equal(await unknown.getByRole('button', { name: 'Restore' }).count(), 0);
+    ctx.noProblems();
+  });
+
+  test('a datetime custom value is shown and read back in the browser\'s time zone: saving leaves it where it was', async () => {
+    const key = `called_${token(6)}`;
+    assert.equal((await ctx.api.call('POST', '/v1/custom-fields', { key, label: 'Last call at', data_type: 'datetime' })).status, 201);
+    const contact = await ctx.api.createContact({ display_name: 'Time Zone', custom_fields: { [key]: '2026-05-04T13:45:00.000Z' } });
+    const page = await ctx.open(ctx.api.keys.write, `/ui/contacts/${contact.id}`);
+    const field = page.getByLabel('Last call at');
+    await field.waitFor();
+    assert.equal(await field.inputValue(), '2026-05-04T09:45', 'New York time, as the input reads it');
+    await page.getByLabel('Company').fill('Untouched time');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    assert.equal((await ctx.api.call('GET', `/v1/contacts/${contact.id}`)).body.custom_fields[key], '2026-05-04T13:45:00.000Z');
+    await field.fill('2026-05-04T10:00');
+    const [saved] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'PATCH'), page.getByRole('button', { name: 'Save' }).click()]);
+    assert.equal(saved.status(), 200);
+    assert.equal((await ctx.api.call('GET', `/v1/contacts/${contact.id}`)).body.custom_fields[key], '2026-05-04T14:00:00.000Z');
     ctx.noProblems();
   });
 
