@@ -72,6 +72,9 @@ consoleSuite('web console actions in Chromium', (ctx) => {
     assert.equal(await page.getByLabel('Account number').inputValue(), 'AC-77');
     await page.getByRole('form', { name: 'Contact' }).getByText('ext. 204').waitFor();
     await assertAccessible(page, 'contact with several numbers');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Nothing to save: no field changed.').waitFor();
+    assert.equal((await ctx.api.call('GET', `/v1/contacts/${contact.id}`)).body.version, contact.version, 'an unchanged form writes nothing');
 
     await page.getByLabel('Type of number 2').selectOption('home');
     await page.getByRole('button', { name: 'Add a number' }).click();

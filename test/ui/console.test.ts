@@ -130,8 +130,10 @@ consoleSuite('web console in Chromium', (ctx) => {
   test('duplicates: compare, pick the survivor, merge; unmerge from the survivor\'s history', async () => {
     const book = await ctx.api.newBook();
     const phone = uniquePhone();
-    const older = await ctx.api.createContact({ address_book_id: book, display_name: 'Dup Older', company: 'Old Co', phone_numbers: [{ number: phone }] });
-    const newer = await ctx.api.createContact({ address_book_id: book, display_name: 'Dup Newer', company: 'New Co', phone_numbers: [{ number: phone }] });
+    const tier = `tier_${randomUUID().slice(0, 6)}`;
+    assert.equal((await ctx.api.call('POST', '/v1/custom-fields', { key: tier, label: `Tier ${tier}`, data_type: 'string' })).status, 201);
+    const older = await ctx.api.createContact({ address_book_id: book, display_name: 'Dup Older', company: 'Old Co', phone_numbers: [{ number: phone }], custom_fields: { [tier]: 'gold' } });
+    const newer = await ctx.api.createContact({ address_book_id: book, display_name: 'Dup Newer', company: 'New Co', phone_numbers: [{ number: phone }], custom_fields: { [tier]: 'silver' } });
     const page = await open(ctx.api.keys.write, '/ui/duplicates');
     await page.getByLabel('Address book').selectOption(book);
     const pair = page.getByRole('list', { name: 'Candidate pairs' }).getByRole('listitem');
@@ -140,12 +142,14 @@ consoleSuite('web console in Chromium', (ctx) => {
     await assertAccessible(page, 'duplicates');
     await pair.getByLabel('Keep Dup Newer as survivor').check();
     await pair.getByRole('radio', { name: 'Old Co' }).check();
+    await pair.getByRole('radio', { name: 'gold' }).check();
     await pair.getByRole('button', { name: 'Merge Dup Older into Dup Newer' }).click();
     await page.getByText('Merged Dup Older into Dup Newer.').waitFor();
     const source = (await ctx.api.call('GET', `/v1/contacts/${older.id}`)).body;
     assert.equal(source.status, 'merged');
     assert.equal(source.merged_into, newer.id);
-    assert.equal((await ctx.api.call('GET', `/v1/contacts/${newer.id}`)).body.company, 'Old Co', 'what the person chose to keep');
+    const merged = (await ctx.api.call('GET', `/v1/contacts/${newer.id}`)).body;
+    assert.deepEqual([merged.company, merged.custom_fields[tier]], ['Old Co', 'gold'], 'what the person chose to keep');
 
     await page.getByRole('link', { name: 'Open the survivor' }).click();
     const history = page.getByRole('region', { name: 'History' });
@@ -154,7 +158,8 @@ consoleSuite('web console in Chromium', (ctx) => {
     const back = (await ctx.api.call('GET', `/v1/contacts/${older.id}`)).body;
     assert.equal(back.status, 'active');
     assert.equal(back.merged_into, null);
-    assert.equal((await ctx.api.call('GET', `/v1/contacts/${newer.id}`)).body.company, 'New Co', 'the value kept from the source goes back with the unmerge');
+    const unmerged = (await ctx.api.call('GET', `/v1/contacts/${newer.id}`)).body;
+    assert.deepEqual([unmerged.company, unmerged.custom_fields[tier]], ['New Co', 'silver'], 'the values kept from the source go back with the unmerge');
     noProblems();
   });
 

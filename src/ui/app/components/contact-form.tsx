@@ -40,6 +40,8 @@ export type ContactDraft = Record<TextKey, string> & {
   emails: EmailDraft[];
   address_book_id: string;
   custom: Record<string, string | boolean>;
+  /** Shown, not edited here (a save leaves them as they are). */
+  messaging?: { channel: string; handle: string }[];
 };
 
 export function draftOf(contact: Partial<Contact> | undefined, prefill: { phone?: string; email?: string } = {}): ContactDraft {
@@ -50,7 +52,8 @@ export function draftOf(contact: Partial<Contact> | undefined, prefill: { phone?
   const emails: EmailDraft[] = (contact?.emails ?? []).map((e) => ({ address: e.address, type: e.type, is_primary: e.is_primary }));
   if (phones.length === 0) phones.push({ number: prefill.phone ?? '', type: 'mobile' });
   if (emails.length === 0) emails.push({ address: prefill.email ?? '', type: 'work' });
-  return { ...text, phones, emails, address_book_id: contact?.address_book_id ?? '', custom };
+  const messaging = (contact?.messaging as { channel: string; handle: string }[] | undefined) ?? [];
+  return { ...text, phones, emails, address_book_id: contact?.address_book_id ?? '', custom, messaging };
 }
 
 /** The API body for a draft: every phone and email the form holds, with what it does not edit kept as it was. */
@@ -173,6 +176,12 @@ export function ContactForm({ draft, onChange, books, fields, errors, readOnly, 
           {!readOnly && <button type="button" onClick={() => set({ emails: [...draft.emails, { address: '', type: 'work' }] })}>Add an address</button>}
         </fieldset>
       </div>
+      {(draft.messaging?.length ?? 0) > 0 && (
+        <div class="field">
+          <span class="label">Messaging</span>
+          <ul class="plain-list">{draft.messaging!.map((m) => <li key={`${m.channel}:${m.handle}`}>{m.channel}: {m.handle}</li>)}</ul>
+        </div>
+      )}
       <div class="form-grid">
         {fields.map((field) => {
           const label = field.label || field.key;

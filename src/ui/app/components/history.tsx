@@ -21,7 +21,8 @@ function show(field: string, value: unknown, directory: Directory | null): strin
       return directory?.books.find((b) => b.id === value)?.name ?? String(value);
     case 'custom_fields': {
       const entries = Object.entries(value as Record<string, unknown>);
-      return entries.length === 0 ? '(empty)' : entries.map(([key, v]) => `${key}: ${String(v)}`).join(', ');
+      const labelOf = (key: string) => directory?.fields.find((f) => f.key === key)?.label || key;
+      return entries.length === 0 ? '(empty)' : entries.map(([key, v]) => `${labelOf(key)}: ${String(v)}`).join(', ');
     }
     default:
       return typeof value === 'string' ? value : JSON.stringify(value);

@@ -43,8 +43,14 @@ export function ContactPage({ me, id }: PageProps & { id: string }) {
     if (!contact || !directory) return;
     setErrors({});
     setNotice(null);
+    const changes = bodyOf(draft, directory.fields, contact);
+    // Nothing changed: no write, so no new version and no empty entry in the history.
+    if (JSON.stringify(changes) === JSON.stringify(bodyOf(draftOf(contact), directory.fields, contact))) {
+      setNotice({ kind: 'info', text: 'Nothing to save: no field changed.' });
+      return;
+    }
     try {
-      const { body } = await call<Contact>('PATCH', `/v1/contacts/${id}`, bodyOf(draft, directory.fields, contact), { 'if-match': `"${contact.version}"` });
+      const { body } = await call<Contact>('PATCH', `/v1/contacts/${id}`, changes, { 'if-match': `"${contact.version}"` });
       setContact(body);
       setDraft(draftOf(body));
       setNotice({ kind: 'success', text: 'Saved.' });

@@ -14,18 +14,42 @@ interface Pair {
 
 const REASONS = { phone: 'Same phone', email: 'Same email', name_company: 'Same name and company' };
 
-/** The fields compared side by side; scalar ones can be kept from either contact. */
-const FIELDS: { key: string; label: string; scalar: boolean; text: (c: Contact, d: Directory | null) => string }[] = [
-  { key: 'display_name', label: 'Display name', scalar: true, text: (c) => c.display_name ?? '' },
-  { key: 'first_name', label: 'First name', scalar: true, text: (c) => c.first_name ?? '' },
-  { key: 'last_name', label: 'Last name', scalar: true, text: (c) => c.last_name ?? '' },
-  { key: 'company', label: 'Company', scalar: true, text: (c) => c.company ?? '' },
-  { key: 'account_number', label: 'Account number', scalar: true, text: (c) => c.account_number ?? '' },
-  { key: 'phone_numbers', label: 'Phones', scalar: false, text: (c) => c.phone_numbers.map((p) => p.e164).join(', ') },
-  { key: 'emails', label: 'Emails', scalar: false, text: (c) => c.emails.map((e) => e.address.toLowerCase()).join(', ') },
-  { key: 'address_book_id', label: 'Address book', scalar: false, text: (c, d) => d?.books.find((b) => b.id === c.address_book_id)?.name ?? c.address_book_id },
-  { key: 'created_at', label: 'Created', scalar: false, text: (c) => new Date(c.created_at).toLocaleDateString() },
-];
+interface CompareField {
+  /** The contact field, or `custom_fields.<key>`: what `fields_from_source` names. */
+  key: string;
+  label: string;
+  /** Whether either contact's value can be kept (lists are unioned by the merge instead). */
+  scalar: boolean;
+  text: (c: Contact, d: Directory | null) => string;
+}
+
+const text = (key: string) => (c: Contact) => String(c[key] ?? '');
+
+/** The fields compared side by side: every text field, the lists, and each custom field of the account. */
+function fieldsOf(directory: Directory | null): CompareField[] {
+  return [
+    { key: 'display_name', label: 'Display name', scalar: true, text: text('display_name') },
+    { key: 'first_name', label: 'First name', scalar: true, text: text('first_name') },
+    { key: 'last_name', label: 'Last name', scalar: true, text: text('last_name') },
+    { key: 'company', label: 'Company', scalar: true, text: text('company') },
+    { key: 'account_number', label: 'Account number', scalar: true, text: text('account_number') },
+    { key: 'role', label: 'Role', scalar: true, text: text('role') },
+    { key: 'location', label: 'Location', scalar: true, text: text('location') },
+    { key: 'salutation', label: 'Salutation', scalar: true, text: text('salutation') },
+    { key: 'timezone', label: 'Time zone', scalar: true, text: text('timezone') },
+    { key: 'country', label: 'Country', scalar: true, text: text('country') },
+    ...(directory?.fields ?? []).map((f) => ({
+      key: `custom_fields.${f.key}`, label: f.label || f.key, scalar: true, text: (c: Contact) => (c.custom_fields[f.key] === undefined ? '' : String(c.custom_fields[f.key])),
+    })),
+    { key: 'phone_numbers', label: 'Phones', scalar: false, text: (c) => c.phone_numbers.map((p) => p.e164).join(', ') },
+    { key: 'emails', label: 'Emails', scalar: false, text: (c) => c.emails.map((e) => e.address.toLowerCase()).join(', ') },
+    { key: 'messaging', label: 'Messaging', scalar: false, text: (c) => ((c.messaging as { channel: string; handle: string }[] | undefined) ?? []).map((m) => `${m.channel}: ${m.handle}`).join(', ') },
+    { key: 'group_ids', label: 'Groups', scalar: false, text: (c, d) => c.group_ids.map((id) => d?.groups.find((g) => g.id === id)?.name ?? id).join(', ') },
+    { key: 'external_id', label: 'External id', scalar: false, text: text('external_id') },
+    { key: 'address_book_id', label: 'Address book', scalar: false, text: (c, d) => d?.books.find((b) => b.id === c.address_book_id)?.name ?? c.address_book_id },
+    { key: 'created_at', label: 'Created', scalar: false, text: (c) => new Date(c.created_at).toLocaleDateString() },
+  ];
+}
 
 /** Candidate pairs from GET /v1/duplicates: a person compares, picks the survivor and what to keep, and merges. */
 export function DuplicatesPage({ me }: PageProps) {
@@ -78,8 +102,11 @@ function PairCard({ pair, directory, canMerge, onMerged, onError }: { pair: Pair
   const [survivorIndex, setSurvivorIndex] = useState(0);
   const [keep, setKeep] = useState<Record<string, 0 | 1>>({});
   // Differing fields first: they are what the person must decide.
-  const rows = FIELDS.map((f) => ({ ...f, values: [f.text(a, directory), f.text(b, directory)] as const })).sort((x, y) => Number(x.values[0] === x.values[1]) - Number(y.values[0] === y.values[1]));
+  const rows = fieldsOf(directory).map((f) => ({ ...f, values: [f.text(a, directory), f.text(b, directory)] as const })).sort((x, y) => Number(x.values[0] === x.values[1]) - Number(y.values[0] === y.values[1]));
   const name = `pair-${a.id}-${b.id}`;
+  // Two contacts of one name are told apart by when each was made.
+  const sameName = nameOf(a) === nameOf(b);
+  const called = (c: Contact) => (sameName ? `${nameOf(c)} (created ${new Date(c.created_at).toLocaleString()})` : nameOf(c));
 
   const merge = async () => {
     const survivor = pair.contacts[survivorIndex]!;
@@ -107,7 +134,7 @@ function PairCard({ pair, directory, canMerge, onMerged, onError }: { pair: Pair
                 <Link href={`/ui/contacts/${c.id}`}>{nameOf(c)}</Link>
                 {canMerge && (
                   <label class="check">
-                    <input type="radio" name={name} checked={survivorIndex === i} onChange={() => setSurvivorIndex(i)} /> Keep {nameOf(c)} as survivor
+                    <input type="radio" name={name} checked={survivorIndex === i} onChange={() => setSurvivorIndex(i)} /> Keep {called(c)} as survivor
                   </label>
                 )}
               </th>
@@ -137,7 +164,7 @@ function PairCard({ pair, directory, canMerge, onMerged, onError }: { pair: Pair
           })}
         </tbody>
       </table>
-      {canMerge && <button type="button" class="primary" onClick={merge}>Merge {nameOf(pair.contacts[1 - survivorIndex]!)} into {nameOf(pair.contacts[survivorIndex]!)}</button>}
+      {canMerge && <button type="button" class="primary" onClick={merge}>Merge {called(pair.contacts[1 - survivorIndex]!)} into {called(pair.contacts[survivorIndex]!)}</button>}
     </li>
   );
 }
