@@ -18,7 +18,7 @@ type TextKey = (typeof TEXT_FIELDS)[number][0];
 const PHONE_TYPES = ['mobile', 'work', 'home', 'main', 'fax', 'other'];
 const EMAIL_TYPES = ['work', 'home', 'other'];
 
-/** A phone as the form edits it: number and type; its label, extension and primary flag ride along unchanged. */
+/** A phone as the form edits it: number, type, label and extension; its primary flag rides along unchanged. */
 export interface PhoneDraft {
   number: string;
   type: string;
@@ -61,7 +61,7 @@ export function bodyOf(draft: ContactDraft, fields: CustomField[], original?: Co
   const body: Record<string, unknown> = {};
   for (const [key] of TEXT_FIELDS) body[key] = draft[key].trim() === '' ? null : draft[key].trim();
   body.phone_numbers = draft.phones.filter((p) => p.number.trim() !== '').map((p) => ({
-    number: p.number.trim(), type: p.type, ...(p.label ? { label: p.label } : {}), ...(p.extension ? { extension: p.extension } : {}), ...(p.is_primary ? { is_primary: true } : {}),
+    number: p.number.trim(), type: p.type, ...(p.label?.trim() ? { label: p.label.trim() } : {}), ...(p.extension?.trim() ? { extension: p.extension.trim() } : {}), ...(p.is_primary ? { is_primary: true } : {}),
   }));
   body.emails = draft.emails.filter((e) => e.address.trim() !== '').map((e) => ({ address: e.address.trim(), type: e.type, ...(e.is_primary ? { is_primary: true } : {}) }));
   if (draft.address_book_id) body.address_book_id = draft.address_book_id;
@@ -158,7 +158,8 @@ export function ContactForm({ draft, onChange, books, fields, errors, readOnly, 
             <div class="entry" key={i}>
               <Field label={i === 0 ? 'Phone' : `Number ${i + 1}`} type="tel" value={p.number} readOnly={readOnly} error={errors[`phone.${i}`]} onInput={(v) => setPhone(i, { number: v })} />
               <Select label={<>Type<span class="visually-hidden"> of number {i + 1}</span></>} value={p.type} disabled={readOnly} onChange={(v) => setPhone(i, { type: v })} options={typeOptions(PHONE_TYPES, p.type)} />
-              {p.extension && <span class="hint">ext. {p.extension}</span>}
+              <Field label={<>Label<span class="visually-hidden"> of number {i + 1}</span></>} value={p.label ?? ''} readOnly={readOnly} onInput={(v) => setPhone(i, { label: v })} />
+              <Field label={<>Ext.<span class="visually-hidden"> of number {i + 1}</span></>} value={p.extension ?? ''} readOnly={readOnly} onInput={(v) => setPhone(i, { extension: v })} />
               {!readOnly && i > 0 && <button type="button" class="link" onClick={() => set({ phones: draft.phones.filter((_, j) => j !== i) })}>Remove number {i + 1}</button>}
             </div>
           ))}
