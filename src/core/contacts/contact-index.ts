@@ -2,16 +2,13 @@ import type { ContactIndexEntries, IndexedContact } from '../ports.ts';
 import { phoneSearchDigits } from '../phones.ts';
 import type { Contact, Email, Messaging, Phone } from '../types.ts';
 
-/** What splits names and companies into the words a search finds them by. */
-export const NAME_WORD_SEPARATORS = /[\s,.;:()"'/-]+/;
-
 /** The lookup and search rows of a contact. Only live contacts are findable. */
 export function indexEntriesOf(contact: Pick<Contact, 'status' | 'phone_numbers' | 'emails' | 'messaging' | 'display_name' | 'first_name' | 'last_name' | 'company'>): ContactIndexEntries {
   if (contact.status !== 'active') return { addresses: [], terms: [] };
   const addresses = addressKeysOf(contact);
   const terms = new Set<string>();
   for (const text of [contact.display_name, contact.first_name, contact.last_name, contact.company]) {
-    for (const word of (text ?? '').toLowerCase().split(NAME_WORD_SEPARATORS)) if (word !== '') terms.add(word);
+    for (const word of (text ?? '').toLowerCase().split(/[\s,.;:()"'/-]+/)) if (word !== '') terms.add(word);
   }
   for (const email of contact.emails) terms.add(email.address.toLowerCase());
   for (const phone of contact.phone_numbers) for (const digits of phoneSearchDigits(phone.e164)) terms.add(digits);

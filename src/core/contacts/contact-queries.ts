@@ -1,5 +1,4 @@
 import { findOrThrow } from './contact-writes.ts';
-import { NAME_WORD_SEPARATORS } from './contact-index.ts';
 import { decodeCursor } from '../cursor.ts';
 import { DomainError, invalidField } from '../errors.ts';
 import { phoneDigitsPatternOf, toE164 } from '../phones.ts';
@@ -43,17 +42,20 @@ export function searchPrefixOf(q: string): string {
 }
 
 /**
- * The store's search filter for a search box's text: one prefix, or for several words ("jane
- * doe", "acme corp") one per word, each matching a term of the contact (the longest, the most
- * selective, leads). Words are split as the index splits names (contact-index.ts).
+ * The store's search filter for a search box's text: one prefix, or for several words separated
+ * by spaces ("jane doe", "acme corp", "doe, jane") one per word, each matching a term of the
+ * contact (the longest, the most selective, leads). A word keeps its inner punctuation, so
+ * `jane.doe` still finds an email or handle that starts so.
  */
 export function searchFilterOf(q: string): Pick<ContactFilter, 'termPrefix' | 'moreTermPrefixes'> {
   const prefix = searchPrefixOf(q);
-  if (prefix.includes('@') || /^\d+$/.test(prefix)) return { termPrefix: prefix };
-  const words = [...new Set(prefix.split(NAME_WORD_SEPARATORS).filter((w) => w !== ''))].sort((a, b) => b.length - a.length);
-  if (words.length <= 1) return { termPrefix: words[0] ?? prefix };
+  const words = [...new Set(prefix.split(/\s+/).map((w) => w.replace(EDGE_PUNCTUATION, '')).filter((w) => w !== ''))].sort((a, b) => b.length - a.length);
+  if (words.length <= 1) return { termPrefix: prefix };
   return { termPrefix: words[0]!, moreTermPrefixes: words.slice(1) };
 }
+
+/** Punctuation around a word of a search ("doe," in "doe, jane"). */
+const EDGE_PUNCTUATION = /^[,;:()"']+|[,;:()"']+$/g;
 
 /** Reading contacts: by id, lists with the platforms' filters, and the screen-pop lookup. */
 export class ContactQueries {
