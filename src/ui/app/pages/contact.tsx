@@ -124,7 +124,7 @@ async function whyGone(id: string): Promise<'deleted' | 'purged' | 'unknown'> {
     const history = await get<{ data: { type: string }[] }>(`/v1/contacts/${id}/history?limit=1`);
     return history.data[0]?.type === 'contact.purged' ? 'purged' : 'deleted';
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return 'unknown';
-    throw e;
+    // Any other failure: as before this check, the page offers what a deleted contact gets.
+    return e instanceof ApiError && e.status === 404 ? 'unknown' : 'deleted';
   }
 }
