@@ -55,7 +55,7 @@ export function setRetryAfter(reply: FastifyReply, status: number): void {
 /** Fastify's own 4xx errors (body parsing, media types) under stable codes of ours. */
 const FRAMEWORK_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
-  /** The import routes' own refusal, whose detail names the types they take. */
+  /** The import routes' own refusal, whose message names the types they take. */
   CONTACTD_IMPORT_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
@@ -93,7 +93,7 @@ export function problemOf(error: unknown, requestId: string): ProblemBody {
   }
   const status = e.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    return build(status, FRAMEWORK_CODES[e.code] ?? 'bad_request', titleOf(status), e.code === 'CONTACTD_IMPORT_MEDIA_TYPE' ? e.message : detailOf(status, e.message), requestId);
+    return build(status, FRAMEWORK_CODES[e.code] ?? 'bad_request', titleOf(status), detailOf(status, e), requestId);
   }
   return build(500, 'internal_error', 'Internal server error', 'something failed on our side; quote the request id when reporting it', requestId);
 }
@@ -111,10 +111,11 @@ function build(status: number, code: string, title: string, detail: string, requ
   };
 }
 
-function detailOf(status: number, message: string): string {
+function detailOf(status: number, error: FastifyError): string {
   if (status === 413) return 'the body is larger than 1 MiB';
-  if (status === 415) return 'send application/json (or application/merge-patch+json for PATCH)';
-  return message;
+  // Fastify's own wording names no type to send; a route's own 415 (the imports') says it already.
+  if (status === 415 && error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'send application/json (or application/merge-patch+json for PATCH)';
+  return error.message;
 }
 
 function titleOf(status: number): string {

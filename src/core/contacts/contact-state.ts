@@ -35,7 +35,8 @@ export const CONTACT_LIMITS = { phone_numbers: 50, emails: 50, messaging: 50 } a
 
 export interface StateContext {
   region: string;
-  customFields: Map<string, CustomField>;
+  /** By key; a value is read by its field's type (and a pick list's options). */
+  customFields: Map<string, Pick<CustomField, 'data_type' | 'options'>>;
 }
 
 /**

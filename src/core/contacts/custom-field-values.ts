@@ -11,7 +11,7 @@ const MAX_STRING = 4000;
  */
 export function normalizeCustomFieldValues(
   values: Record<string, unknown>,
-  fields: Map<string, CustomField>,
+  fields: Map<string, Pick<CustomField, 'data_type' | 'options'>>,
   region: string,
   errors: FieldErrors,
   pathPrefix = 'custom_fields',

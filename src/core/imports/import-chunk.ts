@@ -2,12 +2,13 @@ import { stateOf } from '../contacts/contact-state.ts';
 import { lockUpserts, upsertIn, type UpsertPolicy, type UpsertRequest } from '../contacts/contact-upsert.ts';
 import { WriteScope } from '../contacts/contact-writes.ts';
 import { ContactService, type BatchOutcome } from '../contacts/contact.service.ts';
-import { DomainError, isItemFailure, type ErrorCode } from '../errors.ts';
+import { isItemFailure } from '../errors.ts';
 import type { Store } from '../ports.ts';
 import type { AddressBook, Contact, ContactInput, Principal } from '../types.ts';
 import { groupsOf, writeWithGroups } from './import-groups.ts';
 import type { ImportCounts } from './import-job.types.ts';
 import type { ImportContactInput, ImportMode, ImportRow, RowError } from './import.types.ts';
+import { rowErrorsOf } from './row-check.ts';
 
 /**
  * Writes one chunk of mapped rows inside the caller's transaction, through the core's own
@@ -147,20 +148,4 @@ function unstorableText(input: ImportContactInput): boolean {
 function sameState(a: Contact, b: Contact): boolean {
   const comparable = (c: Contact) => JSON.stringify({ ...stateOf(c), group_ids: [...c.group_ids].sort() });
   return comparable(a) === comparable(b);
-}
-
-/** Where a refusal without field errors points: the external id, or the first phone, email or handle a duplicate may share. */
-const COLUMN_PATHS_OF: Partial<Record<ErrorCode, string[]>> = {
-  duplicate_external_id: ['external_id'],
-  duplicate_contact: ['phone_numbers[0]', 'emails[0]', 'messaging[0]'],
-  ambiguous_match: ['phone_numbers[0]', 'emails[0]', 'messaging[0]'],
-};
-
-/** A core refusal placed on the row: each field error at the column its path came from. */
-export function rowErrorsOf(row: ImportRow, error: DomainError): RowError[] {
-  if (error.fieldErrors.length === 0) {
-    const column = (COLUMN_PATHS_OF[error.code] ?? []).map((path) => row.columnOf(path)).find((c) => c !== null) ?? null;
-    return [{ row: row.row, column, code: error.code, message: error.detail }];
-  }
-  return error.fieldErrors.map((f) => ({ row: row.row, column: row.columnOf(f.path), code: error.code, message: `${f.path}: ${f.message}` }));
 }

@@ -1,7 +1,7 @@
 import { buildContactState, type ContactState } from '../contacts/contact-state.ts';
 import { DomainError } from '../errors.ts';
-import type { CustomField } from '../types.ts';
-import { rowErrorsOf } from './import-chunk.ts';
+import { fieldTypesOf } from './field-types.ts';
+import { rowErrorsOf } from './row-check.ts';
 import type { ImportPlan, ImportReadContext, ImportRow, RowError } from './import.types.ts';
 
 /** A preview row's contact: the state the core would store (without ids), its groups by name. */
@@ -17,7 +17,7 @@ export function storedRowOf(row: ImportRow, plan: ImportPlan, ctx: ImportReadCon
   if (row.input === null || row.errors.length > 0) return { contact: row.input, errors: row.errors };
   const { group_names: groupNames, address_book_id: _book, ...input } = row.input;
   try {
-    const { address_book_id: _placeholder, group_ids: groupIds, ...state } = buildContactState({ ...input, address_book_id: '' }, { region: ctx.defaultRegion, customFields: fieldsOf(plan, ctx) });
+    const { address_book_id: _placeholder, group_ids: groupIds, ...state } = buildContactState({ ...input, address_book_id: '' }, { region: ctx.defaultRegion, customFields: fieldTypesOf(ctx, plan) });
     return {
       contact: { ...state, ...(groupIds.length > 0 ? { group_ids: groupIds } : {}), ...(groupNames && groupNames.length > 0 ? { group_names: groupNames } : {}) },
       errors: [],
@@ -26,13 +26,4 @@ export function storedRowOf(row: ImportRow, plan: ImportPlan, ctx: ImportReadCon
     if (!(error instanceof DomainError)) throw error;
     return { contact: row.input, errors: rowErrorsOf(row, error) };
   }
-}
-
-/** The account's custom fields, and those the import would define first, by key. */
-function fieldsOf(plan: ImportPlan, ctx: ImportReadContext): Map<string, CustomField> {
-  const fields = new Map(ctx.customFields.map((f) => [f.key, f]));
-  for (const f of plan.fieldsToDefine) {
-    if (!fields.has(f.key)) fields.set(f.key, { key: f.key, data_type: f.data_type, options: null } as CustomField);
-  }
-  return fields;
 }

@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import Negotiator from 'negotiator';
 import { assertMultipartBoundary } from '../multipart-boundary.ts';
 import { Type } from 'typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -217,15 +218,7 @@ function formErrorOf(error: unknown): unknown {
   }
 }
 
-/** Whether Accept ranks text/csv above JSON (by q, then by order); JSON is the default. */
+/** Whether Accept ranks text/csv above JSON (q-values, then specificity); JSON is the default. */
 function prefersCsv(request: FastifyRequest): boolean {
-  const ranges = String(request.headers.accept ?? '').toLowerCase().split(',').map((part, order) => {
-    const [type = '', ...params] = part.split(';').map((p) => p.trim());
-    const q = Number(params.find((p) => p.startsWith('q='))?.slice(2) ?? '1');
-    return { type, q: Number.isFinite(q) ? q : 0, order };
-  });
-  const best = (types: string[]) => ranges.filter((r) => types.includes(r.type) && r.q > 0).sort((a, b) => b.q - a.q || a.order - b.order)[0];
-  const csv = best(['text/csv']);
-  const json = best(['application/json', 'application/*', '*/*']);
-  return csv !== undefined && (json === undefined || csv.q > json.q || (csv.q === json.q && csv.order < json.order));
+  return new Negotiator(request.raw).mediaType(['application/json', 'text/csv']) === 'text/csv';
 }
